@@ -1,0 +1,16 @@
+namespace SaltApiBridge.Salt;
+
+public enum StateRunStatus
+{
+    /// <summary>retcode 0 and every state's result true.</summary>
+    Succeeded,
+
+    /// <summary>The minion returned, and at least one state failed (or the retcode was not 0).</summary>
+    Failed,
+
+    /// <summary>The job was published but the minion did not return before the deadline.</summary>
+    MinionDidNotReturn,
+
+    /// <summary>salt-api published nothing: no accepted key matched the exact id.</summary>
+    NoMatchingMinion,
+}

@@ -1,1 +1,3 @@
-return 0;
+using SaltApiBridge.Cli;
+
+return await BridgeCli.RunAsync(args);

@@ -265,7 +265,7 @@ public static class LifecycleMessageParser
             : null;
 
     private static string DescribeJsonError(JsonException e) =>
-        e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+        e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)
             ? $"the message nests JSON deeper than {MaxDepth} levels"
             : $"the message is not valid JSON ({FirstSentence(e.Message)})";
 

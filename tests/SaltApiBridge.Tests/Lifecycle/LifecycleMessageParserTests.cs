@@ -111,6 +111,7 @@ public sealed class LifecycleMessageParserTests
     [Theory]
     [InlineData("", "the message body is empty")]
     [InlineData("not json", "the message is not valid JSON")]
+    [InlineData("{\"Event\":\"x\"", "the message is not valid JSON")]
     [InlineData("[1,2]", "the message is JSON an array, not an object")]
     [InlineData("\"text\"", "the message is JSON a string, not an object")]
     [InlineData("{}", "not an Auto Scaling message: no LifecycleTransition, Event or detail-type field")]

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using SaltApiBridge.Lifecycle;
+
+namespace SaltApiBridge.Cli;
+
+/// <summary>Options and configuration loading shared by the commands.</summary>
+public static class CliOptions
+{
+    /// <summary>Bad input or configuration: the operator must fix something.</summary>
+    public const int BadInputExitCode = 2;
+
+    public const string EnvironmentPrefix = "SALTAPIBRIDGE_";
+
+    public static Option<FileInfo?> Config() => new("--config")
+    {
+        Description = "A JSON configuration file, read after appsettings.json and before SALTAPIBRIDGE_* environment variables.",
+    };
+
+    /// <summary>The configuration sources every command uses, in order of precedence (last wins).</summary>
+    public static IConfigurationBuilder AddBridgeConfiguration(this IConfigurationBuilder builder, FileInfo? configFile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        if (configFile is not null)
+            builder.AddJsonFile(configFile.FullName, optional: false);
+        return builder.AddEnvironmentVariables(EnvironmentPrefix);
+    }
+
+    public static bool TryLoadBridgeOptions(FileInfo? configFile, out BridgeOptions? options, out string? problem)
+    {
+        options = null;
+        problem = null;
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddBridgeConfiguration(configFile).Build();
+            var bound = new BridgeOptions();
+            configuration.GetSection(BridgeOptions.SectionName).Bind(bound);
+            var result = new BridgeOptionsValidator().Validate(null, bound);
+            if (result.Failed)
+            {
+                problem = "invalid configuration: " + string.Join("; ", result.Failures);
+                return false;
+            }
+
+            options = bound;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            problem = $"cannot load configuration: {e.Message}";
+            return false;
+        }
+    }
+}

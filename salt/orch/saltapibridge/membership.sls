@@ -27,6 +27,14 @@
 {%- set minion_id = event.get('minion_id') if event.get('minion_id') is string else '' %}
 {%- set action = event.get('action') %}
 {%- set pool = salt['config.get']('saltapibridge_reactor:pool', {}) or {} %}
+{#- Only these fields go on to the pool state, each as validated by the reactor. #}
+{%- set clean_event = {
+      'action': action,
+      'step': event.get('step') if event.get('step') is string else '',
+      'minion_id': minion_id,
+      'instance_id': event.get('instance_id') if event.get('instance_id') is string else '',
+      'group': event.get('group') if event.get('group') is string else '',
+    } %}
 {%- set valid = minion_id == minion_id|trim and minion_id|regex_match(minion_id_pattern) is not none
       and action in ['join', 'leave', 'forget'] %}
 
@@ -67,7 +75,7 @@ saltapibridge_pool_update:
     - tgt_type: {{ (pool.get('tgt_type') or 'compound')|json }}
     - sls: {{ pool.sls|json }}
     - pillar:
-        saltapibridge_event: {{ event|json }}
+        saltapibridge_event: {{ clean_event|json }}
 {%-     if first %}
     - require:
       - {{ first|json }}

@@ -1,0 +1,4 @@
+{#- salt/netapi/hook/saltapibridge/cleaned: the clean state succeeded on the terminating instance.
+    Informational. #}
+{%- import "reactor/saltapibridge/event.jinja" as ev with context %}
+{{ ev.log('info') }}

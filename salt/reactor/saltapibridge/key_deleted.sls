@@ -1,0 +1,12 @@
+{#- salt/netapi/hook/saltapibridge/key_deleted: the terminated instance's key was deleted.
+    Default: membership action forget -- flush the master's cached data for the minion (grains, pillar,
+    mine: runner cache.flush of bank minions/<id>) and then update the load-balancer pool, in that
+    order, so a pool built from mine data no longer sees it. Also covers groups without a terminating
+    lifecycle hook, where no `terminating` event came first. #}
+{%- import "reactor/saltapibridge/event.jinja" as ev with context %}
+{{ ev.log('info') }}
+{%- if ev.minion_id %}
+{{ ev.membership('forget') }}
+{%- else %}
+{{ ev.rejected() }}
+{%- endif %}

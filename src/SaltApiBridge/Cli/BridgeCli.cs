@@ -7,12 +7,14 @@ public static class BridgeCli
 {
     public static RootCommand CreateRoot() => new("SaltApiBridge: provisions and cleans EC2 Auto Scaling instances through salt-api.")
     {
+        RunCommand.Create(),
         ExplainCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        var configuration = new InvocationConfiguration();
+        // The host handles SIGTERM/SIGINT itself (drain, then release): the parser must not race it.
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
         if (output is not null)
             configuration.Output = output;
         if (error is not null)

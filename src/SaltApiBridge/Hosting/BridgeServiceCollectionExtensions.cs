@@ -1,0 +1,68 @@
+using System.Reactive.Concurrency;
+using Amazon;
+using Amazon.SQS;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Queue;
+using SaltApiBridge.Salt;
+
+namespace SaltApiBridge.Hosting;
+
+public static class BridgeServiceCollectionExtensions
+{
+    /// <summary>Everything the daemon runs on: options (validated at start), both clients, the queue and the pipeline.</summary>
+    public static IServiceCollection AddSaltApiBridge(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
+
+        AddValidated<BridgeOptions, BridgeOptionsValidator>(services, configuration, BridgeOptions.SectionName);
+        AddValidated<QueueOptions, QueueOptionsValidator>(services, configuration, QueueOptions.SectionName);
+        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, configuration, PipelineOptions.SectionName);
+        AddValidated<HealthOptions, HealthOptionsValidator>(services, configuration, HealthOptions.SectionName);
+
+        services.AddSaltApi(configuration);
+        services.AddAutoScalingLifecycleActions(configuration);
+
+        services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
+        services.TryAddSingleton<SqsMessageQueue>();
+        services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
+        services.TryAddSingleton<IInstanceLock>(sp =>
+            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
+                ? new FileInstanceLock(directory)
+                : new NoInstanceLock());
+        services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
+        services.TryAddSingleton<BridgeMetrics>();
+        services.TryAddSingleton<InstanceWorkHandler>();
+        services.TryAddSingleton<LifecyclePipeline>();
+        services.AddHostedService<BridgeWorker>();
+        return services;
+    }
+
+    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>The SDK's default credential chain (environment, profile, web identity, instance role) and region resolution.</summary>
+    private static AmazonSQSClient CreateSqsClient(QueueOptions options)
+    {
+        var config = new AmazonSQSConfig();
+        if (!string.IsNullOrWhiteSpace(options.Region))
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
+            config.ServiceURL = options.ServiceUrl;
+        // A long poll must outlive its 20 s wait.
+        config.Timeout = TimeSpan.FromSeconds(options.WaitTimeSeconds + 10);
+        return new AmazonSQSClient(config);
+    }
+}

@@ -1,0 +1,13 @@
+namespace SaltApiBridge.Hosting;
+
+/// <summary>Where /healthz, /readyz and /metrics are served (configuration section "Health").</summary>
+public sealed class HealthOptions
+{
+    public const string SectionName = "Health";
+
+    /// <summary>Kestrel URLs; loopback unless <see cref="AllowRemote"/>. Empty: no HTTP endpoint at all.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:9464";
+
+    /// <summary>Allows a non-loopback address (for a scraper on another host; the endpoints carry no secrets).</summary>
+    public bool AllowRemote { get; set; }
+}

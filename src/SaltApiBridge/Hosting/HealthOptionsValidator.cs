@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace SaltApiBridge.Hosting;
+
+public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HealthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        foreach (var url in Split(options.Urls))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+                problems.Add($"Health:Urls: '{url}' is not an http:// URL");
+            else if (!options.AllowRemote && !IsLoopback(uri.Host))
+                problems.Add($"Health:Urls: '{url}' is not a loopback address; set Health:AllowRemote to serve it elsewhere");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    public static IEnumerable<string> Split(string? urls) =>
+        (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopback(string host) =>
+        host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace SaltApiBridge.Hosting;
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(3000, LogLevel.Critical, "The queue cannot be used: {Reason}. Stopping.")]
+    public static partial void QueueUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(3001, LogLevel.Information, "SaltApiBridge started: queue {Queue}, salt-api {SaltApi}, up to {MaxInFlight} messages in flight")]
+    public static partial void Started(ILogger logger, string queue, string saltApi, int maxInFlight);
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using SaltApiBridge.Queue;
+using SaltApiBridge.Salt;
+
+namespace SaltApiBridge.Hosting;
+
+/// <summary>/readyz: the queue resolves and salt-api answers an authenticated call. Cached briefly so probes stay cheap.</summary>
+internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, TimeProvider timeProvider) : IDisposable
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim checking = new(1, 1);
+    private (DateTimeOffset At, ReadinessReport Report)? last;
+
+    public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        await checking.WaitAsync(cancellationToken);
+        try
+        {
+            if (last is { } cached && timeProvider.GetUtcNow() - cached.At < CacheFor)
+                return cached.Report;
+            var text = new StringBuilder();
+            var ready = await CheckAsync("sqs", () => queue.GetUrlAsync(cancellationToken), text)
+                & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text);
+            var report = new ReadinessReport(ready, text.ToString());
+            last = (timeProvider.GetUtcNow(), report);
+            return report;
+        }
+        finally
+        {
+            checking.Release();
+        }
+    }
+
+    public void Dispose() => checking.Dispose();
+
+    private static async Task<bool> CheckAsync<T>(string name, Func<Task<T>> check, StringBuilder text)
+    {
+        try
+        {
+            await check();
+            text.Append(name).Append(": ok\n");
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            text.Append(name).Append(": ").Append(e.Message).Append('\n');
+            return false;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace SaltApiBridge.Hosting;
+
+public sealed record ReadinessReport(bool Ready, string Text);

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using SaltApiBridge.Salt;
+
+namespace SaltApiBridge.Pipeline;
+
+internal static partial class PipelineLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Rejected message {MessageId}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(2001, LogLevel.Information, "Acknowledged message {MessageId} ({Kind}): {Reason}")]
+    public static partial void Acknowledged(ILogger logger, string messageId, string kind, string reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "Message {MessageId} for {InstanceId} is a duplicate of finished work; deleting it")]
+    public static partial void Duplicate(ILogger logger, string messageId, string instanceId);
+
+    [LoggerMessage(2003, LogLevel.Information, "{Kind} {InstanceId} as {MinionId}: starting (message {MessageId}, receive {ReceiveCount})")]
+    public static partial void WorkStarting(ILogger logger, string kind, string instanceId, string minionId, string messageId, int receiveCount);
+
+    [LoggerMessage(2004, LogLevel.Information, "{Kind} {InstanceId} as {MinionId}: {Summary}")]
+    public static partial void WorkFinished(ILogger logger, string kind, string instanceId, string minionId, string summary);
+
+    [LoggerMessage(2005, LogLevel.Warning, "{Kind} {InstanceId} as {MinionId} will be retried in {Delay}: {Summary}")]
+    public static partial void WorkRetrying(ILogger logger, string kind, string instanceId, string minionId, TimeSpan delay, string summary);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Work for {InstanceId} as {MinionId} was interrupted by shutdown; releasing its message")]
+    public static partial void WorkInterrupted(ILogger logger, string instanceId, string minionId);
+
+    [LoggerMessage(2007, LogLevel.Error, "salt-api failed for {InstanceId} as {MinionId}: {Error}")]
+    public static partial void SaltApiFailed(ILogger logger, string instanceId, string minionId, string error);
+
+    [LoggerMessage(2008, LogLevel.Error, "Auto Scaling failed for {InstanceId} as {MinionId}: {Error}")]
+    public static partial void AutoScalingFailed(ILogger logger, string instanceId, string minionId, string error);
+
+    [LoggerMessage(2009, LogLevel.Critical, "Unexpected failure for {InstanceId} as {MinionId}; the message is left for redelivery")]
+    public static partial void UnexpectedFailure(ILogger logger, string instanceId, string minionId, Exception exception);
+
+    [LoggerMessage(2010, LogLevel.Information, "Accepted the key of {InstanceId} as {MinionId} (already accepted: {AlreadyAccepted})")]
+    public static partial void KeyAccepted(ILogger logger, string instanceId, string minionId, bool alreadyAccepted);
+
+    [LoggerMessage(2011, LogLevel.Information, "Deleted the key of {InstanceId} as {MinionId}")]
+    public static partial void KeyDeleted(ILogger logger, string instanceId, string minionId);
+
+    [LoggerMessage(2012, LogLevel.Information, "{Step} on {MinionId} ({InstanceId}) ended: {Status}, jid {Jid}")]
+    public static partial void StatesRan(ILogger logger, string instanceId, string minionId, string step, string? jid, StateRunStatus status);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Clean-up of {MinionId} ({InstanceId}) failed; completing the termination anyway: {Failure}")]
+    public static partial void CleanFailed(ILogger logger, string instanceId, string minionId, string failure);
+
+    [LoggerMessage(2014, LogLevel.Information, "Completed the lifecycle action of {InstanceId} ({MinionId}) with {Result}")]
+    public static partial void Completed(ILogger logger, string instanceId, string minionId, string result);
+
+    [LoggerMessage(2015, LogLevel.Warning, "The lifecycle action of {InstanceId} ({MinionId}) had already ended (timed out or completed elsewhere)")]
+    public static partial void ActionAlreadyGone(ILogger logger, string instanceId, string minionId);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Provisioning of {InstanceId} ({MinionId}) failed; leaving the message for redrive: {Failure}")]
+    public static partial void LeftForRedrive(ILogger logger, string instanceId, string minionId, string failure);
+
+    [LoggerMessage(2017, LogLevel.Warning, "Salt step attempt {Attempt} failed, retrying: {Error}")]
+    public static partial void StepRetrying(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(2018, LogLevel.Warning, "Firing Salt event {Tag} for {InstanceId} failed: {Error}")]
+    public static partial void EventFailed(ILogger logger, string tag, string instanceId, string error);
+
+    [LoggerMessage(2019, LogLevel.Information, "Another replica is working on {MinionId}; message {MessageId} retried in {Delay}")]
+    public static partial void InstanceLocked(ILogger logger, string minionId, string messageId, TimeSpan delay);
+
+    [LoggerMessage(2020, LogLevel.Information, "Stopped polling; waiting up to {DrainTimeout} for {InFlight} in-flight messages")]
+    public static partial void Draining(ILogger logger, TimeSpan drainTimeout, int inFlight);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Drain timeout reached; releasing {InFlight} in-flight messages to other replicas")]
+    public static partial void DrainTimedOut(ILogger logger, int inFlight);
+}

@@ -37,29 +37,29 @@ public static class AutoScalingServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("autoscaling", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiLifecycleActionClient>>();
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
-                var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiLifecycleActionClient>>();
-                pipeline.AddRetry(new HttpRetryStrategyOptions
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = AutoScalingRetryPolicy.ShouldRetryAsync,
+                OnRetry = args =>
                 {
-                    MaxRetryAttempts = options.MaxRetryAttempts,
-                    Delay = options.RetryBaseDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldHandle = AutoScalingRetryPolicy.ShouldRetryAsync,
-                    OnRetry = args =>
-                    {
-                        logger.Retrying(args.AttemptNumber + 1, args.RetryDelay, AutoScalingRetryPolicy.Describe(args.Outcome));
-                        return ValueTask.CompletedTask;
-                    },
-                });
-                pipeline.AddTimeout(options.AttemptTimeout);
+                    logger.Retrying(args.AttemptNumber + 1, args.RetryDelay, AutoScalingRetryPolicy.Describe(args.Outcome));
+                    return ValueTask.CompletedTask;
+                },
             });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
         builder.AddHttpMessageHandler(sp => new SigV4SigningHandler(
-                sp.GetRequiredService<IAwsCredentialsSource>(),
-                sp.GetRequiredService<AutoScalingEndpoint>().SigningRegion,
-                AutoScalingEndpoint.SigningService,
-                sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IAwsCredentialsSource>(),
+            sp.GetRequiredService<AutoScalingEndpoint>().SigningRegion,
+            AutoScalingEndpoint.SigningService,
+            sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton<ILifecycleActionClient, QueryApiLifecycleActionClient>();
         services.TryAddSingleton<HeartbeatKeeper>();

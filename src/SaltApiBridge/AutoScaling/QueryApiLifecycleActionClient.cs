@@ -1,7 +1,9 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
+using Refit;
 using SaltApiBridge.Lifecycle;
 
 namespace SaltApiBridge.AutoScaling;
@@ -67,13 +69,18 @@ internal sealed partial class QueryApiLifecycleActionClient(
         {
             response = await api.CallAsync(BuildForm(apiAction, action, result), cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (ApiRequestException e) when (e.InnerException is AutoScalingException inner)
         {
-            logger.CallUnreachable(apiAction, action.InstanceId, e);
+            // Refit wraps what the pipeline throws; the signer's own verdict (e.g. no credentials) stands as is.
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+        catch (Exception e) when (Unreachable(e, cancellationToken) is { } cause)
+        {
+            logger.CallUnreachable(apiAction, action.InstanceId, cause);
             throw new AutoScalingException(
-                $"Auto Scaling {apiAction} for instance {action.InstanceId} could not reach AWS: {e.Message}",
-                isTransient: true, innerException: e);
+                $"Auto Scaling {apiAction} for instance {action.InstanceId} could not reach AWS: {cause.Message}",
+                isTransient: true, innerException: cause);
         }
 
         using (response)
@@ -105,6 +112,16 @@ internal sealed partial class QueryApiLifecycleActionClient(
                 exception.IsTransient, error?.RequestId);
             throw exception;
         }
+    }
+
+    /// <summary>The connection failure or attempt timeout behind <paramref name="e"/>, unwrapping Refit's wrapper.</summary>
+    private static Exception? Unreachable(Exception e, CancellationToken cancellationToken)
+    {
+        var cause = e is ApiRequestException { InnerException: { } inner } ? inner : e;
+        return cause is HttpRequestException or TimeoutRejectedException
+               || (cause is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            ? cause
+            : null;
     }
 
     private static AutoScalingException ToException(

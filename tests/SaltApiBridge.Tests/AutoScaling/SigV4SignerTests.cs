@@ -29,7 +29,7 @@ public sealed class SigV4SignerTests
     }
 
     [Fact]
-    public void Sign_CoversAtLeastTheVectorsTheBridgeRelieson()
+    public void Sign_TestSuite_CoversTheVectorsTheBridgeReliesOn()
     {
         Vectors.Select(row => row.Data).Should().Contain(["get-vanilla", "post-vanilla", "post-x-www-form-urlencoded"])
             .And.HaveCountGreaterThanOrEqualTo(19);

@@ -250,6 +250,21 @@ public sealed class QueryApiLifecycleActionClientTests
         (await act.Should().ThrowAsync<AutoScalingException>()).Which.IsTransient.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task RecordHeartbeatAsync_CallerCancelsMidCall_ThrowsOperationCanceled()
+    {
+        using var job = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // The job ends just as the request is being signed, i.e. while the call is under way.
+        var credentials = new StaticCredentialsSource(Keys, onCall: job.Cancel);
+        await using var harness = new QueryApiHarness(credentials, new FakeTimeProvider(Now));
+        harness.RespondInSequence((200, QueryApiHarness.Success("RecordLifecycleActionHeartbeat")));
+
+        var act = () => harness.Client.RecordHeartbeatAsync(WithToken, job.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        credentials.Calls.Should().Be(1, "cancellation is not retried");
+    }
+
     /// <summary>Signs what the server received, as the server would check it.</summary>
     private static string ResignAsReceived(WireMock.Logging.ILogEntry entry, ImmutableCredentials credentials)
     {

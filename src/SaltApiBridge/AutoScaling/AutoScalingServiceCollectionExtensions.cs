@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace SaltApiBridge.AutoScaling;
+
+public static class AutoScalingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ILifecycleActionClient"/> over the signed Query API and the heartbeat keeper.
+    /// Pipeline, outermost first: retry (backoff with jitter) → per-attempt timeout → SigV4 signing → transport,
+    /// so every attempt is signed afresh.
+    /// </summary>
+    public static IServiceCollection AddAutoScalingLifecycleActions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AutoScalingOptions>().Bind(configuration.GetSection(AutoScalingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AutoScalingOptions>, AutoScalingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAwsCredentialsSource, DefaultChainCredentialsSource>();
+        services.TryAddSingleton(sp => AutoScalingEndpoint.Resolve(
+            sp.GetRequiredService<IOptions<AutoScalingOptions>>().Value, AutoScalingEndpoint.SdkRegion));
+
+        var builder = services.AddRefitGeneratedClient<IAutoScalingQueryApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<AutoScalingEndpoint>().BaseAddress;
+                // The resilience pipeline bounds each attempt; HttpClient's own 100 s would cut retries short.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The client lives in singletons: recycle connections instead of handlers so DNS changes are seen.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        builder.AddResilienceHandler("autoscaling", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiLifecycleActionClient>>();
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = AutoScalingRetryPolicy.ShouldRetryAsync,
+                OnRetry = args =>
+                {
+                    logger.Retrying(args.AttemptNumber + 1, args.RetryDelay, AutoScalingRetryPolicy.Describe(args.Outcome));
+                    return ValueTask.CompletedTask;
+                },
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        builder.AddHttpMessageHandler(sp => new SigV4SigningHandler(
+            sp.GetRequiredService<IAwsCredentialsSource>(),
+            sp.GetRequiredService<AutoScalingEndpoint>().SigningRegion,
+            AutoScalingEndpoint.SigningService,
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.TryAddSingleton<ILifecycleActionClient, QueryApiLifecycleActionClient>();
+        services.TryAddSingleton<HeartbeatKeeper>();
+        return services;
+    }
+}

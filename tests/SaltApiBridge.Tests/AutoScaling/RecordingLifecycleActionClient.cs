@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Lifecycle;
+
+namespace SaltApiBridge.Tests.AutoScaling;
+
+/// <summary>Records when heartbeats arrive (by the fake clock) and answers with queued outcomes, Done by default.</summary>
+internal sealed class RecordingLifecycleActionClient(TimeProvider time) : ILifecycleActionClient
+{
+    private readonly Channel<DateTimeOffset> heartbeats = Channel.CreateUnbounded<DateTimeOffset>();
+    private readonly ConcurrentQueue<Func<LifecycleActionOutcome>> answers = new();
+
+    public List<DateTimeOffset> Received { get; } = [];
+
+    public void Then(Func<LifecycleActionOutcome> answer) => answers.Enqueue(answer);
+
+    public Task<LifecycleActionOutcome> CompleteAsync(
+        LifecycleActionIdentity action, LifecycleActionResult result, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The heartbeat keeper never completes actions.");
+
+    public Task<LifecycleActionOutcome> RecordHeartbeatAsync(LifecycleActionIdentity action, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (Received)
+        {
+            Received.Add(now);
+        }
+
+        try
+        {
+            return Task.FromResult(answers.TryDequeue(out var answer) ? answer() : LifecycleActionOutcome.Done);
+        }
+        finally
+        {
+            heartbeats.Writer.TryWrite(now);
+        }
+    }
+
+    /// <summary>Waits (5 s of real time at most) for the next heartbeat and returns its fake-clock time.</summary>
+    public async Task<DateTimeOffset> NextAsync() =>
+        await heartbeats.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+    public bool HasUnread => heartbeats.Reader.TryPeek(out _);
+}

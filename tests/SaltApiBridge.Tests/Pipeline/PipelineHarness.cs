@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Queue;
+
+namespace SaltApiBridge.Tests.Pipeline;
+
+/// <summary>The real pipeline and handler over an in-memory queue, a fake Salt master and fake Auto Scaling.</summary>
+internal sealed class PipelineHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly CancellationTokenSource abort = new();
+    private readonly BridgeMetrics metrics = new();
+    private Task? running;
+
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null)
+    {
+        Log = log ?? new CallLog();
+        Queue = queue ?? new InMemoryQueue(Log, TimeSpan.FromSeconds(30));
+        Salt = new FakeSaltMaster(Log);
+        Actions = new FakeLifecycleActions(Log);
+        Options = new PipelineOptions { StepRetryDelay = TimeSpan.Zero, RetryBackoff = TimeSpan.FromMilliseconds(200), MaxRetryBackoff = TimeSpan.FromSeconds(1), DeleteBatchWindow = TimeSpan.FromMilliseconds(20), LockedRetryDelay = TimeSpan.FromMilliseconds(100) };
+        configure?.Invoke(Options);
+        var heartbeats = new HeartbeatKeeper(Actions, Microsoft.Extensions.Options.Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }), TimeProvider.System, NullLogger<HeartbeatKeeper>.Instance);
+        var handler = new InstanceWorkHandler(Salt, Actions, heartbeats, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
+        Pipeline = new LifecyclePipeline(
+            Queue, handler, new ActionPlanner(bridge ?? new BridgeOptions()), instanceLock ?? new NoInstanceLock(),
+            Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
+            TimeProvider.System, DefaultScheduler.Instance, metrics, NullLogger<LifecyclePipeline>.Instance);
+        Pipeline.Settled += settled => Settled.Enqueue(settled);
+    }
+
+    public CallLog Log { get; }
+
+    public InMemoryQueue Queue { get; }
+
+    public FakeSaltMaster Salt { get; }
+
+    public FakeLifecycleActions Actions { get; }
+
+    public PipelineOptions Options { get; }
+
+    public LifecyclePipeline Pipeline { get; }
+
+    public ConcurrentQueue<SettledMessage> Settled { get; } = new();
+
+    public void Start() => running = Pipeline.RunAsync(stop.Token, abort.Token);
+
+    /// <summary>Waits (real time, bounded) until <paramref name="count"/> messages are settled.</summary>
+    public async Task WaitForSettledAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (Settled.Count < count)
+        {
+            if (running is { IsFaulted: true })
+                await running;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{Settled.Count} of {count} messages settled; calls: {string.Join(" | ", Log.All)}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Stops polling; after <paramref name="drain"/> interrupts the remaining work. Returns when the pipeline has ended.</summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        await stop.CancelAsync();
+        abort.CancelAfter(drain);
+        if (running is not null)
+            await running;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (running is not null && !running.IsCompleted)
+            await StopAsync(TimeSpan.Zero);
+        stop.Dispose();
+        abort.Dispose();
+        metrics.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SaltApiBridge.Queue;
+using SaltApiBridge.Tests.Fixtures;
+
+namespace SaltApiBridge.Tests.Queue;
+
+public sealed class SqsMessageQueueTests(FauxqsServer fauxqs)
+{
+    private SqsMessageQueue Queue(QueueOptions options) =>
+        new(fauxqs.CreateSqsClient(), Options.Create(options), NullLogger<SqsMessageQueue>.Instance);
+
+    [Fact]
+    public async Task ReceiveAsync_MessagesWaiting_ReturnsThemWithReceiveCount()
+    {
+        var name = "receive-" + Guid.NewGuid().ToString("N");
+        var url = await fauxqs.CreateQueueAsync(name);
+        using var sqs = fauxqs.CreateSqsClient();
+        await sqs.SendMessageAsync(url, "{\"a\":1}", TestContext.Current.CancellationToken);
+        using var queue = Queue(new QueueOptions { QueueName = name, WaitTimeSeconds = 1 });
+
+        var messages = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+
+        messages.Should().ContainSingle().Which.Body.Should().Be("{\"a\":1}");
+        messages[0].ReceiveCount.Should().Be(1);
+        (await queue.GetUrlAsync(TestContext.Current.CancellationToken)).Should().Be(url);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_Batch_RemovesMessages()
+    {
+        var url = await fauxqs.CreateQueueAsync("delete-" + Guid.NewGuid().ToString("N"));
+        using var sqs = fauxqs.CreateSqsClient();
+        for (var i = 0; i < 3; i++)
+            await sqs.SendMessageAsync(url, "m" + i, TestContext.Current.CancellationToken);
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1 });
+        var received = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+
+        var failed = await queue.DeleteAsync(received, TestContext.Current.CancellationToken);
+        await queue.ChangeVisibilityAsync([], TimeSpan.Zero, TestContext.Current.CancellationToken);
+
+        failed.Should().BeEmpty();
+        received.Should().HaveCount(3);
+        var attributes = await sqs.GetQueueAttributesAsync(url, ["All"], TestContext.Current.CancellationToken);
+        (attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ChangeVisibilityAsync_Zero_MakesMessageVisibleAgainWithHigherReceiveCount()
+    {
+        var url = await fauxqs.CreateQueueAsync("visibility-" + Guid.NewGuid().ToString("N"), new() { ["VisibilityTimeout"] = "300" });
+        using var sqs = fauxqs.CreateSqsClient();
+        await sqs.SendMessageAsync(url, "m", TestContext.Current.CancellationToken);
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1 });
+        var first = await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+
+        await queue.ChangeVisibilityAsync(first, TimeSpan.Zero, TestContext.Current.CancellationToken);
+        var again = await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+
+        again.Should().ContainSingle().Which.ReceiveCount.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_MissingQueue_ThrowsQueueUnavailableWithClearMessage()
+    {
+        using var queue = Queue(new QueueOptions { QueueName = "no-such-queue-" + Guid.NewGuid().ToString("N"), WaitTimeSeconds = 1 });
+
+        var act = () => queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+
+        (await act.Should().ThrowAsync<QueueUnavailableException>()).Which.Message.Should().Contain("does not exist").And.Contain("Queue:QueueName");
+    }
+
+    [Fact]
+    public async Task SnsPublish_ToSubscribedQueue_DeliversRealEnvelope()
+    {
+        var name = "sns-" + Guid.NewGuid().ToString("N");
+        var url = await fauxqs.CreateQueueAsync(name);
+        var topic = await fauxqs.CreateTopicAsync("topic-" + name);
+        await fauxqs.SubscribeQueueAsync(topic, name);
+        await fauxqs.PublishAsync(topic, "{\"x\":1}");
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 2 });
+
+        var messages = await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+
+        messages.Should().ContainSingle().Which.Body.Should().Contain("\"Type\":\"Notification\"").And.Contain(topic);
+    }
+}

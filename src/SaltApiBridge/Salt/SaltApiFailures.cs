@@ -38,7 +38,10 @@ internal static partial class SaltApiFailures
         return new SaltApiException(what, transient);
     }
 
-    /// <summary>The request failed before a reply arrived. Null for a cancellation the caller asked for.</summary>
+    /// <summary>
+    /// The request failed before a reply arrived. Null when the exception is not salt-api's to explain: a
+    /// cancellation the caller asked for, or a bug (it then propagates unchanged).
+    /// </summary>
     public static SaltApiException? FromTransport(string baseUrl, string operation, Exception exception, CancellationToken callerToken)
     {
         if (exception is OperationCanceledException && callerToken.IsCancellationRequested)
@@ -54,7 +57,7 @@ internal static partial class SaltApiFailures
                 $"salt-api at {baseUrl} did not answer {operation} in time", true, exception),
             HttpRequestException http => new SaltApiException(
                 $"salt-api at {baseUrl} is unreachable: {Describe(http)}", true, http),
-            _ => new SaltApiException($"salt-api at {baseUrl} failed during {operation}: {exception.Message}", true, exception),
+            _ => null,
         };
     }
 

@@ -218,8 +218,7 @@ internal sealed class SaltApiSession(
         {
             response.Dispose();
             var cause = requestError.InnerException ?? requestError;
-            throw (Exception?)SaltApiFailures.FromTransport(Options.BaseUrl, operation, cause, cancellationToken)
-                ?? new OperationCanceledException(cancellationToken);
+            throw (Exception?)SaltApiFailures.FromTransport(Options.BaseUrl, operation, cause, cancellationToken) ?? cause;
         }
 
         return response;

@@ -8,7 +8,8 @@ namespace SaltApiBridge.Salt.Api;
 /// salt-api (rest_cherrypy) as seen over HTTP. Every method returns <see cref="IApiResponse{T}"/> so that a non-2xx
 /// reply (always an HTML page) is never JSON-parsed; the caller reads the status and the page text instead.
 /// The token travels only in the <c>X-Auth-Token</c> header (cookies are off in the handler).
-/// <c>POST /</c> has one method per reply shape; the lowstate array is the same in each.
+/// <c>POST /</c> has one method per reply shape; the lowstate array is the same in each (an array, not a list:
+/// Refit serializes the runtime type, which must be in <see cref="SaltApiJsonContext"/>).
 /// </summary>
 [Headers("Accept: application/json")]
 internal interface ISaltApi
@@ -24,21 +25,21 @@ internal interface ISaltApi
     [Post("/")]
     Task<IApiResponse<SaltReturn<WheelReply>>> RunWheelAsync(
         [Header(SaltApiHeaders.AuthToken)] string token,
-        [Body(buffered: true)] IReadOnlyList<Lowstate> lowstate,
+        [Body(buffered: true)] Lowstate[] lowstate,
         CancellationToken cancellationToken);
 
     /// <summary><c>POST /</c> with <c>client: local</c> (sync): each entry maps minion id to its return.</summary>
     [Post("/")]
     Task<IApiResponse<SaltReturn<Dictionary<string, JsonElement>>>> RunLocalAsync(
         [Header(SaltApiHeaders.AuthToken)] string token,
-        [Body(buffered: true)] IReadOnlyList<Lowstate> lowstate,
+        [Body(buffered: true)] Lowstate[] lowstate,
         CancellationToken cancellationToken);
 
     /// <summary><c>POST /</c> with <c>client: local_async</c>: each entry is <c>{jid, minions}</c>, or <c>{}</c> when nothing matched.</summary>
     [Post("/")]
     Task<IApiResponse<SaltReturn<AsyncJobReply>>> StartJobAsync(
         [Header(SaltApiHeaders.AuthToken)] string token,
-        [Body(buffered: true)] IReadOnlyList<Lowstate> lowstate,
+        [Body(buffered: true)] Lowstate[] lowstate,
         CancellationToken cancellationToken);
 
     [Get("/jobs/{jid}")]

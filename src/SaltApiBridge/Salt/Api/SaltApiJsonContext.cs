@@ -7,7 +7,7 @@ namespace SaltApiBridge.Salt.Api;
 /// <summary>Source-generated JSON metadata for every type that crosses the salt-api wire.</summary>
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(SaltReturn<LoginToken>))]
-[JsonSerializable(typeof(IReadOnlyList<Lowstate>))]
+[JsonSerializable(typeof(Lowstate[]))]
 [JsonSerializable(typeof(SaltReturn<WheelReply>))]
 [JsonSerializable(typeof(SaltReturn<Dictionary<string, JsonElement>>))]
 [JsonSerializable(typeof(SaltReturn<AsyncJobReply>))]

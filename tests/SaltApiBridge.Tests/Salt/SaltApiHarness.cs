@@ -131,6 +131,10 @@ internal sealed class SaltApiHarness : IAsyncDisposable
         return Reply(transcript, body.ToJsonString());
     }
 
+    /// <summary>Runs <paramref name="task"/> to completion, moving fake time in steps while no HTTP call is in flight.</summary>
+    public Task<T> AdvanceUntilCompleteAsync<T>(Task<T> task, TimeSpan step) =>
+        Time.AdvanceUntilCompleteAsync(task, step, () => Attempts.InFlight);
+
     public IRespondWithAProvider OnLogin() => Stub.Given(Request.Create().WithPath("/login").UsingPost());
 
     public IRespondWithAProvider OnLogout() => Stub.Given(Request.Create().WithPath("/logout").UsingPost());

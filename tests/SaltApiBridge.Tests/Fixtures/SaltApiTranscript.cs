@@ -35,7 +35,7 @@ internal sealed record SaltApiTranscript(
 
     private static SaltApiTranscript Read(string numberOrName)
     {
-        var dir = SharedFixtures.FixturePath("salt-api");
+        var dir = SharedFixtures.Path("fixtures", "salt-api");
         var file = Directory.GetFiles(dir, "*.json")
             .Select(f => (Path: f, Name: Path.GetFileNameWithoutExtension(f)))
             .Where(f => f.Name == numberOrName || f.Name.StartsWith(numberOrName + "-", StringComparison.Ordinal))

@@ -1,30 +1,27 @@
 namespace SaltApiBridge.Tests.Fixtures;
 
 /// <summary>
-/// Finds the shared <c>shared/</c> directory (fixtures, design notes) that sits next to the repository checkout,
-/// by walking up from the test binaries until a directory holding <c>shared/fixtures</c> appears.
+/// Locates <c>shared/</c>, which sits next to the checkout (locally and in CI), by walking up from the test binaries.
 /// </summary>
-internal static class SharedFixtures
+public static class SharedFixtures
 {
-    private static readonly Lazy<string> Root = new(Locate);
+    private static readonly Lazy<string> Root = new(FindRoot);
 
-    /// <summary>The absolute path of <c>shared/</c>.</summary>
-    public static string SharedDirectory => Root.Value;
+    /// <summary>The full path of a file or folder under <c>shared/</c>.</summary>
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root.Value, .. parts]);
 
-    /// <summary>A path below <c>shared/fixtures/</c>.</summary>
-    public static string FixturePath(params string[] parts) => Path.Combine([Root.Value, "fixtures", .. parts]);
+    public static string ReadText(params string[] parts) => File.ReadAllText(Path(parts));
 
-    private static string Locate()
+    private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "fixtures")))
-            {
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(System.IO.Path.Combine(candidate, "fixtures")))
                 return candidate;
-            }
         }
 
-        throw new DirectoryNotFoundException($"No shared/fixtures directory above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException(
+            $"shared/fixtures not found above {AppContext.BaseDirectory}; the checkout must sit next to shared/");
     }
 }

@@ -1,0 +1,72 @@
+namespace SaltApiBridge.Salt;
+
+/// <summary>How the bridge reaches and uses salt-api (rest_cherrypy). Bound from the <c>SaltApi</c> section.</summary>
+public sealed class SaltApiOptions
+{
+    public const string SectionName = "SaltApi";
+
+    /// <summary>salt-api's base URL. Must be loopback unless <see cref="AllowRemoteSaltApi"/> is set.</summary>
+    public string BaseUrl { get; set; } = "http://127.0.0.1:8000";
+
+    /// <summary>Set to reach a salt-api that is not on this host; the token then crosses the network.</summary>
+    public bool AllowRemoteSaltApi { get; set; }
+
+    public string Username { get; set; } = "";
+
+    /// <summary>The password (or shared secret); set this or <see cref="PasswordFile"/>, not both.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>A file holding the password; read at each login (so it can be rotated), trailing newline trimmed.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>The eauth module: file, pam, ldap, sharedsecret, …</summary>
+    public string Eauth { get; set; } = "file";
+
+    /// <summary>A token is renewed this long before its <c>expire</c> (capped at half its lifetime).</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The limit for one HTTP attempt. <c>GET /jobs</c> takes 1–2 s and a short test.ping about 2.2 s on a real master.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The limit for one call including its retries.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Retries of a call that met a connection error or a 5xx (never a 4xx).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the circuit stays open after salt-api kept failing.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long AcceptKeyAsync waits for a key that has not arrived yet before answering NotYet.</summary>
+    public TimeSpan KeyWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan KeyPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan KeyPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long WaitUntilReachableAsync pings; the first true came ~16.5 s after an accept on the test master.</summary>
+    public TimeSpan ReachableTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan ReachablePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReachablePollMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>test.ping's <c>timeout</c> and <c>gather_job_timeout</c> (seconds); the call blocks for about their sum.</summary>
+    public int PingTimeoutSeconds { get; set; } = 1;
+
+    public int PingGatherJobTimeoutSeconds { get; set; } = 1;
+
+    /// <summary>How long a state run may take before the verdict is MinionDidNotReturn.</summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The first wait before polling <c>GET /jobs/{jid}</c>; each poll costs the master 1–2 s, so waits grow.</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The states ApplyStatesAsync runs when it is given none.</summary>
+    public IList<string> DefaultStates { get; set; } = ["clean"];
+}

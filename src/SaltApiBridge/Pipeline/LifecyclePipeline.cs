@@ -36,10 +36,10 @@ internal sealed class LifecyclePipeline(
     private readonly InstanceSerializer serializer = new();
     private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider);
     private readonly ConcurrentDictionary<Task, byte> running = new();
-    private InFlightLimiter? limiter;
+    private int inFlight;
 
     /// <summary>Messages received and not yet settled.</summary>
-    public int InFlight => limiter?.InFlight ?? 0;
+    public int InFlight => Volatile.Read(ref inFlight);
 
     /// <summary>Raised after each message is settled (for the demo's progress view and tests).</summary>
     public event Action<SettledMessage>? Settled;
@@ -53,7 +53,6 @@ internal sealed class LifecyclePipeline(
     {
         var queueSettings = queueOptions.Value;
         using var slots = new InFlightLimiter(options.MaxInFlight);
-        limiter = slots;
         await using var acknowledger = new Acknowledger(queue, options.DeleteBatchWindow, scheduler, logger);
         var keeper = new VisibilityKeeper(queue, TimeSpan.FromSeconds(queueSettings.VisibilityTimeoutSeconds), options.VisibilityExtensionInterval, timeProvider, logger);
         using var keeping = new CancellationTokenSource();
@@ -73,7 +72,6 @@ internal sealed class LifecyclePipeline(
             await Task.WhenAll(running.Keys);
             await keeping.CancelAsync();
             await keeperLoop;
-            limiter = null;
         }
     }
 
@@ -92,6 +90,7 @@ internal sealed class LifecyclePipeline(
 
     private async Task ProcessAsync(QueueMessage message, InFlightLimiter slots, Acknowledger acknowledger, VisibilityKeeper keeper, CancellationToken abortWork)
     {
+        Interlocked.Increment(ref inFlight);
         keeper.Track(message);
         WorkOutcome outcome;
         ActionPlan? plan = null;
@@ -117,8 +116,11 @@ internal sealed class LifecyclePipeline(
         }
         finally
         {
+            Interlocked.Decrement(ref inFlight);
             slots.Release();
         }
+
+        Settled?.Invoke(new SettledMessage(message, plan, outcome));
     }
 
     private async Task<(ActionPlan? Plan, WorkOutcome Outcome)> DecideAsync(QueueMessage message, CancellationToken abortWork)
@@ -211,8 +213,6 @@ internal sealed class LifecyclePipeline(
                 await ChangeVisibilityAsync(message, TimeSpan.Zero);
                 break;
         }
-
-        Settled?.Invoke(new SettledMessage(message, plan, outcome));
     }
 
     private async Task ChangeVisibilityAsync(QueueMessage message, TimeSpan visibility)

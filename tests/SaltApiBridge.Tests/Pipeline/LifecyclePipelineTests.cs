@@ -1,6 +1,5 @@
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
@@ -158,7 +157,7 @@ public sealed class LifecyclePipelineTests
 
         await harness.WaitForSettledAsync(1);
 
-        harness.Log.Matching("delete ").Should().Equal($"delete {Minion(3)}");
+        harness.Log.All.Where(c => c.StartsWith("delete ", StringComparison.Ordinal)).Should().Equal($"delete {Minion(3)}");
         harness.Log.Matching("event saltapibridge/key_deleted").Should().ContainSingle();
     }
 

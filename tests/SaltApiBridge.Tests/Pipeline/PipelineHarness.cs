@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;

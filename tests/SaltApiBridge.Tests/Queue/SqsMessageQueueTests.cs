@@ -1,4 +1,3 @@
-using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Queue;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,15 @@ namespace SaltApiBridge.AutoScaling;
 /// A transient failure is logged and the next tick tries again; "action gone" or a permanent refusal ends it.
 /// </summary>
 internal sealed class HeartbeatKeeper(
-    ILifecycleActionClient client, IOptions<AutoScalingOptions> options, TimeProvider timeProvider, ILogger<HeartbeatKeeper> logger)
+    ILifecycleActionClient client,
+    IOptions<AutoScalingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<HeartbeatKeeper> logger,
+    IMeterFactory? meterFactory = null)
 {
+    private readonly Counter<long> recorded = BridgeMeter.Create(meterFactory)
+        .CreateCounter<long>("heartbeats", description: "Lifecycle action heartbeats recorded");
+
     /// <summary>Starts heartbeats at <see cref="AutoScalingOptions.HeartbeatInterval"/>.</summary>
     public HeartbeatLease Start(LifecycleActionIdentity action, CancellationToken cancellationToken) =>
         Start(action, options.Value.HeartbeatInterval, cancellationToken);
@@ -40,6 +48,7 @@ internal sealed class HeartbeatKeeper(
                         return HeartbeatStopReason.ActionGone;
                     }
 
+                    recorded.Add(1);
                     logger.HeartbeatRecorded(action.InstanceId);
                 }
                 catch (AutoScalingException e) when (e.IsTransient)

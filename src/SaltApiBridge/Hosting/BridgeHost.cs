@@ -40,6 +40,8 @@ public static class BridgeHost
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
         builder.WebHost.UseUrls([.. HealthOptionsValidator.Split(health.Urls)]);
 
+        // Before the worker, so nothing is counted before the exporter listens.
+        builder.Services.AddHostedService<PrometheusExportStarter>();
         builder.Services.AddSaltApiBridge(builder.Configuration);
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<PipelineOptions>>((host, pipeline) =>

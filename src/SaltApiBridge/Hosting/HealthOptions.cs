@@ -10,4 +10,7 @@ public sealed class HealthOptions
 
     /// <summary>Allows a non-loopback address (for a scraper on another host; the endpoints carry no secrets).</summary>
     public bool AllowRemote { get; set; }
+
+    /// <summary>How long a /readyz verdict is reused, so frequent probes cost SQS and salt-api one call each per period.</summary>
+    public TimeSpan ReadinessCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -17,6 +17,9 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
                 problems.Add($"Health:Urls: '{url}' is not a loopback address; set Health:AllowRemote to serve it elsewhere");
         }
 
+        if (options.ReadinessCacheDuration < TimeSpan.Zero || options.ReadinessCacheDuration > TimeSpan.FromMinutes(5))
+            problems.Add($"Health:ReadinessCacheDuration: {options.ReadinessCacheDuration} is outside 00:00:00 to 00:05:00");
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

@@ -1,13 +1,13 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
 
 /// <summary>/readyz: the queue resolves and salt-api answers an authenticated call. Cached briefly so probes stay cheap.</summary>
-internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, TimeProvider timeProvider) : IDisposable
+internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IOptions<HealthOptions> options, TimeProvider timeProvider) : IDisposable
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim checking = new(1, 1);
     private (DateTimeOffset At, ReadinessReport Report)? last;
 
@@ -16,10 +16,10 @@ internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, Ti
         await checking.WaitAsync(cancellationToken);
         try
         {
-            if (last is { } cached && timeProvider.GetUtcNow() - cached.At < CacheFor)
+            if (last is { } cached && timeProvider.GetUtcNow() - cached.At < options.Value.ReadinessCacheDuration)
                 return cached.Report;
             var text = new StringBuilder();
-            var ready = await CheckAsync("sqs", () => queue.GetUrlAsync(cancellationToken), text)
+            var ready = await CheckAsync("sqs", async () => { await queue.ProbeAsync(cancellationToken); return true; }, text)
                 & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text);
             var report = new ReadinessReport(ready, text.ToString());
             last = (timeProvider.GetUtcNow(), report);

@@ -3,34 +3,30 @@ using System.Diagnostics.Metrics;
 namespace SaltApiBridge.Pipeline;
 
 /// <summary>
-/// The bridge's instruments. Labels are bounded (kind, step, outcome, result, error type) — never an instance id,
+/// The pipeline's instruments (heartbeats and salt-api logins are counted where they happen). Labels are bounded (kind, step, outcome, result, error type) — never an instance id,
 /// which would grow the series without end.
 /// </summary>
 public sealed class BridgeMetrics : IDisposable
 {
-    public const string MeterName = "SaltApiBridge";
-
     private readonly Meter meter;
     private readonly Counter<long> received;
     private readonly Counter<long> deleted;
     private readonly Counter<long> rejected;
     private readonly Counter<long> completions;
-    private readonly Counter<long> heartbeats;
     private readonly Counter<long> errors;
     private readonly Histogram<double> saltJobSeconds;
     private int inFlight;
 
     public BridgeMetrics(IMeterFactory? meterFactory = null)
     {
-        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        received = meter.CreateCounter<long>("saltapibridge_messages_received", description: "Messages received from SQS, by kind");
-        deleted = meter.CreateCounter<long>("saltapibridge_messages_deleted", description: "Messages deleted from SQS, by result");
-        rejected = meter.CreateCounter<long>("saltapibridge_messages_rejected", description: "Messages that can never be acted on, by reason class");
-        completions = meter.CreateCounter<long>("saltapibridge_lifecycle_completions", description: "Lifecycle actions completed, by kind and result");
-        heartbeats = meter.CreateCounter<long>("saltapibridge_heartbeats", description: "Lifecycle action heartbeats sent");
-        errors = meter.CreateCounter<long>("saltapibridge_errors", description: "Errors, by type");
-        saltJobSeconds = meter.CreateHistogram<double>("saltapibridge_salt_job_duration_seconds", unit: "s", description: "Salt state runs, by step and outcome");
-        meter.CreateObservableGauge("saltapibridge_instances_in_flight", () => Volatile.Read(ref inFlight), description: "Instances whose work is running");
+        meter = BridgeMeter.Create(meterFactory);
+        received = meter.CreateCounter<long>("messages_received", description: "Messages received from SQS, by kind");
+        deleted = meter.CreateCounter<long>("messages_deleted", description: "Messages deleted from SQS, by result");
+        rejected = meter.CreateCounter<long>("messages_rejected", description: "Messages that can never be acted on, by reason class");
+        completions = meter.CreateCounter<long>("lifecycle_completions", description: "Lifecycle actions completed, by kind and result");
+        errors = meter.CreateCounter<long>("errors", description: "Errors, by type");
+        saltJobSeconds = meter.CreateHistogram<double>("salt_job_duration_seconds", unit: "s", description: "Salt state runs, by step and outcome");
+        meter.CreateObservableGauge("instances_in_flight", () => Volatile.Read(ref inFlight), description: "Instances whose work is running");
     }
 
     public void Received(string kind) => received.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -41,8 +37,6 @@ public sealed class BridgeMetrics : IDisposable
 
     public void Completed(string kind, string result) =>
         completions.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
-
-    public void Heartbeat() => heartbeats.Add(1);
 
     public void Error(string type) => errors.Add(1, new KeyValuePair<string, object?>("type", type));
 

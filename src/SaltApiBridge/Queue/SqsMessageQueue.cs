@@ -108,6 +108,13 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
             : 1;
 
     /// <summary>Turns the errors an operator must fix into <see cref="QueueUnavailableException"/>; the rest stay transient.</summary>
+    /// <summary>One cheap authenticated call (GetQueueAttributes QueueArn): the queue answers to these credentials.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var url = await GetUrlAsync(cancellationToken);
+        await Call(() => sqs.GetQueueAttributesAsync(url, ["QueueArn"], cancellationToken), $"queue {url}");
+    }
+
     private static async Task<T> Call<T>(Func<Task<T>> call, string what)
     {
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,16 @@ namespace SaltApiBridge.Salt;
 /// <see cref="SaltApiException"/>s. The token is never logged: only its renewal time is.
 /// </summary>
 internal sealed class SaltApiSession(
-    ISaltApi api, IOptions<SaltApiOptions> options, TimeProvider timeProvider, ILogger<SaltApiSession> logger)
+    ISaltApi api,
+    IOptions<SaltApiOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SaltApiSession> logger,
+    IMeterFactory? meterFactory = null)
     : IAsyncDisposable
 {
+    private readonly Counter<long> logins = BridgeMeter.Create(meterFactory)
+        .CreateCounter<long>("salt_api_logins", description: "salt-api logins, by reason (first, renewal, token_rejected)");
+
     private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
@@ -42,7 +50,7 @@ internal sealed class SaltApiSession(
         // A restarted master, a logout elsewhere or a clock jump voids a token before its expire.
         logger.TokenRejected(operation);
         Invalidate(token);
-        var fresh = await GetTokenAsync(cancellationToken);
+        var fresh = await GetTokenAsync(cancellationToken, "token_rejected");
         using var second = await SendAsync(operation, () => call(fresh.Value, cancellationToken), cancellationToken);
         if (second.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -102,7 +110,7 @@ internal sealed class SaltApiSession(
         _stopping.Dispose();
     }
 
-    private async Task<SaltApiToken> GetTokenAsync(CancellationToken cancellationToken)
+    private async Task<SaltApiToken> GetTokenAsync(CancellationToken cancellationToken, string? reason = null)
     {
         Task<SaltApiToken> login;
         lock (_gate)
@@ -113,7 +121,7 @@ internal sealed class SaltApiSession(
             }
 
             // Every caller that finds no valid token awaits the same login.
-            login = _login ??= LoginOnceAsync();
+            login = _login ??= LoginOnceAsync(reason ?? (_current is null ? "first" : "renewal"));
         }
 
         return await login.WaitAsync(cancellationToken);
@@ -131,13 +139,14 @@ internal sealed class SaltApiSession(
         }
     }
 
-    private async Task<SaltApiToken> LoginOnceAsync()
+    private async Task<SaltApiToken> LoginOnceAsync(string reason)
     {
         // Return to the caller (who holds _gate and stores this task) before anything can complete.
         await Task.Yield();
         try
         {
             var token = await LoginAsync(_stopping.Token);
+            logins.Add(1, new KeyValuePair<string, object?>("reason", reason));
             lock (_gate)
             {
                 _current = token;

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Tests.Fixtures;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -25,7 +25,7 @@ internal sealed class QueryApiHarness : IAsyncDisposable
     public QueryApiHarness(IAwsCredentialsSource credentials, FakeTimeProvider time, string? serviceUrl = null)
     {
         Time = time;
-        Server = WireMockServer.Start($"http://127.0.0.1:{FreeLoopbackPort()}");
+        Server = WireMockServer.Start($"http://127.0.0.1:{LoopbackPort.Free()}");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AutoScaling:Region"] = Region,
@@ -82,12 +82,6 @@ internal sealed class QueryApiHarness : IAsyncDisposable
         }
     }
 
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public static string Header(ILogEntry entry, string name) =>
         entry.RequestMessage!.Headers!.Single(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value.Single();

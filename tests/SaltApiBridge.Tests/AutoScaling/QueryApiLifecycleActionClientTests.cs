@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 
@@ -227,7 +228,7 @@ public sealed class QueryApiLifecycleActionClientTests
     [Fact]
     public async Task CompleteAsync_NothingListening_RetriesThenFailsTransient()
     {
-        var closedPort = QueryApiHarness.FreeLoopbackPort();
+        var closedPort = LoopbackPort.Free();
         var credentials = new StaticCredentialsSource(Keys);
         await using var harness = new QueryApiHarness(credentials, new FakeTimeProvider(Now), $"http://127.0.0.1:{closedPort}");
 

@@ -184,7 +184,9 @@ public sealed class LifecyclePipelineTests
         var id = harness.Queue.Send(Launching(4));
         harness.Start();
 
+        // Settlement is reported after the delete: wait for both.
         await harness.Log.WaitUntilAsync(calls => calls.Contains($"sqs-delete {id}"));
+        await harness.WaitForSettledAsync(1);
 
         harness.Settled.Single().Outcome.Result.Should().Be("action gone");
     }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,14 +86,14 @@ internal sealed class SaltApiHarness : IAsyncDisposable
 
     public static SaltApiHarness Start(IDictionary<string, string?>? settings = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var server = WireMockServer.Start(new WireMockServerSettings { Urls = [url] });
         return new SaltApiHarness(server, url, settings ?? new Dictionary<string, string?>());
     }
 
     /// <summary>A harness whose BaseUrl is a loopback port nobody listens on (connection refused).</summary>
     public static SaltApiHarness StartWithoutServer(IDictionary<string, string?>? settings = null) =>
-        new(null, $"http://127.0.0.1:{FreePort()}", settings ?? new Dictionary<string, string?>());
+        new(null, $"http://127.0.0.1:{LoopbackPort.Free()}", settings ?? new Dictionary<string, string?>());
 
     /// <summary>The response of a transcript, exactly: status, the master's headers, body_raw byte for byte.</summary>
     public static IResponseBuilder Reply(string transcript) => Reply(SaltApiTranscript.Load(transcript), null);
@@ -194,10 +192,4 @@ internal sealed class SaltApiHarness : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

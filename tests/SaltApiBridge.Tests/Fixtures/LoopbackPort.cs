@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SaltApiBridge.Tests.Fixtures;
+
+public static class LoopbackPort
+{
+    /// <summary>A port free on 127.0.0.1 right now (the OS picks it), for servers that must know their URL up front.</summary>
+    public static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,110 @@
+using Amazon.Runtime;
+using Amazon.SQS;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Tests.AutoScaling;
+using SaltApiBridge.Tests.Fixtures;
+using SaltApiBridge.Tests.Salt;
+
+namespace SaltApiBridge.Tests.EndToEnd;
+
+/// <summary>
+/// The real daemon (<see cref="BridgeHost"/>: configuration, validation, DI, worker, Kestrel) pointed at the emulator's
+/// queue, the simulated salt-api and the simulated Auto Scaling endpoint. Only the AWS credentials are swapped for
+/// fixed ones (the SDK's chain would look at this machine's environment). Timings are shortened so the tests run in
+/// seconds; the code paths are the production ones.
+/// </summary>
+internal sealed class BridgeDaemon : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private BridgeDaemon(WebApplication app, CapturedLogs logs)
+    {
+        this.app = app;
+        Logs = logs;
+    }
+
+    /// <summary>Every log line of the daemon, Debug and up.</summary>
+    public CapturedLogs Logs { get; }
+
+    public LifecyclePipeline Pipeline => app.Services.GetRequiredService<LifecyclePipeline>();
+
+    /// <summary>The health/metrics base URL Kestrel bound (port 0 picks a free one).</summary>
+    public Uri HealthUrl =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<BridgeDaemon> StartAsync(
+        FauxqsServer fauxqs, string queueUrl, SimulatedSaltApi salt, SimulatedAutoScaling autoScaling,
+        IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Queue:QueueUrl"] = queueUrl,
+            ["Queue:WaitTimeSeconds"] = "1",
+            ["Queue:Pollers"] = "2",
+            ["Queue:VisibilityTimeoutSeconds"] = "30",
+            ["SaltApi:BaseUrl"] = salt.BaseUrl,
+            ["SaltApi:Username"] = "saltapi",
+            ["SaltApi:Password"] = SaltApiHarness.Password,
+            ["SaltApi:RetryDelay"] = "00:00:00.050",
+            ["SaltApi:MaxRetries"] = "2",
+            ["SaltApi:CircuitBreakDuration"] = "00:00:00.500",
+            ["SaltApi:KeyPollInterval"] = "00:00:00.050",
+            ["SaltApi:KeyPollMaxInterval"] = "00:00:00.200",
+            ["SaltApi:ReachablePollInterval"] = "00:00:00.050",
+            ["SaltApi:ReachablePollMaxInterval"] = "00:00:00.200",
+            ["SaltApi:JobPollInterval"] = "00:00:00.100",
+            ["SaltApi:JobPollMaxInterval"] = "00:00:00.250",
+            ["AutoScaling:Region"] = FauxqsServer.Region,
+            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
+            ["AutoScaling:RetryBaseDelay"] = "00:00:00.050",
+            ["Pipeline:StepRetryDelay"] = "00:00:00.100",
+            ["Pipeline:RetryBackoff"] = "00:00:01",
+            ["Pipeline:MaxRetryBackoff"] = "00:00:02",
+            ["Pipeline:DrainTimeout"] = "00:00:03",
+            ["Pipeline:VisibilityExtensionInterval"] = "00:00:01",
+            ["Pipeline:DeleteBatchWindow"] = "00:00:00.050",
+            ["Health:Urls"] = "http://127.0.0.1:0",
+            ["Health:ReadinessCacheDuration"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            ["Logging:LogLevel:Polly"] = "Warning",
+            ["Logging:Console:LogLevel:Default"] = "None",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+
+        var logs = new CapturedLogs();
+        var app = BridgeHost.Build(
+            configFile: null,
+            configureConfiguration: configuration => configuration.AddInMemoryCollection(settings),
+            configureServices: services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<IAmazonSQS>(_ => fauxqs.CreateSqsClient()));
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(
+                    new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null))));
+                services.AddSingleton<ILoggerProvider>(logs);
+            });
+        var daemon = new BridgeDaemon(app, logs);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return daemon;
+    }
+
+    /// <summary>SIGTERM's path: the host stops, the worker drains within the drain timeout.</summary>
+    public Task StopAsync() => app.StopAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using SaltApiBridge.Cli;
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Tests.Fixtures;
+
+namespace SaltApiBridge.Tests.EndToEnd;
+
+/// <summary>
+/// The daemon as users run it, end to end: fauxqs (SQS and SNS) on loopback, the simulated salt-api built from the
+/// captured transcripts, the simulated Auto Scaling Query API. Each test owns its queue and servers.
+/// </summary>
+public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
+{
+    private const string Group = "web-asg";
+    private const string Hook = "provision";
+    private const string Launching = "autoscaling:EC2_INSTANCE_LAUNCHING";
+    private const string Terminating = "autoscaling:EC2_INSTANCE_TERMINATING";
+
+    private static readonly string[] LaunchCalls =
+    [
+        "hook " + BridgeEventTags.Launching,
+        "wheel key.name_match",
+        "wheel key.accept_dict",
+        "hook " + BridgeEventTags.KeyAccepted,
+        "local test.ping",
+        "local_async state.highstate",
+        "hook " + BridgeEventTags.Provisioned,
+    ];
+
+    private readonly SimulatedSaltApi salt = new();
+    private readonly SimulatedAutoScaling autoScaling = new();
+    private readonly IAmazonSQS sqs = fauxqs.CreateSqsClient();
+    private readonly string queueName = "e2e-" + Guid.NewGuid().ToString("N");
+    private string queueUrl = "";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => queueUrl = await fauxqs.CreateQueueAsync(queueName);
+
+    public async ValueTask DisposeAsync()
+    {
+        sqs.Dispose();
+        await salt.DisposeAsync();
+        await autoScaling.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("sns")]
+    [InlineData("eventbridge")]
+    public async Task Run_LaunchHook_AcceptsKeyRunsHighstateCompletesContinueAndDeletesMessage(string delivery)
+    {
+        var instance = InstanceId(1);
+        var minion = $"{Group}-{instance}";
+        await using var daemon = await StartDaemonAsync();
+
+        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-1");
+        switch (delivery)
+        {
+            case "direct":
+                await SendAsync(hook);
+                break;
+            case "sns":
+                // The emulator wraps the message in the real SNS envelope (Message is a JSON string).
+                var topic = await fauxqs.CreateTopicAsync("topic-" + queueName);
+                await fauxqs.SubscribeQueueAsync(topic, queueName);
+                await fauxqs.PublishAsync(topic, hook, "Auto Scaling: Lifecycle action");
+                break;
+            default:
+                await SendAsync(SampleMessages.EventBridge("EC2 Instance-launch Lifecycle Action", Launching, Group, instance, Hook, "token-1"));
+                break;
+        }
+
+        await UntilQueueEmptyAsync();
+
+        salt.CallsFor(minion).Should().Equal(LaunchCalls);
+        salt.KeyOf(minion).Should().Be("minions");
+        // The token identifies the action; AWS wants it or the instance id, and the bridge sends the token.
+        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+            new AutoScalingCall("CompleteLifecycleAction", Group, Hook, null, "token-1", "CONTINUE", Signed: true));
+        salt.Violations.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_HighstateFails_CompletesAbandonAndFiresProvisionFailed()
+    {
+        var instance = InstanceId(2);
+        var minion = $"{Group}-{instance}";
+        salt.FailingMinions[minion] = true;
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-2"));
+        await UntilQueueEmptyAsync();
+
+        // Pipeline:StepAttempts (2) runs a failed highstate once more before giving up.
+        salt.CallsFor(minion).Should().Equal([.. LaunchCalls[..^1], "local_async state.highstate", "hook " + BridgeEventTags.ProvisionFailed]);
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON");
+    }
+
+    [Fact]
+    public async Task Run_TerminatingHook_AppliesCleanThenCompletesContinue()
+    {
+        var instance = InstanceId(3);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, instance, "clean-up", "token-3"));
+        await UntilQueueEmptyAsync();
+
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Terminating,
+            "local_async state.sls clean",
+            "hook " + BridgeEventTags.Cleaned);
+        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+            new AutoScalingCall("CompleteLifecycleAction", Group, "clean-up", null, "token-3", "CONTINUE", Signed: true));
+        salt.KeyOf(minion).Should().Be("minions", "the key goes only when the instance is gone (EC2_INSTANCE_TERMINATE)");
+    }
+
+    [Fact]
+    public async Task Run_TerminateNotification_DeletesKeyWithoutAutoScalingCall()
+    {
+        var instance = InstanceId(4);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance));
+        await UntilQueueEmptyAsync();
+
+        salt.CallsFor(minion).Should().Equal("wheel key.delete_dict", "hook " + BridgeEventTags.KeyDeleted);
+        salt.KeyOf(minion).Should().BeNull();
+        autoScaling.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_StormOf200LaunchesOf2Seconds_FinishesFarBelowSerialTimeEachOnceInOrder()
+    {
+        const int instances = 200;
+        var highstate = TimeSpan.FromSeconds(2);
+        salt.JobDuration = _ => highstate;
+        var orderedInstance = InstanceId(instances);
+        await using var daemon = await StartDaemonAsync(new() { ["Pipeline:MaxInFlight"] = "64", ["Queue:Pollers"] = "4" });
+
+        var clock = Stopwatch.StartNew();
+        var bodies = Enumerable.Range(0, instances)
+            .Select(i => SampleMessages.LifecycleHook(Launching, Group, InstanceId(i), Hook, $"storm-{i}"))
+            .Append(SampleMessages.LifecycleHook(Terminating, Group, orderedInstance, "clean-up", "storm-terminate"))
+            .Prepend(SampleMessages.LifecycleHook(Launching, Group, orderedInstance, Hook, $"storm-{instances}"));
+        foreach (var batch in bodies.Chunk(10))
+        {
+            await sqs.SendMessageBatchAsync(
+                queueUrl, [.. batch.Select((body, i) => new SendMessageBatchRequestEntry("m" + i, body))], Ct);
+        }
+
+        await UntilQueueEmptyAsync(TimeSpan.FromSeconds(120));
+        var makespan = clock.Elapsed;
+
+        // 201 highstates of 2 s one after another would take 402 s; 64 at a time need about 4 rounds.
+        makespan.Should().BeLessThan(TimeSpan.FromSeconds(60), "a storm must not be processed one at a time");
+        TestContext.Current.SendDiagnosticMessage($"storm: {instances + 1} launches of {highstate.TotalSeconds} s, makespan {makespan.TotalSeconds:F1} s");
+        var completions = autoScaling.Completions;
+        completions.Should().HaveCount(instances + 2);
+        completions.Select(c => c.Token).Should().OnlyHaveUniqueItems();
+        completions.Should().OnlyContain(c => c.Result == "CONTINUE");
+        salt.Calls.Count(c => c.What == "local_async state.highstate").Should().Be(instances + 1);
+        salt.Violations.Should().BeEmpty();
+        salt.CallsFor($"{Group}-{orderedInstance}").Should().Equal(
+            [.. LaunchCalls, "hook " + BridgeEventTags.Terminating, "local_async state.sls clean", "hook " + BridgeEventTags.Cleaned]);
+    }
+
+    [Fact]
+    public async Task Run_SameTokenDeliveredTwice_RunsOneHighstate()
+    {
+        var instance = InstanceId(5);
+        var minion = $"{Group}-{instance}";
+        salt.JobDuration = _ => TimeSpan.FromMilliseconds(500);
+        await using var daemon = await StartDaemonAsync();
+
+        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-5");
+        await SendAsync(hook);
+        await SendAsync(hook);
+        await UntilQueueEmptyAsync();
+
+        salt.Calls.Count(c => c.MinionId == minion && c.What == "local_async state.highstate").Should().Be(1);
+        autoScaling.Completions.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Run_SaltApiDownForAWhile_DeletesNothingThenResumes()
+    {
+        var instance = InstanceId(6);
+        var minion = $"{Group}-{instance}";
+        salt.Down();
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-6"));
+        await Eventually.UntilAsync(
+            () => Task.FromResult(daemon.Logs.Lines.Any(l => l.Contains("salt-api", StringComparison.Ordinal) && l.Contains(instance, StringComparison.Ordinal) && l.StartsWith("Warning", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), () => "the daemon never reported salt-api failing");
+        (await QueueDepthAsync()).Should().Be(1, "a transient failure never deletes the message");
+        autoScaling.Calls.Should().BeEmpty();
+
+        salt.Up();
+        await UntilQueueEmptyAsync();
+
+        salt.CallsFor(minion).Should().Contain(LaunchCalls[1..]);
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+    }
+
+    [Fact]
+    public async Task StopAsync_DuringHighstate_ReleasesMessageAtOnceWithinDrainTimeout()
+    {
+        var instance = InstanceId(7);
+        var minion = $"{Group}-{instance}";
+        salt.JobDuration = _ => TimeSpan.FromMinutes(5);
+        var daemon = await StartDaemonAsync();
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-7"));
+        await Eventually.UntilAsync(
+            () => Task.FromResult(salt.CallsFor(minion).Contains("local_async state.highstate")),
+            TimeSpan.FromSeconds(20), () => "the highstate never started");
+
+        var clock = Stopwatch.StartNew();
+        await daemon.StopAsync();
+        var stopped = clock.Elapsed;
+        await daemon.DisposeAsync();
+
+        stopped.Should().BeLessThan(TimeSpan.FromSeconds(3 + 5), "the drain timeout is 3 s");
+        // The visibility timeout is 30 s: receiving it now proves the release set it back to 0.
+        var again = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 5 }, Ct);
+        again.Messages.Should().ContainSingle().Which.Body.Should().Contain(instance);
+        autoScaling.Calls.Where(c => c.Action == "CompleteLifecycleAction").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_TwoDaemonsOneQueueWithLockDirectory_NeverWorkOnOneInstanceAtOnce()
+    {
+        var locks = Directory.CreateTempSubdirectory("saltapibridge-locks-");
+        try
+        {
+            salt.JobDuration = _ => TimeSpan.FromMilliseconds(300);
+            var settings = new Dictionary<string, string?> { ["Pipeline:LockDirectory"] = locks.FullName, ["Pipeline:LockedRetryDelay"] = "00:00:00.200" };
+            await using var first = await StartDaemonAsync(settings);
+            await using var second = await StartDaemonAsync(settings);
+
+            // Each instance gets a launch and a terminate; the replicas race for them. Accepted keys let both
+            // messages start a job at once (a clean on a pending key would publish nothing).
+            for (var i = 0; i < 10; i++)
+            {
+                salt.SetKey($"{Group}-{InstanceId(100 + i)}", "minions");
+                await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(100 + i), Hook, $"pair-launch-{i}"));
+                await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, InstanceId(100 + i), "clean-up", $"pair-terminate-{i}"));
+            }
+
+            await UntilQueueEmptyAsync(TimeSpan.FromSeconds(60));
+
+            salt.Violations.Should().BeEmpty("two jobs never ran at once on one minion");
+            autoScaling.Completions.Should().HaveCount(20);
+        }
+        finally
+        {
+            locks.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_Serving_AnswersHealthReadinessAndMetrics()
+    {
+        await using var daemon = await StartDaemonAsync();
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(8), Hook, "token-8"));
+        await UntilQueueEmptyAsync();
+        using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
+
+        (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative), Ct)).Should().Be("ok\n");
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ready.IsSuccessStatusCode.Should().BeTrue(await ready.Content.ReadAsStringAsync(Ct));
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+        metrics.Should().MatchRegex("(?m)^saltapibridge_messages_received(_total)?\\{kind=\"Launching\"\\} [1-9]")
+            .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions(_total)?\\{kind=\"Launching\",result=\"CONTINUE\"\\} [1-9]")
+            .And.MatchRegex("(?m)^saltapibridge_salt_api_logins(_total)?\\{reason=\"first\"\\} [1-9]")
+            .And.Contain("saltapibridge_salt_job_duration_seconds_bucket")
+            .And.Contain("saltapibridge_instances_in_flight")
+            .And.NotContain("msquic", "only the bridge's meter is exported");
+
+        salt.Down();
+        using var notReady = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ((int)notReady.StatusCode).Should().Be(503);
+    }
+
+    private Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null) =>
+        BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
+
+    private async Task SendAsync(string body) => await sqs.SendMessageAsync(queueUrl, body, Ct);
+
+    /// <summary>Visible plus in-flight messages.</summary>
+    private async Task<int> QueueDepthAsync()
+    {
+        var attributes = await sqs.GetQueueAttributesAsync(
+            queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], Ct);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+
+    private Task UntilQueueEmptyAsync(TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            async () => await QueueDepthAsync() == 0,
+            timeout ?? TimeSpan.FromSeconds(30),
+            () => $"the queue never emptied; salt calls: {string.Join(" | ", salt.Calls.TakeLast(20).Select(c => $"{c.MinionId} {c.What}"))}; violations: {string.Join(" | ", salt.Violations)}");
+
+    private static string InstanceId(int n) => $"i-{n:x17}";
+}

@@ -31,6 +31,14 @@ public static class RunCommand
 
             await using (app)
             {
+                if (BridgeHost.ConfigurationProblems(app.Services) is { Count: > 0 } problems)
+                {
+                    await error.WriteLineAsync("error: invalid configuration:");
+                    foreach (var problem in problems)
+                        await error.WriteLineAsync("  - " + problem);
+                    return CliOptions.BadInputExitCode;
+                }
+
                 try
                 {
                     await app.RunAsync();

@@ -5,10 +5,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Queue;
+using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
 
@@ -35,6 +40,9 @@ public static class BridgeHost
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddConsole();
+        // The slim builder's AddSimpleConsole pins the formatter to "simple" after configuration is bound; bind again
+        // last so Logging:Console:FormatterName (json, systemd) takes effect.
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         builder.Services.AddSystemd();
 
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
@@ -44,8 +52,9 @@ public static class BridgeHost
         builder.Services.AddHostedService<PrometheusExportStarter>();
         builder.Services.AddSaltApiBridge(builder.Configuration);
         builder.Services.AddSingleton<ReadinessProbe>();
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<PipelineOptions>>((host, pipeline) =>
-            host.ShutdownTimeout = pipeline.Value.DrainTimeout + TimeSpan.FromSeconds(15));
+        // Read unvalidated: the host resolves HostOptions while it is built, before ConfigurationProblems can report.
+        var drain = DrainTimeoutOrDefault(builder.Configuration);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drain + TimeSpan.FromSeconds(15));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -57,5 +66,53 @@ public static class BridgeHost
         });
         app.MapMetrics("/metrics");
         return app;
+    }
+
+    /// <summary>
+    /// Every configuration problem of every section, found before the host starts (the host would stop at the first
+    /// section and log a stack trace). Empty when the configuration is usable.
+    /// </summary>
+    public static IReadOnlyList<string> ConfigurationProblems(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var problems = new List<string>();
+        Check<BridgeOptions>(services, problems);
+        Check<QueueOptions>(services, problems);
+        Check<SaltApiOptions>(services, problems);
+        Check<AutoScalingOptions>(services, problems);
+        Check<PipelineOptions>(services, problems);
+        Check<HealthOptions>(services, problems);
+        return problems;
+    }
+
+    private static TimeSpan DrainTimeoutOrDefault(ConfigurationManager configuration)
+    {
+        try
+        {
+            var drain = configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>()?.DrainTimeout;
+            return drain > TimeSpan.Zero ? drain.Value : new PipelineOptions().DrainTimeout;
+        }
+        catch (InvalidOperationException)
+        {
+            return new PipelineOptions().DrainTimeout;
+        }
+    }
+
+    private static void Check<TOptions>(IServiceProvider services, List<string> problems)
+        where TOptions : class
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value that does not bind (e.g. "abc" for a number) surfaces here, naming the key.
+            problems.Add(e.Message);
+        }
     }
 }

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using SaltApiBridge.Hosting;
+
+namespace SaltApiBridge.Tests.Hosting;
+
+public sealed class BridgeHostTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Queue:QueueUrl"] = "https://sqs.eu-west-1.amazonaws.com/123456789012/saltapibridge",
+        ["Queue:Region"] = "eu-west-1",
+        ["SaltApi:Username"] = "saltapi",
+        ["SaltApi:Password"] = "secret",
+        ["AutoScaling:Region"] = "eu-west-1",
+        ["Health:Urls"] = "http://127.0.0.1:0",
+    };
+
+    [Fact]
+    public async Task ConfigurationProblems_ValidConfiguration_None()
+    {
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid));
+
+        BridgeHost.ConfigurationProblems(app.Services).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ConfigurationProblems_SeveralSectionsWrong_ListsEveryProblemAtOnce()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Queue:QueueUrl"] = null,
+            ["SaltApi:BaseUrl"] = "http://10.0.0.5:8000",
+            ["Pipeline:StepAttempts"] = "0",
+            ["Bridge:MinionIdTemplate"] = "{group}",
+        };
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
+
+        var problems = BridgeHost.ConfigurationProblems(app.Services);
+
+        problems.Should().HaveCountGreaterThanOrEqualTo(4);
+        problems.Should().Contain(p => p.StartsWith("Queue", StringComparison.Ordinal))
+            .And.Contain(p => p.Contains("loopback", StringComparison.OrdinalIgnoreCase))
+            .And.Contain(p => p.Contains("StepAttempts", StringComparison.Ordinal))
+            .And.Contain(p => p.Contains("MinionIdTemplate", StringComparison.Ordinal));
+        problems.Should().NotContain(p => p.Contains("secret", StringComparison.Ordinal), "the password never appears in an error");
+    }
+}

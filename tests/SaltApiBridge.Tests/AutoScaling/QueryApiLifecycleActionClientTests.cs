@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Tests.Fixtures;
+using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 

@@ -12,6 +12,7 @@ using SaltApiBridge.Hosting;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Tests.AutoScaling;
 using SaltApiBridge.Tests.Fixtures;
+using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Salt;
 
 namespace SaltApiBridge.Tests.EndToEnd;

@@ -3,6 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.EndToEnd;

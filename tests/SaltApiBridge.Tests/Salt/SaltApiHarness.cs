@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Salt.Api;
+using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 using WireMock;
 using WireMock.RequestBuilders;

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using SaltApiBridge.Tests.Fixtures;
-using SaltApiBridge.Tests.Salt;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -12,12 +10,13 @@ using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace SaltApiBridge.Tests.EndToEnd;
+namespace SaltApiBridge.Simulation;
 
 /// <summary>
-/// A stateful salt-api for many minions on a loopback port. Every answer is a captured transcript (same status,
-/// headers and body text) with only the minion id, the jid and the key lists swapped in; 401s are the captured HTML.
-/// Minion keys appear as pending when first looked up (the minion booted), jobs finish after a per-minion delay.
+/// A stateful salt-api for many minions on a loopback port (the demo, benchmarks and end-to-end tests). Every answer is
+/// a captured transcript (same status, headers and body text) with only the minion id, the jid and the key lists
+/// swapped in; 401s are the captured HTML. Minion keys appear as pending when first looked up (the minion booted), jobs
+/// finish after a per-minion delay, and each reply can take the time the real master took, scaled.
 /// Records each call per minion, and every lowstate that does not target exactly one id.
 /// </summary>
 internal sealed class SimulatedSaltApi : IAsyncDisposable
@@ -27,16 +26,32 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
     private const string CapturedFailedJid = "20261125113351701657";
 
     private readonly ConcurrentDictionary<string, string> keys = new();
-    private readonly ConcurrentDictionary<string, Job> jobs = new();
+    private readonly ConcurrentDictionary<string, SimulatedJob> jobs = new();
     private readonly ConcurrentDictionary<string, int> running = new();
     private readonly ConcurrentQueue<SaltCall> calls = new();
     private readonly ConcurrentQueue<string> violations = new();
-    private readonly string token = JsonNode.Parse(SaltApiTranscript.Load("01").ResponseBodyRaw)!["return"]![0]!["token"]!.GetValue<string>();
-    private readonly int port = LoopbackPort.Free();
+    private readonly string token = JsonNode.Parse(CapturedReply.Load("01").Body)!["return"]![0]!["token"]!.GetValue<string>();
+    private readonly int port;
+    private readonly TimeProvider time;
     private WireMockServer? server;
     private long nextJid;
 
-    public SimulatedSaltApi() => Up();
+    /// <param name="port">0 picks a free loopback port.</param>
+    public SimulatedSaltApi(int port = 0, TimeProvider? timeProvider = null)
+    {
+        this.port = port == 0 ? LoopbackPort.Free() : port;
+        time = timeProvider ?? TimeProvider.System;
+        Up();
+    }
+
+    /// <summary>Each reply waits this fraction of the time the real master took for it (0: answer at once).</summary>
+    public double LatencyScale { get; set; }
+
+    /// <summary>Called before each request is answered; a non-null reply replaces the simulated one (fault injection).</summary>
+    public Func<IRequestMessage, IResponseMessage?>? Interceptor { get; set; }
+
+    /// <summary>Raised for each recorded call (progress views).</summary>
+    public event Action<SaltCall>? Called;
 
     public string BaseUrl => $"http://127.0.0.1:{port}";
 
@@ -76,7 +91,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
     public void Up()
     {
         server = WireMockServer.Start(new WireMockServerSettings { Urls = [BaseUrl] });
-        server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithCallback(Answer));
+        server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithCallback(AnswerAsync));
     }
 
     public ValueTask DisposeAsync()
@@ -85,27 +100,38 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ResponseMessage Answer(IRequestMessage request)
+    private async Task<IResponseMessage> AnswerAsync(IRequestMessage request)
+    {
+        if (Interceptor?.Invoke(request) is { } replaced)
+            return replaced;
+        var reply = Answer(request);
+        if (LatencyScale > 0 && reply.Latency > TimeSpan.Zero)
+            await Task.Delay(reply.Latency * LatencyScale, time);
+        return reply.Message;
+    }
+
+    private (ResponseMessage Message, TimeSpan Latency) Answer(IRequestMessage request)
     {
         if (request.Path == "/login")
         {
-            calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, null, "login"));
+            Record(null, "login");
             return Reply("01");
         }
 
-        if (SaltApiHarness.Header(request, "X-Auth-Token") != token)
+        var sent = request.Headers?.FirstOrDefault(h => h.Key.Equals("X-Auth-Token", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+        if (sent != token)
             return Reply("28");
 
         if (request.Path == "/logout")
         {
-            calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, null, "logout"));
+            Record(null, "logout");
             return Reply("39");
         }
 
         if (request.Path.StartsWith("/hook/", StringComparison.Ordinal))
         {
             var minion = JsonNode.Parse(request.Body ?? "{}")?["minion_id"]?.GetValue<string>();
-            calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, minion, "hook " + request.Path["/hook/".Length..]));
+            Record(minion, "hook " + request.Path["/hook/".Length..]);
             return Reply("26");
         }
 
@@ -119,7 +145,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         return Reply("30");
     }
 
-    private ResponseMessage Lowstate(JsonObject lowstate)
+    private (ResponseMessage Message, TimeSpan Latency) Lowstate(JsonObject lowstate)
     {
         var client = lowstate["client"]?.GetValue<string>();
         var fun = lowstate["fun"]?.GetValue<string>();
@@ -134,7 +160,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
 
         var minion = tgt[0]!.GetValue<string>();
         var arguments = lowstate["arg"] is JsonArray args ? " " + string.Join(",", args.Select(a => a!.GetValue<string>())) : "";
-        calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, minion, $"{client} {fun}{arguments}"));
+        Record(minion, $"{client} {fun}{arguments}");
         var accepted = KeyOf(minion) == "minions";
         switch (client, fun)
         {
@@ -146,7 +172,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
                 var jid = (20261125000000000000m + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);
                 if (running.AddOrUpdate(minion, 1, (_, n) => n + 1) > 1)
                     violations.Enqueue($"two jobs ran at once on {minion}");
-                jobs[jid] = new Job(minion, fun, arguments.Trim(), DateTimeOffset.UtcNow + JobDuration(minion), FailingMinions.ContainsKey(minion));
+                jobs[jid] = new SimulatedJob(minion, fun, arguments.Trim(), time.GetUtcNow() + JobDuration(minion), FailingMinions.ContainsKey(minion));
                 return Reply("13", minion, jid);
             default:
                 violations.Enqueue($"unexpected call {client} {fun}");
@@ -154,25 +180,25 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         }
     }
 
-    private ResponseMessage Wheel(string? fun, JsonNode? match)
+    private (ResponseMessage Message, TimeSpan Latency) Wheel(string? fun, JsonNode? match)
     {
         switch (fun, match)
         {
             case ("key.name_match", JsonValue value) when value.GetValue<string>() is var id && id.IndexOfAny(['*', '?', '[', ',']) < 0:
-                calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, id, "wheel key.name_match"));
+                Record(id, "wheel key.name_match");
                 var directory = KeysArriveOnLookup ? keys.GetOrAdd(id, "minions_pre") : KeyOf(id);
                 return WheelReply("44", directory is null ? "{}" : $$"""{"{{directory}}": ["{{id}}"]}""");
             case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict["minions_pre"] is JsonArray { Count: 1 } ids:
             {
                 var id = ids[0]!.GetValue<string>();
-                calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, id, "wheel key.accept_dict"));
+                Record(id, "wheel key.accept_dict");
                 var moved = keys.TryUpdate(id, "minions", "minions_pre");
                 return WheelReply("41", moved ? $$"""{"minions": ["{{id}}"]}""" : "{}");
             }
             case ("key.delete_dict", JsonObject { Count: 1 } dict) when dict["minions"] is JsonArray { Count: 1 } ids:
             {
                 var id = ids[0]!.GetValue<string>();
-                calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, id, "wheel key.delete_dict"));
+                Record(id, "wheel key.delete_dict");
                 keys.TryRemove(new KeyValuePair<string, string>(id, "minions"));
                 return WheelReply("45", "{}");
             }
@@ -182,13 +208,13 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         }
     }
 
-    private ResponseMessage JobStatus(string jid)
+    private (ResponseMessage Message, TimeSpan Latency) JobStatus(string jid)
     {
         if (!jobs.TryGetValue(jid, out var job))
             return Reply("20");
 
-        calls.Enqueue(new SaltCall(DateTimeOffset.UtcNow, job.MinionId, "jobs"));
-        if (DateTimeOffset.UtcNow < job.DoneAt)
+        Record(job.MinionId, "jobs");
+        if (time.GetUtcNow() < job.DoneAt)
             return Reply("14", job.MinionId, jid, job);
 
         if (jobs.TryUpdate(jid, job with { Reported = true }, job) && !job.Reported)
@@ -197,18 +223,18 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
     }
 
     /// <summary>A wheel reply: the transcript's envelope with <paramref name="keyLists"/> as data.return.</summary>
-    private static ResponseMessage WheelReply(string transcript, string keyLists)
+    private static (ResponseMessage Message, TimeSpan Latency) WheelReply(string transcript, string keyLists)
     {
-        var body = JsonNode.Parse(SaltApiTranscript.Load(transcript).ResponseBodyRaw)!;
+        var body = JsonNode.Parse(CapturedReply.Load(transcript).Body)!;
         body["return"]![0]!["data"]!["return"] = JsonNode.Parse(keyLists);
         return Reply(transcript, body: body.ToJsonString());
     }
 
     /// <summary>A transcript's answer with the captured minion id, jid and function swapped for this call's.</summary>
-    private static ResponseMessage Reply(string transcript, string? minionId = null, string? jid = null, Job? job = null, string? body = null)
+    private static (ResponseMessage Message, TimeSpan Latency) Reply(string transcript, string? minionId = null, string? jid = null, SimulatedJob? job = null, string? body = null)
     {
-        var captured = SaltApiTranscript.Load(transcript);
-        var text = body ?? captured.ResponseBodyRaw;
+        var captured = CapturedReply.Load(transcript);
+        var text = body ?? captured.Body;
         if (minionId is not null)
             text = text.Replace(CapturedMinion, minionId, StringComparison.Ordinal);
         if (jid is not null)
@@ -226,20 +252,25 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
             StatusCode = captured.Status,
             BodyData = new BodyData { BodyAsString = text, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
         };
-        foreach (var (name, value) in captured.ResponseHeaders)
+        foreach (var (name, value) in captured.Headers)
         {
-            // Kestrel writes its own Content-Length for the rewritten body.
-            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            // Kestrel writes its own Content-Length (and Date) for the rewritten body.
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !name.Equals("Date", StringComparison.OrdinalIgnoreCase))
                 response.AddHeader(name, value);
         }
 
-        return response;
+        return (response, captured.Elapsed);
     }
 
-    private static string FunctionOf(Job job) =>
+    private void Record(string? minionId, string what)
+    {
+        var call = new SaltCall(time.GetUtcNow(), minionId, what);
+        calls.Enqueue(call);
+        Called?.Invoke(call);
+    }
+
+    private static string FunctionOf(SimulatedJob job) =>
         job.Fun == "state.sls"
             ? $"\"Function\": \"state.sls\", \"Arguments\": [\"{job.Arguments}\"]"
             : "\"Function\": \"state.highstate\", \"Arguments\": []";
-
-    private sealed record Job(string MinionId, string Fun, string Arguments, DateTimeOffset DoneAt, bool Fails, bool Reported = false);
 }

@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Tests.EndToEnd;
+namespace SaltApiBridge.Simulation;
 
 /// <summary>One Query API call as the simulated Auto Scaling endpoint received it.</summary>
 internal sealed record AutoScalingCall(

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SaltApiBridge.Tests.Fixtures;
+namespace SaltApiBridge.Simulation;
 
-public static class LoopbackPort
+internal static class LoopbackPort
 {
     /// <summary>A port free on 127.0.0.1 right now (the OS picks it), for servers that must know their URL up front.</summary>
     public static int Free()

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using SaltApiBridge.Tests.AutoScaling;
-using SaltApiBridge.Tests.Fixtures;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -11,10 +9,10 @@ using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace SaltApiBridge.Tests.EndToEnd;
+namespace SaltApiBridge.Simulation;
 
 /// <summary>
-/// The Auto Scaling Query API on a loopback port: answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat
+/// The Auto Scaling Query API on a loopback port (demo, benchmarks, end-to-end tests): answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat
 /// with AWS's success XML, or with "No active Lifecycle Action found" once an action was completed (as AWS does).
 /// Records each call's form and whether it was signed.
 /// </summary>
@@ -24,9 +22,9 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> completed = new();
     private readonly WireMockServer server;
 
-    public SimulatedAutoScaling()
+    public SimulatedAutoScaling(int port = 0)
     {
-        server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{LoopbackPort.Free()}"] });
+        server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{(port == 0 ? LoopbackPort.Free() : port)}"] });
         server.Given(Request.Create().WithPath("/").UsingPost()).RespondWith(Response.Create().WithCallback(Answer));
     }
 
@@ -36,6 +34,12 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
 
     public IReadOnlyList<AutoScalingCall> Completions => [.. Calls.Where(c => c.Action == "CompleteLifecycleAction")];
 
+    /// <summary>Called before each request is answered; a non-null reply replaces the simulated one (fault injection).</summary>
+    public Func<IRequestMessage, IResponseMessage?>? Interceptor { get; set; }
+
+    /// <summary>Raised for each recorded call (progress views).</summary>
+    public event Action<AutoScalingCall>? Called;
+
     public ValueTask DisposeAsync()
     {
         server.Stop();
@@ -43,8 +47,11 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ResponseMessage Answer(IRequestMessage request)
+    private IResponseMessage Answer(IRequestMessage request)
     {
+        if (Interceptor?.Invoke(request) is { } replaced)
+            return replaced;
+
         var form = (request.Body ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(kv => WebUtility.UrlDecode(kv[0]), kv => WebUtility.UrlDecode(kv.ElementAtOrDefault(1) ?? ""));
@@ -58,12 +65,13 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
             form.GetValueOrDefault("LifecycleActionResult"),
             authorization?.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) == true);
         calls.Enqueue(call);
+        Called?.Invoke(call);
 
         var identity = $"{call.Group}/{call.Hook}/{call.Token ?? call.InstanceId}";
         var gone = call.Action == "CompleteLifecycleAction" ? !completed.TryAdd(identity, 0) : completed.ContainsKey(identity);
         return gone
-            ? Xml(400, QueryApiHarness.Error("ValidationError", $"No active Lifecycle Action found with token {call.Token}"))
-            : Xml(200, QueryApiHarness.Success(call.Action));
+            ? Xml(400, $"""<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>No active Lifecycle Action found with token {WebUtility.HtmlEncode(call.Token ?? call.InstanceId)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>""")
+            : Xml(200, $"""<{call.Action}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><{call.Action}Result/><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{call.Action}Response>""");
     }
 
     private static ResponseMessage Xml(int status, string body)

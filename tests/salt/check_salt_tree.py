@@ -826,6 +826,39 @@ def systemd_unit_hardening():
     expect(not problems, "; ".join(problems))
 
 
+def daemon_settings_keys():
+    """Section -> property names, read from the daemon's *Options classes (SectionName = "...")."""
+    known = {"Logging": None}
+    for path in (REPO / "src" / "SaltApiBridge").rglob("*Options.cs"):
+        text = path.read_text()
+        section = re.search(r'SectionName\s*=\s*"([^"]+)"', text)
+        if section:
+            known[section.group(1)] = set(re.findall(r"public\s+[\w<>?,\s\[\]]+?\s+(\w+)\s*\{\s*get;", text))
+    return known
+
+
+@case
+def appsettings_json_uses_only_daemon_keys():
+    known = daemon_settings_keys()
+    for pillar in (pillar_example(), {}):
+        settings = json.loads(render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar)))
+        for section, values in settings.items():
+            expect(section in known, f"appsettings.json section {section} is not read by the daemon")
+            if known[section] is not None:
+                unknown = sorted(set(values) - known[section])
+                expect(not unknown, f"{section} keys the daemon ignores: {unknown}")
+
+
+@case
+def appsettings_drain_matches_unit():
+    for drain in (60, 300, 3725):
+        pillar = pillar_example()
+        pillar["saltapibridge"]["service"]["drain_timeout_seconds"] = drain
+        settings = json.loads(render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar)))
+        h, m, sec = (int(x) for x in settings["Pipeline"]["DrainTimeout"].split(":"))
+        expect(h * 3600 + m * 60 + sec == drain, f"Pipeline:DrainTimeout {settings['Pipeline']['DrainTimeout']} for {drain}s")
+
+
 @case
 def systemd_stop_timeout_exceeds_drain():
     for drain in (60, 300):

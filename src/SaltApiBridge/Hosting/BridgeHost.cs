@@ -76,12 +76,13 @@ public static class BridgeHost
     {
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
-        Check<BridgeOptions>(services, problems);
-        Check<QueueOptions>(services, problems);
-        Check<SaltApiOptions>(services, problems);
-        Check<AutoScalingOptions>(services, problems);
-        Check<PipelineOptions>(services, problems);
-        Check<HealthOptions>(services, problems);
+        var configuration = services.GetRequiredService<IConfiguration>();
+        Check<BridgeOptions>(services, configuration, BridgeOptions.SectionName, problems);
+        Check<QueueOptions>(services, configuration, QueueOptions.SectionName, problems);
+        Check<SaltApiOptions>(services, configuration, SaltApiOptions.SectionName, problems);
+        Check<AutoScalingOptions>(services, configuration, AutoScalingOptions.SectionName, problems);
+        Check<PipelineOptions>(services, configuration, PipelineOptions.SectionName, problems);
+        Check<HealthOptions>(services, configuration, HealthOptions.SectionName, problems);
         return problems;
     }
 
@@ -98,9 +99,14 @@ public static class BridgeHost
         }
     }
 
-    private static void Check<TOptions>(IServiceProvider services, List<string> problems)
+    private static void Check<TOptions>(IServiceProvider services, IConfiguration configuration, string section, List<string> problems)
         where TOptions : class
     {
+        // A misspelt key would otherwise be ignored without a word, leaving its default in force.
+        var known = typeof(TOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        problems.AddRange(configuration.GetSection(section).GetChildren()
+            .Where(key => !known.Contains(key.Key))
+            .Select(key => $"{section}:{key.Key} is not a setting of the {section} section (misspelt?)"));
         try
         {
             _ = services.GetRequiredService<IOptions<TOptions>>().Value;

@@ -32,16 +32,18 @@ public sealed class BridgeHostTests
             ["SaltApi:BaseUrl"] = "http://10.0.0.5:8000",
             ["Pipeline:StepAttempts"] = "0",
             ["Bridge:MinionIdTemplate"] = "{group}",
+            ["Pipeline:MaxInstancesInFlight"] = "32",
         };
         await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
 
         var problems = BridgeHost.ConfigurationProblems(app.Services);
 
-        problems.Should().HaveCountGreaterThanOrEqualTo(4);
+        problems.Should().HaveCountGreaterThanOrEqualTo(5);
         problems.Should().Contain(p => p.StartsWith("Queue", StringComparison.Ordinal))
             .And.Contain(p => p.Contains("loopback", StringComparison.OrdinalIgnoreCase))
             .And.Contain(p => p.Contains("StepAttempts", StringComparison.Ordinal))
-            .And.Contain(p => p.Contains("MinionIdTemplate", StringComparison.Ordinal));
+            .And.Contain(p => p.Contains("MinionIdTemplate", StringComparison.Ordinal))
+            .And.Contain(p => p.Contains("MaxInstancesInFlight", StringComparison.Ordinal), "a misspelt key is reported, not ignored");
         problems.Should().NotContain(p => p.Contains("secret", StringComparison.Ordinal), "the password never appears in an error");
     }
 }

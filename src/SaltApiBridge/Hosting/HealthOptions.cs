@@ -5,7 +5,7 @@ public sealed class HealthOptions
 {
     public const string SectionName = "Health";
 
-    /// <summary>Kestrel URLs; loopback unless <see cref="AllowRemote"/>. Empty: no HTTP endpoint at all.</summary>
+    /// <summary>Kestrel URLs, separated by ';'; loopback unless <see cref="AllowRemote"/>; port 0 picks a free one.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:9464";
 
     /// <summary>Allows a non-loopback address (for a scraper on another host; the endpoints carry no secrets).</summary>

@@ -9,6 +9,9 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
+        // Kestrel falls back to localhost:5000 when given no URL, so "none" is not an option.
+        if (!Split(options.Urls).Any())
+            problems.Add("Health:Urls is empty; give at least one loopback URL (e.g. http://127.0.0.1:9464)");
         foreach (var url in Split(options.Urls))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)

@@ -28,6 +28,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> keys = new();
     private readonly ConcurrentDictionary<string, SimulatedJob> jobs = new();
     private readonly ConcurrentDictionary<string, int> running = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new();
     private readonly ConcurrentQueue<SaltCall> calls = new();
     private readonly ConcurrentQueue<string> violations = new();
     private readonly string token = JsonNode.Parse(CapturedReply.Load("01").Body)!["return"]![0]!["token"]!.GetValue<string>();
@@ -63,6 +64,15 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
 
     /// <summary>When false, an unknown id stays absent instead of showing up as a pending key.</summary>
     public bool KeysArriveOnLookup { get; set; } = true;
+
+    /// <summary>How long after its first lookup a minion's key shows up as pending (the instance is still booting).</summary>
+    public Func<string, TimeSpan> KeyArrivalDelay { get; set; } = _ => TimeSpan.Zero;
+
+    /// <summary>The eauth password /login accepts (any other gets the captured 401 HTML); null accepts any.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Clients left out of netapi_enable_clients: a lowstate naming one gets the captured 400 HTML.</summary>
+    public ConcurrentDictionary<string, bool> DisabledClients { get; } = new();
 
     public IReadOnlyList<SaltCall> Calls => [.. calls];
 
@@ -115,7 +125,8 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         if (request.Path == "/login")
         {
             Record(null, "login");
-            return Reply("01");
+            var password = JsonNode.Parse(request.Body ?? "{}")?["password"]?.GetValue<string>();
+            return Password is null || password == Password ? Reply("01") : Reply("02");
         }
 
         var sent = request.Headers?.FirstOrDefault(h => h.Key.Equals("X-Auth-Token", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
@@ -149,6 +160,8 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
     {
         var client = lowstate["client"]?.GetValue<string>();
         var fun = lowstate["fun"]?.GetValue<string>();
+        if (client is not null && DisabledClients.ContainsKey(client))
+            return Reply("29", body: CapturedReply.Load("29").Body.Replace("'ssh'", $"'{client}'", StringComparison.Ordinal));
         if (client == "wheel")
             return Wheel(fun, lowstate["match"]);
 
@@ -186,7 +199,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         {
             case ("key.name_match", JsonValue value) when value.GetValue<string>() is var id && id.IndexOfAny(['*', '?', '[', ',']) < 0:
                 Record(id, "wheel key.name_match");
-                var directory = KeysArriveOnLookup ? keys.GetOrAdd(id, "minions_pre") : KeyOf(id);
+                var directory = KeysArriveOnLookup && Booted(id) ? keys.GetOrAdd(id, "minions_pre") : KeyOf(id);
                 return WheelReply("44", directory is null ? "{}" : $$"""{"{{directory}}": ["{{id}}"]}""");
             case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict["minions_pre"] is JsonArray { Count: 1 } ids:
             {
@@ -260,6 +273,13 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         }
 
         return (response, captured.Elapsed);
+    }
+
+    /// <summary>Whether the minion has booted far enough to have sent its key (first lookup + its arrival delay).</summary>
+    private bool Booted(string minionId)
+    {
+        var firstSeen = firstLookups.GetOrAdd(minionId, _ => time.GetUtcNow());
+        return time.GetUtcNow() >= firstSeen + KeyArrivalDelay(minionId);
     }
 
     private void Record(string? minionId, string what)

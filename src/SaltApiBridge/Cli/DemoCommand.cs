@@ -1,0 +1,57 @@
+using System.CommandLine;
+using SaltApiBridge.Demo;
+using Spectre.Console;
+
+namespace SaltApiBridge.Cli;
+
+/// <summary><c>saltapibridge demo</c>: the whole bridge on this machine, against an emulated AWS and a simulated Salt master.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var instances = new Option<int>("--instances") { Description = "Instances in the scale-out (a quarter are then scaled in).", DefaultValueFactory = _ => 20 };
+        var speed = new Option<double>("--speed") { Description = "How many times faster than real time Salt works.", DefaultValueFactory = _ => 30 };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (instance ids, durations, which highstate fails).", DefaultValueFactory = _ => 1 };
+        var command = new Command("demo", "Run the bridge locally: SQS/SNS emulator, simulated salt-api and Auto Scaling, a scale-out and a scale-in; exit 0 when every lifecycle action ended as expected.")
+        {
+            instances, speed, seed,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed));
+            var error = parse.InvocationConfiguration.Error;
+            if (settings.Problem() is { } problem)
+            {
+                await error.WriteLineAsync("error: " + problem);
+                return CliOptions.BadInputExitCode;
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                // Colours and cursor movement only on a terminal: a log file or a test gets plain text.
+                Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            });
+            // A pipe (CI, a log file) has no width: use a wide one rather than wrap every line at 80.
+            if (!console.Profile.Capabilities.Interactive)
+                console.Profile.Width = 120;
+            var view = new DemoView(console, settings);
+            try
+            {
+                var report = await new DemoRunner(settings, view.Say).RunAsync(view.PresentAsync, cancellationToken);
+                view.Summary(report);
+                return report.Passed ? 0 : 1;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or Amazon.Runtime.AmazonServiceException)
+            {
+                await error.WriteLineAsync("error: the demo could not run: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,12 @@
+using Amazon.Runtime;
+using SaltApiBridge.AutoScaling;
+
+namespace SaltApiBridge.Demo;
+
+/// <summary>Fixed credentials for the simulated Auto Scaling endpoint: the demo must not look at the machine's AWS setup.</summary>
+internal sealed class DemoCredentials : IAwsCredentialsSource
+{
+    private static readonly ImmutableCredentials Credentials = new("AKIDDEMO", "demo-secret-key", null);
+
+    public Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(Credentials);
+}

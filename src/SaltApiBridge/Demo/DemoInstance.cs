@@ -1,0 +1,132 @@
+namespace SaltApiBridge.Demo;
+
+/// <summary>
+/// One instance of the demo: what it is (group, how its messages travel, whether its highstate fails or it is scaled
+/// in) and what happened to it so far, as seen on the simulated salt-api and Auto Scaling endpoint.
+/// </summary>
+internal sealed class DemoInstance(string instanceId, string group, string via, bool goldenImage, bool fails, bool scaledIn)
+{
+    private readonly Lock gate = new();
+    private readonly List<string> steps = [];
+
+    public string InstanceId { get; } = instanceId;
+
+    public string Group { get; } = group;
+
+    public string MinionId { get; } = $"{group}-{instanceId}";
+
+    /// <summary>direct, sns or eventbridge.</summary>
+    public string Via { get; } = via;
+
+    public bool GoldenImage { get; } = goldenImage;
+
+    public bool Fails { get; } = fails;
+
+    public bool ScaledIn { get; } = scaledIn;
+
+    public string LaunchToken { get; } = Guid.NewGuid().ToString();
+
+    public string TerminateToken { get; } = Guid.NewGuid().ToString();
+
+    public string? LaunchResult { get; private set; }
+
+    public string? TerminateResult { get; private set; }
+
+    public bool KeyDeleted { get; private set; }
+
+    public int LaunchCompletions { get; private set; }
+
+    public int TerminateCompletions { get; private set; }
+
+    /// <summary>Whether the terminated notification was sent (by the demo's scenario).</summary>
+    public bool TerminatedSent { get; set; }
+
+    public bool TerminatingSent { get; set; }
+
+    public string Current { get; private set; } = "queued";
+
+    public DateTimeOffset? Started { get; private set; }
+
+    public DateTimeOffset? Finished { get; private set; }
+
+    /// <summary>When the launch's lifecycle action was completed (the instance went in service, or was abandoned).</summary>
+    public DateTimeOffset? LaunchCompletedAt { get; private set; }
+
+    public IReadOnlyList<string> Steps
+    {
+        get
+        {
+            lock (gate)
+                return [.. steps];
+        }
+    }
+
+    /// <summary>The result a correct bridge produces for this instance.</summary>
+    public string ExpectedLaunchResult => Fails ? "ABANDON" : "CONTINUE";
+
+    /// <summary>Every lifecycle action ended as expected and the key is where it should be.</summary>
+    public bool Done =>
+        LaunchResult is not null
+        && (!ScaledIn || TerminateResult is not null)
+        && (KeyDeleted || !(ScaledIn || Fails));
+
+    public bool AsExpected =>
+        Done && LaunchCompletions == 1 && LaunchResult == ExpectedLaunchResult
+        && (!ScaledIn || (TerminateCompletions == 1 && TerminateResult == "CONTINUE"))
+        && KeyDeleted == (ScaledIn || Fails);
+
+    public string Outcome => !Done ? Current
+        : !AsExpected ? "UNEXPECTED"
+        : Fails ? "abandoned, key removed"
+        : ScaledIn ? "scaled in, key removed"
+        : GoldenImage ? "in service (golden image)"
+        : "in service";
+
+    public void Step(string step, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            Started ??= at;
+            steps.Add(step);
+            Current = step;
+            Finished = at;
+        }
+    }
+
+    public void Progress(string current, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            Started ??= at;
+            Current = current;
+        }
+    }
+
+    public void Completed(bool launch, string result, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            if (launch)
+            {
+                LaunchCompletions++;
+                LaunchResult ??= result;
+                LaunchCompletedAt ??= at;
+            }
+            else
+            {
+                TerminateCompletions++;
+                TerminateResult ??= result;
+            }
+        }
+
+        Step(result, at);
+        if (launch && result == "CONTINUE")
+            Progress("in service", at);
+    }
+
+    public void KeyRemoved(DateTimeOffset at)
+    {
+        KeyDeleted = true;
+        Step("key deleted", at);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon.SQS;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Cli;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Simulation;
+
+namespace SaltApiBridge.Demo;
+
+/// <summary>
+/// The local demo: the SQS/SNS emulator, a simulated salt-api (transcript replies, real latencies scaled) and Auto
+/// Scaling endpoint, and the real daemon between them. Plays a scale-out (some messages through SNS, some straight
+/// to SQS, some in the EventBridge shape; one highstate fails) and then a scale-in, and checks every outcome.
+/// </summary>
+internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
+{
+    private const string WebGroup = "web-asg";
+    private const string WorkerGroup = "worker-asg";
+    private const string Launching = "autoscaling:EC2_INSTANCE_LAUNCHING";
+    private const string Terminating = "autoscaling:EC2_INSTANCE_TERMINATING";
+    private const string Password = "demo-salt-api-password";
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Runs the demo; <paramref name="present"/> shows progress until the play task ends.</summary>
+    public async Task<DemoReport> RunAsync(Func<DemoTracker, Task, Task> present, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(present);
+        var directory = FauxqsEmulator.FindDirectory()
+            ?? throw new InvalidOperationException("tools/fauxqs not found: run the demo from the repository (dotnet run --project src/SaltApiBridge -- demo)");
+        var instances = Scenario(settings);
+        var tracker = new DemoTracker(instances);
+
+        say("starting the SQS/SNS emulator, the simulated salt-api and Auto Scaling endpoint…");
+        await using var emulator = await FauxqsEmulator.StartAsync(directory, say, cancellationToken);
+        await using var salt = new SimulatedSaltApi { LatencyScale = 1 / settings.Speed, Password = Password };
+        await using var autoScaling = new SimulatedAutoScaling();
+        var random = new Random(settings.Seed);
+        var highstates = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(LongTailed(random, median: 90, sigma: 0.6)));
+        var boots = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(TimeSpan.FromSeconds(20 + (random.NextDouble() * 40))));
+        var byMinion = instances.ToDictionary(i => i.MinionId);
+        salt.JobDuration = minion => byMinion[minion].TerminatingSent ? settings.Scaled(TimeSpan.FromSeconds(10)) : highstates[minion];
+        salt.KeyArrivalDelay = minion => boots[minion];
+        foreach (var failing in instances.Where(i => i.Fails))
+            salt.FailingMinions[failing.MinionId] = true;
+        salt.Called += tracker.OnSaltCall;
+        autoScaling.Called += tracker.OnAutoScalingCall;
+
+        using var sqs = emulator.CreateSqsClient();
+        var deadLetterUrl = await emulator.CreateQueueAsync("saltapibridge-demo-dlq", null, cancellationToken);
+        var queueUrl = await emulator.CreateQueueAsync("saltapibridge-demo", new()
+        {
+            ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{FauxqsEmulator.QueueArn("saltapibridge-demo-dlq")}}","maxReceiveCount":"5"}""",
+        }, cancellationToken);
+        var topic = await emulator.CreateTopicAsync("saltapibridge-demo", cancellationToken);
+        await emulator.SubscribeQueueAsync(topic, "saltapibridge-demo", cancellationToken);
+
+        var logs = new DemoLogs();
+        await using var daemon = BuildDaemon(emulator, queueUrl, salt, autoScaling, logs);
+        await daemon.StartAsync(cancellationToken);
+        say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); scaling out {instances.Count} instances");
+
+        var clock = Stopwatch.StartNew();
+        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, cancellationToken);
+        await present(tracker, play);
+        var timedOut = !await play;
+
+        var left = await DepthAsync(sqs, queueUrl, cancellationToken);
+        await daemon.StopAsync(CancellationToken.None);
+        return new DemoReport(
+            instances, left, await DepthAsync(sqs, deadLetterUrl, cancellationToken), salt.Violations, tracker.StrayCalls,
+            salt.Calls.Count, clock.Elapsed, timedOut, logs.Lines);
+    }
+
+    /// <summary>Sends the scale-out, then the scale-in and the terminated notifications as Auto Scaling would.</summary>
+    /// <returns>false when the deadline passed first.</returns>
+    private async Task<bool> PlayAsync(
+        IReadOnlyList<DemoInstance> instances, FauxqsEmulator emulator, IAmazonSQS sqs, string queueUrl, string topic, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + settings.Deadline;
+        await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:TEST_NOTIFICATION", WebGroup, null), "Auto Scaling: test notification", cancellationToken);
+        foreach (var instance in instances)
+        {
+            var hook = SampleMessages.LifecycleHook(Launching, instance.Group, instance.InstanceId, "provision", instance.LaunchToken);
+            switch (instance.Via)
+            {
+                case "sns":
+                    await emulator.PublishAsync(topic, hook, "Auto Scaling: Lifecycle action", cancellationToken);
+                    break;
+                case "eventbridge":
+                    await sqs.SendMessageAsync(queueUrl, SampleMessages.EventBridge("EC2 Instance-launch Lifecycle Action", Launching, instance.Group, instance.InstanceId, "provision", instance.LaunchToken), cancellationToken);
+                    break;
+                default:
+                    await sqs.SendMessageAsync(queueUrl, hook, cancellationToken);
+                    break;
+            }
+        }
+
+        var scaleInStarted = false;
+        while (!instances.All(i => i.Done))
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+
+            // Auto Scaling terminates an abandoned launch, and a scaled-in instance once its hook completed.
+            foreach (var gone in instances.Where(i => !i.TerminatedSent
+                && ((i.Fails && i.LaunchResult is not null) || (i.ScaledIn && i.TerminateResult is not null))))
+            {
+                gone.TerminatedSent = true;
+                await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", gone.Group, gone.InstanceId), "Auto Scaling: termination", cancellationToken);
+            }
+
+            if (!scaleInStarted && instances.All(i => i.LaunchResult is not null))
+            {
+                scaleInStarted = true;
+                foreach (var leaving in instances.Where(i => i.ScaledIn))
+                {
+                    leaving.TerminatingSent = true;
+                    await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook(Terminating, leaving.Group, leaving.InstanceId, "clean-up", leaving.TerminateToken), cancellationToken);
+                }
+            }
+
+            await Task.Delay(Tick, cancellationToken);
+        }
+
+        // The last deletes are batched: give them a moment.
+        while (await DepthAsync(sqs, queueUrl, cancellationToken) > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(Tick, cancellationToken);
+        return true;
+    }
+
+    private WebApplication BuildDaemon(FauxqsEmulator emulator, string queueUrl, SimulatedSaltApi salt, SimulatedAutoScaling autoScaling, DemoLogs logs)
+    {
+        string Span(TimeSpan real) => settings.Scaled(real).ToString("c", CultureInfo.InvariantCulture);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Queue:QueueUrl"] = queueUrl,
+            ["Queue:WaitTimeSeconds"] = "2",
+            ["Queue:VisibilityTimeoutSeconds"] = "30",
+            ["SaltApi:BaseUrl"] = salt.BaseUrl,
+            ["SaltApi:Username"] = "saltapibridge",
+            ["SaltApi:Password"] = Password,
+            ["SaltApi:RetryDelay"] = "00:00:00.100",
+            ["SaltApi:CircuitBreakDuration"] = "00:00:01",
+            ["SaltApi:KeyWaitTimeout"] = Span(TimeSpan.FromMinutes(5)),
+            ["SaltApi:KeyPollInterval"] = Span(TimeSpan.FromSeconds(2)),
+            ["SaltApi:KeyPollMaxInterval"] = Span(TimeSpan.FromSeconds(15)),
+            ["SaltApi:ReachableTimeout"] = Span(TimeSpan.FromMinutes(2)),
+            ["SaltApi:ReachablePollInterval"] = Span(TimeSpan.FromSeconds(1)),
+            ["SaltApi:ReachablePollMaxInterval"] = Span(TimeSpan.FromSeconds(5)),
+            ["SaltApi:JobTimeout"] = Span(TimeSpan.FromMinutes(30)),
+            ["SaltApi:JobPollInterval"] = Span(TimeSpan.FromSeconds(2)),
+            ["SaltApi:JobPollMaxInterval"] = Span(TimeSpan.FromSeconds(15)),
+            ["AutoScaling:Region"] = FauxqsEmulator.Region,
+            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
+            // The validator's floor is 5 s; a real hook's timeout is scaled far below that.
+            ["AutoScaling:HeartbeatInterval"] = TimeSpan.FromSeconds(Math.Max(5, settings.Scaled(TimeSpan.FromMinutes(10)).TotalSeconds)).ToString("c", CultureInfo.InvariantCulture),
+            ["Bridge:Groups:0"] = WebGroup,
+            ["Bridge:Groups:1"] = WorkerGroup,
+            ["Bridge:GoldenImageGroups:0"] = WorkerGroup,
+            ["Pipeline:StepRetryDelay"] = Span(TimeSpan.FromSeconds(15)),
+            ["Pipeline:RetryBackoff"] = "00:00:01",
+            ["Pipeline:MaxRetryBackoff"] = "00:00:05",
+            ["Pipeline:DrainTimeout"] = "00:00:05",
+            ["Health:Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:LogLevel:Default"] = "None",
+        };
+        return BridgeHost.Build(
+            configFile: null,
+            configureConfiguration: builder => builder.AddInMemoryCollection(configuration),
+            configureServices: services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton(_ => emulator.CreateSqsClient()));
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
+                services.AddSingleton<ILoggerProvider>(logs);
+            });
+    }
+
+    /// <summary>The demo's fleet: mostly web servers, a quarter golden-image workers, one highstate that fails.</summary>
+    internal static IReadOnlyList<DemoInstance> Scenario(DemoSettings settings)
+    {
+        var random = new Random(settings.Seed);
+        var shape = Enumerable.Range(0, settings.Instances)
+            .Select(i => (Id: "i-" + string.Concat(Enumerable.Range(0, 17).Select(_ => "0123456789abcdef"[random.Next(16)])),
+                          Group: i % 4 == 3 ? WorkerGroup : WebGroup,
+                          Via: i % 5 == 4 ? "eventbridge" : i % 2 == 1 ? "sns" : "direct"))
+            .ToList();
+        var web = shape.Select((s, i) => (s, i)).Where(x => x.s.Group == WebGroup).Select(x => x.i).ToList();
+        var failing = web[random.Next(web.Count)];
+        var leaving = Enumerable.Range(0, shape.Count).Where(i => i != failing).OrderBy(_ => random.Next()).Take(settings.ScaleIn).ToHashSet();
+        return [.. shape.Select((s, i) => new DemoInstance(s.Id, s.Group, s.Via, s.Group == WorkerGroup, i == failing, leaving.Contains(i)))];
+    }
+
+    /// <summary>A log-normal duration: most highstates take about the median, a few take far longer.</summary>
+    private static TimeSpan LongTailed(Random random, double median, double sigma)
+    {
+        var gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return TimeSpan.FromSeconds(median * Math.Exp(sigma * gaussian));
+    }
+
+    private static async Task<int> DepthAsync(IAmazonSQS sqs, string queueUrl, CancellationToken cancellationToken)
+    {
+        var attributes = await sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], cancellationToken);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+}

@@ -1,0 +1,24 @@
+namespace SaltApiBridge.Demo;
+
+/// <summary>What the demo plays: how many instances scale out, how fast simulated time runs, and the seed.</summary>
+/// <param name="Instances">Instances launched in the scale-out.</param>
+/// <param name="Speed">How many times faster than real time Salt works (highstates, replies, the daemon's polling).</param>
+/// <param name="Seed">Seeds every random choice, so a run can be repeated.</param>
+internal sealed record DemoSettings(int Instances, double Speed, int Seed)
+{
+    public const int MaxInstances = 500;
+
+    /// <summary>Instances scaled in after the scale-out: a quarter, at least one.</summary>
+    public int ScaleIn => Math.Max(1, Instances / 4);
+
+    /// <summary>The longest a run may take before it is declared failed.</summary>
+    public TimeSpan Deadline => TimeSpan.FromMinutes(30) / Speed + TimeSpan.FromSeconds(60);
+
+    /// <summary>A real-world duration on the demo's clock.</summary>
+    public TimeSpan Scaled(TimeSpan real) => real / Speed;
+
+    public string? Problem() =>
+        Instances is < 2 or > MaxInstances ? $"--instances must be between 2 and {MaxInstances}"
+        : Speed is < 1 or > 1000 ? "--speed must be between 1 and 1000"
+        : null;
+}

@@ -1,0 +1,76 @@
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Simulation;
+
+namespace SaltApiBridge.Demo;
+
+/// <summary>Turns the calls the simulators receive into each instance's steps, for the live view and the verdict.</summary>
+internal sealed class DemoTracker
+{
+    private readonly Dictionary<string, DemoInstance> byMinion;
+    private readonly Dictionary<string, (DemoInstance Instance, bool Launch)> byToken;
+    private int strayCalls;
+
+    public DemoTracker(IReadOnlyList<DemoInstance> instances)
+    {
+        Instances = instances;
+        byMinion = instances.ToDictionary(i => i.MinionId, StringComparer.Ordinal);
+        byToken = instances.SelectMany(i => new[] { (i.LaunchToken, (i, true)), (i.TerminateToken, (i, false)) })
+            .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<DemoInstance> Instances { get; }
+
+    /// <summary>Calls for minion ids the demo never announced (must stay 0).</summary>
+    public int StrayCalls => Volatile.Read(ref strayCalls);
+
+    public void OnSaltCall(SaltCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.MinionId is null)
+            return;
+        if (!byMinion.TryGetValue(call.MinionId, out var instance))
+        {
+            Interlocked.Increment(ref strayCalls);
+            return;
+        }
+
+        switch (call.What)
+        {
+            case "wheel key.name_match":
+                instance.Progress("waiting for key", call.At);
+                break;
+            case "wheel key.accept_dict":
+                instance.Step("accept", call.At);
+                break;
+            case "local test.ping":
+                instance.Progress("ping", call.At);
+                break;
+            case "local_async state.highstate":
+                instance.Step(instance.Steps.Contains("highstate") ? "highstate again" : "highstate", call.At);
+                break;
+            case "local_async state.sls clean":
+                instance.Step("clean", call.At);
+                break;
+            case "wheel key.delete_dict":
+                instance.KeyRemoved(call.At);
+                break;
+            case "hook " + BridgeEventTags.ProvisionFailed:
+                instance.Step("failed", call.At);
+                break;
+            case "hook " + BridgeEventTags.Terminating:
+                instance.Progress("terminating", call.At);
+                break;
+        }
+    }
+
+    public void OnAutoScalingCall(AutoScalingCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Token is null || !byToken.TryGetValue(call.Token, out var target))
+            return;
+        if (call.Action == "CompleteLifecycleAction")
+            target.Instance.Completed(target.Launch, call.Result ?? "?", DateTimeOffset.UtcNow);
+        else
+            target.Instance.Progress("heartbeat", DateTimeOffset.UtcNow);
+    }
+}

@@ -1,0 +1,41 @@
+using SaltApiBridge.Cli;
+using SaltApiBridge.Demo;
+using SaltApiBridge.Tests.Fixtures;
+
+namespace SaltApiBridge.Tests.Cli;
+
+/// <summary>The demo in its short mode, as CI runs it: the real daemon, emulator and simulators, checked by its own summary.</summary>
+public sealed class DemoCommandTests(FauxqsServer fauxqs)
+{
+    [Fact]
+    public async Task Demo_ShortRun_ExitsZeroWithEveryCheckPassed()
+    {
+        _ = fauxqs; // the fixture has installed tools/fauxqs; the demo starts its own emulator from there
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await BridgeCli.RunAsync(["demo", "--instances", "8", "--speed", "200", "--seed", "3"], output, error);
+
+        var text = output.ToString();
+        code.Should().Be(0, text + error);
+        text.Should().Contain("✓ every lifecycle action completed once, as expected: 8 launches (7 CONTINUE, 1 ABANDON")
+            .And.Contain("✓ queue empty (0 left), dead-letter queue empty (0)")
+            .And.Contain("PASS").And.NotContain("✗");
+        foreach (var instance in DemoRunner.Scenario(new DemoSettings(8, 200, 3)))
+            text.Should().Contain(instance.MinionId);
+    }
+
+    [Theory]
+    [InlineData("--instances", "1")]
+    [InlineData("--speed", "0")]
+    public async Task Demo_OutOfRangeFlag_OneErrorLineExit2(string flag, string value)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await BridgeCli.RunAsync(["demo", flag, value], output, error);
+
+        code.Should().Be(2);
+        error.ToString().Should().StartWith("error: ").And.Contain(flag);
+    }
+}

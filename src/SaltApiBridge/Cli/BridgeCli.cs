@@ -10,6 +10,7 @@ public static class BridgeCli
         RunCommand.Create(),
         ExplainCommand.Create(),
         DemoCommand.Create(),
+        CheckCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

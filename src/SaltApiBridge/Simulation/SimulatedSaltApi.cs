@@ -179,10 +179,13 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         {
             case ("local", "test.ping"):
                 return accepted ? Reply("10", minion) : Reply("11");
+            case ("local_async", "test.ping"):
+                // With tgt_type list an id without an accepted key publishes nothing (transcript 25).
+                return accepted ? Reply("13", minion, NextJid()) : Reply("25");
             case ("local_async", "state.highstate" or "state.sls"):
                 if (!accepted)
                     return Reply("25");
-                var jid = (20261125000000000000m + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);
+                var jid = NextJid();
                 if (running.AddOrUpdate(minion, 1, (_, n) => n + 1) > 1)
                     violations.Enqueue($"two jobs ran at once on {minion}");
                 jobs[jid] = new SimulatedJob(minion, fun, arguments.Trim(), time.GetUtcNow() + JobDuration(minion), FailingMinions.ContainsKey(minion));
@@ -281,6 +284,8 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         var firstSeen = firstLookups.GetOrAdd(minionId, _ => time.GetUtcNow());
         return time.GetUtcNow() >= firstSeen + KeyArrivalDelay(minionId);
     }
+
+    private string NextJid() => (20261125000000000000m + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);
 
     private void Record(string? minionId, string what)
     {

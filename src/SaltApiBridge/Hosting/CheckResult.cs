@@ -1,0 +1,4 @@
+namespace SaltApiBridge.Hosting;
+
+/// <summary>One line of <c>saltapibridge check</c>: what was checked, whether it holds, and how to fix it if not.</summary>
+public sealed record CheckResult(string Name, bool Ok, string Detail, string? Fix = null);

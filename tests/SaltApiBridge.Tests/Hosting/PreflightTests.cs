@@ -1,0 +1,179 @@
+using Amazon.Runtime;
+using Amazon.SQS;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Cli;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.AutoScaling;
+using SaltApiBridge.Tests.Fixtures;
+using WireMock;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace SaltApiBridge.Tests.Hosting;
+
+/// <summary><c>saltapibridge check</c>'s checks against the emulator and the simulators, each failure on its own.</summary>
+public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
+{
+    private const string Password = "check-password";
+    private readonly SimulatedSaltApi salt = new() { Password = Password };
+    private readonly SimulatedAutoScaling autoScaling = new();
+    private string queueName = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        queueName = "check-" + Guid.NewGuid().ToString("N");
+        await fauxqs.CreateQueueAsync(queueName);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await salt.DisposeAsync();
+        await autoScaling.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RunAsync_EverythingInPlace_EveryCheckPasses()
+    {
+        var results = await CheckAsync();
+
+        results.Should().OnlyContain(r => r.Ok, string.Join("\n", results));
+        results.Select(r => r.Name).Should().Equal(
+            "configuration", "queue", "salt-api login", "salt-api client wheel", "salt-api client local",
+            "salt-api client local_async", "salt-api /hook", "AWS credentials", "Auto Scaling API");
+        salt.Violations.Should().BeEmpty("every probe targets one exact id");
+        salt.Calls.Should().NotContain(c => c.What.Contains("highstate", StringComparison.Ordinal) || c.What.Contains("accept", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongPassword_LoginFailsWithTheRefusal()
+    {
+        var results = await CheckAsync(new() { ["SaltApi:Password"] = "not-the-password" });
+
+        var login = results.Single(r => r.Name == "salt-api login");
+        login.Ok.Should().BeFalse();
+        login.Detail.Should().Contain("refused the credentials of user saltapibridge");
+        login.Detail.Should().NotContain("not-the-password");
+        results.Where(r => r.Name != "salt-api login").Should().OnlyContain(r => r.Ok);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingQueue_QueueFailsNamingIt()
+    {
+        var results = await CheckAsync(new() { ["Queue:QueueName"] = "no-such-queue" });
+
+        var queue = results.Single(r => r.Name == "queue");
+        queue.Ok.Should().BeFalse();
+        queue.Detail.Should().Contain("no-such-queue").And.Contain("does not exist");
+        queue.Fix.Should().Contain("Queue:QueueName");
+    }
+
+    [Fact]
+    public async Task RunAsync_SaltApiStopped_LoginFailsAsUnreachable()
+    {
+        salt.Down();
+
+        var results = await CheckAsync();
+
+        var login = results.Single(r => r.Name == "salt-api login");
+        login.Ok.Should().BeFalse();
+        login.Detail.Should().Contain(salt.BaseUrl);
+        login.Fix.Should().Contain("is salt-api running");
+        results.Should().NotContain(r => r.Name.StartsWith("salt-api client", StringComparison.Ordinal), "nothing more can be learnt without a login");
+    }
+
+    [Fact]
+    public async Task RunAsync_WheelClientDisabled_SaysToEnableIt()
+    {
+        salt.DisabledClients["wheel"] = true;
+
+        var results = await CheckAsync();
+
+        var wheel = results.Single(r => r.Name == "salt-api client wheel");
+        wheel.Ok.Should().BeFalse();
+        wheel.Detail.Should().Contain("netapi_enable_clients");
+        results.Single(r => r.Name == "salt-api client local").Ok.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task RunAsync_AutoScalingAccessDenied_NamesThePermissions()
+    {
+        autoScaling.Interceptor = _ =>
+        {
+            var response = new ResponseMessage
+            {
+                StatusCode = 403,
+                BodyData = new BodyData
+                {
+                    BodyAsString = QueryApiHarness.Error("AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/salt/i-1 is not authorized to perform: autoscaling:RecordLifecycleActionHeartbeat"),
+                    DetectedBodyType = BodyType.String,
+                },
+            };
+            response.AddHeader("Content-Type", "text/xml");
+            return response;
+        };
+
+        var results = await CheckAsync();
+
+        var api = results.Single(r => r.Name == "Auto Scaling API");
+        api.Ok.Should().BeFalse();
+        api.Fix.Should().Contain("autoscaling:RecordLifecycleActionHeartbeat");
+    }
+
+    [Fact]
+    public async Task Check_InvalidConfiguration_PrintsEveryProblemAndExits1()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-check-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{ "SaltApi": { "BaseUrl": "http://10.1.2.3:8000" }, "Pipeline": { "MaxInFlights": 3 } }""", TestContext.Current.CancellationToken);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await BridgeCli.RunAsync(["check", "--config", file], output, error);
+
+            code.Should().Be(1);
+            var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.Should().Contain(l => l.StartsWith("✗ configuration:", StringComparison.Ordinal) && l.Contains("loopback", StringComparison.Ordinal))
+                .And.Contain(l => l.StartsWith("✗ configuration:", StringComparison.Ordinal) && l.Contains("MaxInFlights", StringComparison.Ordinal))
+                .And.Contain(l => l.TrimStart().StartsWith("fix:", StringComparison.Ordinal));
+            output.ToString().Should().NotContain("   at ");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<IReadOnlyList<CheckResult>> CheckAsync(Dictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Queue:QueueName"] = queueName,
+            ["Queue:Region"] = FauxqsServer.Region,
+            ["SaltApi:BaseUrl"] = salt.BaseUrl,
+            ["SaltApi:Username"] = "saltapibridge",
+            ["SaltApi:Password"] = Password,
+            ["SaltApi:MaxRetries"] = "1",
+            ["SaltApi:RetryDelay"] = "00:00:00.010",
+            ["AutoScaling:Region"] = FauxqsServer.Region,
+            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
+            ["AutoScaling:MaxRetryAttempts"] = "1",
+            ["AutoScaling:RetryBaseDelay"] = "00:00:00",
+            ["Health:Urls"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in overrides ?? [])
+            settings[key] = value;
+        await using WebApplication app = BridgeHost.Build(null, c => c.AddInMemoryCollection(settings), services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<IAmazonSQS>(_ => fauxqs.CreateSqsClient()));
+            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(
+                new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "secret", null))));
+        });
+        return await new Preflight(app.Services).RunAsync(_ => { }, TestContext.Current.CancellationToken);
+    }
+}

@@ -11,6 +11,7 @@ public static class BridgeCli
         ExplainCommand.Create(),
         DemoCommand.Create(),
         CheckCommand.Create(),
+        ReplayCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

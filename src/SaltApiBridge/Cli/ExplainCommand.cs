@@ -72,7 +72,7 @@ public static class ExplainCommand
         return 0;
     }
 
-    private static bool TryRead(string file, out string body, out string? problem)
+    internal static bool TryRead(string file, out string body, out string? problem)
     {
         problem = null;
         body = "";

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Demo;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Salt;
+using SaltApiBridge.Simulation;
+
+namespace SaltApiBridge.Cli;
+
+/// <summary>
+/// <c>saltapibridge replay FILE|-</c>: does for one captured message what the daemon would, through the same handler
+/// and clients, printing every salt-api and Auto Scaling call (secrets masked). <c>--dry-run</c> sends them to an
+/// in-process salt-api and Auto Scaling endpoint that answer as a healthy master and AWS would, so nothing real is touched.
+/// </summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file")
+        {
+            Description = "A message body, or a whole SQS message JSON with its Body; '-' reads standard input.",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "-",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls against simulated endpoints; touch nothing real." };
+        var config = CliOptions.Config();
+        var command = new Command("replay", "Carry out one message's work now (or, with --dry-run, show the exact calls it would make).")
+        {
+            file, dryRun, config,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!ExplainCommand.TryRead(parse.GetValue(file)!, out var body, out var readProblem))
+                return await FailAsync(error, readProblem!);
+            var parsed = LifecycleMessageParser.Parse(body);
+            if (!parsed.IsSuccess)
+                return await FailAsync(error, parsed.RejectReason);
+
+            var simulate = parse.GetValue(dryRun);
+            await using var salt = simulate ? new SimulatedSaltApi() : null;
+            await using var autoScaling = simulate ? new SimulatedAutoScaling() : null;
+            var calls = new ConcurrentQueue<RecordedCall>();
+            Uri? saltApi = null;
+            WebApplication app;
+            try
+            {
+                app = Build(parse.GetValue(config), salt, autoScaling, calls, call => Print(output, call, saltApi));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+            {
+                return await FailAsync(error, "cannot load configuration: " + e.Message);
+            }
+
+            await using (app)
+            {
+                saltApi = salt is null ? null : new Uri(salt.BaseUrl);
+                if (BridgeHost.ConfigurationProblems(app.Services) is { Count: > 0 } problems)
+                {
+                    await error.WriteLineAsync("error: invalid configuration:");
+                    foreach (var problem in problems)
+                        await error.WriteLineAsync("  - " + problem);
+                    return CliOptions.BadInputExitCode;
+                }
+
+                saltApi = new Uri(app.Services.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);
+                var plan = app.Services.GetRequiredService<ActionPlanner>().Plan(parsed.Event);
+                if (plan.Verdict == PlanVerdict.Reject)
+                    return await FailAsync(error, plan.Reason!);
+                if (plan.Verdict != PlanVerdict.Act)
+                {
+                    await output.WriteLineAsync($"nothing to call: {plan.Reason}");
+                    return 0;
+                }
+
+                if (salt is not null && plan.Event.Kind is LifecycleEventKind.Terminating or LifecycleEventKind.Terminated)
+                    salt.SetKey(plan.MinionId!, "minions");
+                await output.WriteLineAsync(simulate
+                    ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
+                    : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
+                var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, "replay-" + (parsed.Event.MessageId ?? "cli"), cancellationToken);
+
+                // Logging out is part of the run: let it be printed before the verdict.
+                await app.Services.GetRequiredService<SaltApiSession>().LogoutAsync(cancellationToken);
+                await output.WriteLineAsync($"{(outcome.Disposition == MessageDisposition.Delete ? "done" : "not done")}: {outcome.Result} — {outcome.Summary}");
+                if (simulate && outcome.Disposition == MessageDisposition.Delete)
+                    await output.WriteLineAsync($"(heartbeats every {app.Services.GetRequiredService<IOptions<AutoScalingOptions>>().Value.HeartbeatInterval} would go out while Salt works; a real run may also wait for the minion's key and its job)");
+                return outcome.Disposition == MessageDisposition.Delete ? 0 : 1;
+            }
+        });
+        return command;
+    }
+
+    private static WebApplication Build(
+        FileInfo? configFile, SimulatedSaltApi? salt, SimulatedAutoScaling? autoScaling, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
+    {
+        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None" };
+        if (salt is not null && autoScaling is not null)
+        {
+            // Only where the calls go and how long the bridge waits between polls change; the calls themselves do not.
+            settings["SaltApi:BaseUrl"] = salt.BaseUrl;
+            settings["AutoScaling:ServiceUrl"] = autoScaling.Url;
+            foreach (var key in new[] { "SaltApi:KeyPollInterval", "SaltApi:ReachablePollInterval", "SaltApi:JobPollInterval", "Pipeline:StepRetryDelay" })
+                settings[key] = TimeSpan.FromMilliseconds(10).ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        return BridgeHost.Build(configFile, builder => builder.AddInMemoryCollection(settings), services =>
+        {
+            if (salt is not null)
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
+            services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(
+                handlers => handlers.AdditionalHandlers.Add(new RecordingHandler(calls, onCall))));
+        });
+    }
+
+    private static void Print(TextWriter output, RecordedCall call, Uri? saltApi)
+    {
+        var target = call.Uri.Authority == saltApi?.Authority ? "salt-api" : "Auto Scaling";
+        lock (output)
+        {
+            output.WriteLine($"{target,-12} {call.Method} {call.Uri.PathAndQuery}{(call.Status is { } status ? $"  → {status}" : "  → no answer")}");
+            foreach (var header in call.Headers)
+                output.WriteLine("    " + header);
+            if (call.Body.Length > 0)
+                output.WriteLine("    " + call.Body);
+        }
+    }
+
+    private static async Task<int> FailAsync(TextWriter error, string reason)
+    {
+        await error.WriteLineAsync("error: " + reason);
+        return CliOptions.BadInputExitCode;
+    }
+}

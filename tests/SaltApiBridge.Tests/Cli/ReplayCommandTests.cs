@@ -1,0 +1,108 @@
+using SaltApiBridge.Cli;
+using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.Fixtures;
+
+namespace SaltApiBridge.Tests.Cli;
+
+public sealed class ReplayCommandTests : IDisposable
+{
+    private const string Password = "s3cret-replay-pw";
+    private readonly string configFile = Path.Combine(Path.GetTempPath(), $"saltapibridge-replay-{Guid.NewGuid():N}.json");
+
+    public ReplayCommandTests() => WriteConfig("http://127.0.0.1:8000");
+
+    public void Dispose() => File.Delete(configFile);
+
+    [Fact]
+    public async Task Replay_DryRunLaunch_PrintsEveryCallInOrderWithSecretsMasked()
+    {
+        var (code, output, error) = await RunAsync("replay", "--dry-run", "--config", configFile, MessageFixtures.PathOf("direct-launching.json"));
+
+        code.Should().Be(0, error);
+        var calls = output.Split('\n').Where(l => l.StartsWith("salt-api", StringComparison.Ordinal) || l.StartsWith("Auto Scaling", StringComparison.Ordinal))
+            .Select(l => l.Split("  →")[0].TrimEnd()).ToList();
+        calls.Should().Equal(
+            "salt-api     POST /login",
+            "salt-api     POST /hook/saltapibridge/launching",
+            "salt-api     POST /",
+            "salt-api     POST /",
+            "salt-api     POST /hook/saltapibridge/key_accepted",
+            "salt-api     POST /",
+            "salt-api     POST /",
+            "salt-api     GET /jobs/20261125000000000001",
+            "salt-api     POST /hook/saltapibridge/provisioned",
+            "Auto Scaling POST /",
+            "salt-api     POST /logout");
+        output.Should().Contain("\"fun\":\"key.accept_dict\"").And.Contain("\"tgt_type\":\"list\"")
+            .And.Contain("Action=CompleteLifecycleAction").And.Contain("LifecycleActionResult=CONTINUE")
+            .And.Contain("\"password\":\"***\"").And.Contain("X-Auth-Token: ***").And.Contain("Credential=***/")
+            .And.Contain("done: CONTINUE");
+        output.Should().NotContain(Password).And.NotContain("AKIDDEMO").And.NotMatchRegex("Signature=[0-9a-f]");
+    }
+
+    [Fact]
+    public async Task Replay_TestNotification_NothingToCall()
+    {
+        var (code, output, _) = await RunAsync("replay", "--dry-run", "--config", configFile, MessageFixtures.PathOf("direct-test-notification.json"));
+
+        code.Should().Be(0);
+        output.Should().StartWith("nothing to call:").And.NotContain("POST");
+    }
+
+    [Fact]
+    public async Task Replay_NotJson_OneErrorLineExit2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-bad-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{not json", TestContext.Current.CancellationToken);
+        try
+        {
+            var (code, output, error) = await RunAsync("replay", "--dry-run", "--config", configFile, file);
+
+            code.Should().Be(2);
+            error.Should().StartWith("error: ").And.NotContain("   at ");
+            output.Should().BeEmpty();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_TerminatedWithoutDryRun_DeletesTheKeyOnTheConfiguredSaltApi()
+    {
+        await using var salt = new SimulatedSaltApi { Password = Password };
+        WriteConfig(salt.BaseUrl);
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-terminated-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, SampleMessages.ByName("terminated")!, TestContext.Current.CancellationToken);
+        salt.SetKey("web-asg-i-0123456789abcdef0", "minions");
+        try
+        {
+            var (code, output, error) = await RunAsync("replay", "--config", configFile, file);
+
+            code.Should().Be(0, output + error);
+            salt.KeyOf("web-asg-i-0123456789abcdef0").Should().BeNull();
+            salt.CallsFor("web-asg-i-0123456789abcdef0").Should().Equal("wheel key.delete_dict", "hook saltapibridge/key_deleted");
+            output.Should().Contain("done: key deleted");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private void WriteConfig(string saltApi) =>
+        File.WriteAllText(configFile, $$"""
+            { "Queue": { "QueueName": "q", "Region": "eu-west-1" },
+              "SaltApi": { "BaseUrl": "{{saltApi}}", "Username": "saltapibridge", "Password": "{{Password}}" },
+              "AutoScaling": { "Region": "eu-west-1" } }
+            """);
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await BridgeCli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}

@@ -34,7 +34,7 @@ internal sealed class LifecyclePipeline(
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
     private readonly InstanceSerializer serializer = new();
-    private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider);
+    private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider, pipelineOptions.Value.DeduplicationCapacity);
     private readonly ConcurrentDictionary<Task, byte> running = new();
     private int inFlight;
 

@@ -11,6 +11,9 @@ public sealed class PipelineOptions
     /// <summary>How long a finished message id or lifecycle token is remembered, so a duplicate delivery is recognised.</summary>
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>At most this many finished message ids and tokens are remembered (the oldest are forgotten first).</summary>
+    public int DeduplicationCapacity { get; set; } = CompletedWork.DefaultCapacity;
+
     /// <summary>Attempts per Salt step (key accept, highstate, clean) before the failure policy applies.</summary>
     public int StepAttempts { get; set; } = 2;
 

@@ -14,6 +14,8 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.StepAttempts is < 1 or > 10)
             problems.Add("Pipeline:StepAttempts must be between 1 and 10");
         Positive(problems, "DeduplicationWindow", options.DeduplicationWindow);
+        if (options.DeduplicationCapacity is < 100 or > 1_000_000)
+            problems.Add($"Pipeline:DeduplicationCapacity must be between 100 and 1000000 (is {options.DeduplicationCapacity})");
         NotNegative(problems, "StepRetryDelay", options.StepRetryDelay);
         Positive(problems, "RetryBackoff", options.RetryBackoff);
         if (options.MaxRetryBackoff < options.RetryBackoff)

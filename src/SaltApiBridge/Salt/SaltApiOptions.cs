@@ -25,6 +25,9 @@ public sealed class SaltApiOptions
     /// <summary>A token is renewed this long before its <c>expire</c> (capped at half its lifetime).</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Connections to salt-api at most (rest_cherrypy's thread_pool is 100 by default); calls beyond them wait.</summary>
+    public int MaxConnections { get; set; } = 16;
+
     /// <summary>The limit for one HTTP attempt. <c>GET /jobs</c> takes 1–2 s and a short test.ping about 2.2 s on a real master.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

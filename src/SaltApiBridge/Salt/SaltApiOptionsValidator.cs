@@ -53,6 +53,11 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             problems.Add($"{section}:RequestTimeout ({options.RequestTimeout}) is shorter than AttemptTimeout ({options.AttemptTimeout}).");
         }
 
+        if (options.MaxConnections is < 1 or > 256)
+        {
+            problems.Add($"SaltApi:MaxConnections must be between 1 and 256 (is {options.MaxConnections})");
+        }
+
         if (options.MaxRetries is < 0 or > 10)
         {
             problems.Add($"{section}:MaxRetries must be between 0 and 10 (was {options.MaxRetries}).");

@@ -35,8 +35,11 @@ public static class SaltApiServiceCollectionExtensions
                 // The resilience pipeline owns every timeout.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
+                // rest_cherrypy serves from a fixed thread pool and each call costs the master real work: a bounded
+                // number of connections keeps a storm from flooding it (and the bridge's memory); calls beyond it wait.
+                MaxConnectionsPerServer = provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.MaxConnections,
                 // salt-api re-sends the token as a session_id cookie: keep none, so that only X-Auth-Token
                 // authenticates and a stale cookie can never mask a renewed token.
                 UseCookies = false,

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Demo;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Salt;
+
+namespace SaltApiBridge.Benchmarks.Harness;
+
+/// <summary>The real daemon (BridgeHost) for a bench run: against the emulator, with either in-process fakes or the HTTP simulators.</summary>
+internal static class BenchDaemon
+{
+    public static WebApplication Build(
+        FauxqsEmulator emulator, string queueUrl, int pollers, int maxInFlight, IDictionary<string, string?>? extra = null,
+        ISaltMaster? salt = null, ILifecycleActionClient? lifecycle = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Queue:QueueUrl"] = queueUrl,
+            ["Queue:WaitTimeSeconds"] = "1",
+            ["Queue:Pollers"] = pollers.ToString(CultureInfo.InvariantCulture),
+            ["Queue:VisibilityTimeoutSeconds"] = "60",
+            ["SaltApi:BaseUrl"] = "http://127.0.0.1:9",
+            ["SaltApi:Username"] = "saltapibridge",
+            ["SaltApi:Password"] = "bench",
+            ["AutoScaling:Region"] = FauxqsEmulator.Region,
+            ["AutoScaling:ServiceUrl"] = "http://127.0.0.1:9",
+            ["Pipeline:MaxInFlight"] = maxInFlight.ToString(CultureInfo.InvariantCulture),
+            ["Pipeline:DeduplicationWindow"] = "00:30:00",
+            ["Pipeline:VisibilityExtensionInterval"] = "00:00:20",
+            ["Health:Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:LogLevel:Default"] = "None",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return BridgeHost.Build(null, c => c.AddInMemoryCollection(settings), services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton(_ => emulator.CreateSqsClient()));
+            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
+            if (salt is not null)
+                services.Replace(ServiceDescriptor.Singleton(salt));
+            if (lifecycle is not null)
+                services.Replace(ServiceDescriptor.Singleton(lifecycle));
+        });
+    }
+
+    public static LifecyclePipeline Pipeline(this WebApplication app) => app.Services.GetRequiredService<LifecyclePipeline>();
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using SaltApiBridge.Demo;
+
+namespace SaltApiBridge.Benchmarks.Harness;
+
+/// <summary>
+/// The end-to-end measurements BenchmarkDotNet cannot make (a separate emulator process, minutes of wall time):
+/// pipeline throughput against the raw SQS floor, the storm makespan, memory. Prints markdown; with
+/// <c>--out DIR</c> also writes DIR/results.md and DIR/storm.svg.
+/// </summary>
+internal static class HarnessProgram
+{
+    public static readonly string[] Names = ["pipeline", "storm", "memory", "harness"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var what = args[0];
+        var outDirectory = Option(args, "--out");
+        var quick = args.Contains("--quick");
+        var report = new StringBuilder();
+        void Say(string line)
+        {
+            Console.WriteLine(line);
+            report.AppendLine(line);
+        }
+
+        var directory = FauxqsEmulator.FindDirectory() ?? throw new InvalidOperationException("tools/fauxqs not found: run from the repository");
+        await using var emulator = await FauxqsEmulator.StartAsync(directory, Console.WriteLine, CancellationToken.None);
+        Say($"# SaltApiBridge measurements ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(quick ? ", --quick" : "")})");
+        Say("");
+
+        if (what is "pipeline" or "harness")
+        {
+            var result = await PipelineThroughput.RunAsync(emulator, messages: quick ? 2_000 : 10_000, pollers: 4, rounds: quick ? 1 : 2);
+            Say("## Pipeline throughput (instant Salt and Auto Scaling) vs the raw SQS floor");
+            Say("");
+            Say("| messages | pollers | raw receive+delete (msg/s) | whole pipeline (msg/s) | ratio | target |");
+            Say("|---:|---:|---:|---:|---:|---|");
+            Say($"| {result.Messages} | {result.Pollers} | {result.RawPerSecond:F0} | {result.PipelinePerSecond:F0} | {result.Ratio:P0} | ≥ 80 % {(result.Ratio >= 0.8 ? "✓" : "✗")} |");
+            Say("");
+        }
+
+        if (what is "storm" or "harness")
+        {
+            var limits = Option(args, "--limits")?.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray()
+                ?? (quick ? [32, 128] : [16, 32, 64, 128]);
+            var compression = double.Parse(Option(args, "--compression") ?? "60", CultureInfo.InvariantCulture);
+            var results = await StormBenchmark.RunAsync(emulator, launches: quick ? 200 : 1000, timeScale: 1 / compression, limits, seed: 42);
+            Say($"## Scale-out storm: {results[0].Launches} launches, log-normal highstates (median 90 s, σ 0.6), time compressed {compression}×");
+            Say("");
+            Say("| MaxInFlight | makespan | ideal | makespan / ideal | one at a time | slowest highstate | target |");
+            Say("|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var r in results)
+                Say($"| {r.Limit} | {Seconds(r.Makespan)} | {Seconds(r.Ideal)} | {r.VersusIdeal:F3} | {Seconds(r.Serial)} | {Seconds(r.Slowest)} | ≤ 1.1 {(r.VersusIdeal <= 1.1 ? "✓" : "✗")} |");
+            Say("");
+            Say($"Real-world equivalent: multiply the times by {compression}. The daemon polls at its production cadence on the compressed clock (jobs every 2 s growing to 15 s); only HTTP and SQS round trips are not compressed.");
+            Say("");
+            if (outDirectory is not null)
+            {
+                Directory.CreateDirectory(outDirectory);
+                await File.WriteAllTextAsync(Path.Combine(outDirectory, "storm.svg"), StormChart.Svg(results));
+            }
+        }
+
+        if (what is "memory" or "harness")
+        {
+            var inFlight = await MemoryBenchmark.InFlightAsync(emulator, int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture));
+            Say("## Memory");
+            Say("");
+            Say($"The daemon in its own process (`saltapibridge run`), {inFlight.InFlight} launches in flight at once (highstates held open by the simulated salt-api):");
+            Say("");
+            Say("| case | working set (RSS) | peak (VmHWM) | target |");
+            Say("|---|---:|---:|---|");
+            Say($"| {inFlight.InFlight} instances in flight | {Mb(inFlight.WorkingSetBytes)} | {Mb(inFlight.PeakWorkingSetBytes)} | < 100 MB {(inFlight.PeakWorkingSetBytes < 100L * 1024 * 1024 ? "✓" : "✗")} |");
+            Say("");
+            Say($"Resident memory by kind: {inFlight.Breakdown}.");
+            Say("");
+            Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process): managed heap after a full GC, and the process's working set.");
+            Say("");
+            Say("| after | working set | managed heap |");
+            Say("|---|---:|---:|");
+            var streamed = int.Parse(Option(args, "--messages") ?? (quick ? "20000" : "100000"), CultureInfo.InvariantCulture);
+            var samples = await MemoryBenchmark.StreamAsync(emulator, messages: streamed, sampleEvery: Math.Max(1, streamed / 10));
+            foreach (var s in samples)
+                Say($"| {s.Messages} messages | {Mb(s.WorkingSetBytes)} | {Mb(s.ManagedBytes)} |");
+            var growth = samples[^1].ManagedBytes - samples[0].ManagedBytes;
+            Say("");
+            Say($"Managed heap from the first to the last sample: {(growth >= 0 ? "+" : "")}{Mb(growth)} (target: flat).");
+            Say("");
+        }
+
+        if (outDirectory is not null)
+        {
+            Directory.CreateDirectory(outDirectory);
+            await File.WriteAllTextAsync(Path.Combine(outDirectory, "results.md"), report.ToString());
+        }
+
+        return 0;
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation;
+
+namespace SaltApiBridge.Benchmarks.Harness;
+
+/// <summary>
+/// The daemon's memory: its working set with N instances in flight at once (every highstate held open), and its
+/// working set and managed heap sampled while a long stream of messages goes through.
+/// </summary>
+internal static class MemoryBenchmark
+{
+    public sealed record InFlightResult(int InFlight, long WorkingSetBytes, long PeakWorkingSetBytes, string Breakdown);
+
+    public sealed record Sample(int Messages, long WorkingSetBytes, long ManagedBytes);
+
+    /// <summary>
+    /// The daemon in its own process with <paramref name="instances"/> launches in flight at once: the simulated
+    /// salt-api holds every highstate open until the memory is read.
+    /// </summary>
+    public static async Task<InFlightResult> InFlightAsync(FauxqsEmulator emulator, int instances)
+    {
+        using var sqs = emulator.CreateSqsClient();
+        var queue = await BenchQueue.CreateAsync(emulator, sqs, "inflight");
+        await queue.FillAsync(BenchMessages.Launches(instances, first: 1_000_000));
+        await using var salt = new SimulatedSaltApi { JobDuration = _ => TimeSpan.FromHours(1) };
+        await using var autoScaling = new SimulatedAutoScaling();
+        await using var daemon = ChildDaemon.Start(new Dictionary<string, object>
+        {
+            ["Queue"] = new Dictionary<string, object> { ["QueueUrl"] = queue.Url, ["ServiceUrl"] = emulator.Endpoint, ["Region"] = FauxqsEmulator.Region, ["Pollers"] = 10, ["WaitTimeSeconds"] = 1 },
+            ["SaltApi"] = new Dictionary<string, object> { ["BaseUrl"] = salt.BaseUrl, ["Username"] = "saltapibridge", ["Password"] = "bench" },
+            ["AutoScaling"] = new Dictionary<string, object> { ["Region"] = FauxqsEmulator.Region, ["ServiceUrl"] = autoScaling.Url },
+            ["Pipeline"] = new Dictionary<string, object> { ["MaxInFlight"] = instances },
+            ["Health"] = new Dictionary<string, object> { ["Urls"] = "http://127.0.0.1:0" },
+            ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning" } },
+        });
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (salt.Calls.Count(c => c.What == "local_async state.highstate") < instances)
+        {
+            if (daemon.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"only {salt.Calls.Count(c => c.What == "local_async state.highstate")} of {instances} highstates started");
+            await Task.Delay(200);
+        }
+
+        // Let the job polls of every instance run a round or two at their steady cadence.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var (rss, peak) = daemon.Memory();
+        return new InFlightResult(instances, rss, peak, daemon.Breakdown());
+    }
+
+    public static async Task<IReadOnlyList<Sample>> StreamAsync(FauxqsEmulator emulator, int messages, int sampleEvery)
+    {
+        using var sqs = emulator.CreateSqsClient();
+        var queue = await BenchQueue.CreateAsync(emulator, sqs, "stream");
+        var lifecycle = new InstantLifecycleActions();
+        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: 64, salt: new InstantSaltMaster(), lifecycle: lifecycle);
+        await app.StartAsync();
+        var samples = new List<Sample>();
+        // Fed in slices, so the emulator's backlog (another process) stays small and the run stays steady.
+        for (var sent = 0; sent < messages; sent += sampleEvery)
+        {
+            await queue.FillAsync(BenchMessages.Launches(sampleEvery, first: 2_000_000 + sent));
+            while (lifecycle.Completions < sent + sampleEvery)
+                await Task.Delay(20);
+            samples.Add(new Sample(sent + sampleEvery, WorkingSet(), GC.GetTotalMemory(forceFullCollection: true)));
+        }
+
+        await app.StopAsync();
+        return samples;
+    }
+
+    private static long WorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return self.WorkingSet64;
+    }
+}

@@ -13,6 +13,7 @@ using SaltApiBridge.Cli;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
+using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
@@ -82,6 +83,7 @@ public static class BridgeHost
         Check<AutoScalingOptions>(services, problems);
         Check<PipelineOptions>(services, problems);
         Check<HealthOptions>(services, problems);
+        Check<ReconcileOptions>(services, problems);
         return problems;
     }
 
@@ -98,7 +100,8 @@ public static class BridgeHost
         }
     }
 
-    private static void Check<TOptions>(IServiceProvider services, List<string> problems)
+    /// <summary>Adds the problems of one options type (validation failures, values that do not bind) to <paramref name="problems"/>.</summary>
+    internal static void Check<TOptions>(IServiceProvider services, List<string> problems)
         where TOptions : class
     {
         try

@@ -57,7 +57,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var minion = $"{Group}-{instance}";
         await using var daemon = await StartDaemonAsync();
 
-        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-1");
+        var hook = LaunchHook(instance, "token-1");
         switch (delivery)
         {
             case "direct":
@@ -78,9 +78,14 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
 
         salt.CallsFor(minion).Should().Equal(LaunchCalls);
         salt.KeyOf(minion).Should().Be("minions");
+        // The hook (heartbeat interval) and the accept gate's look at the instance come before the completion.
+        autoScaling.Calls.Select(c => (c.Action, c.InstanceId)).Should().Equal(
+            ("DescribeLifecycleHooks", null), ("DescribeAutoScalingInstances", instance), ("CompleteLifecycleAction", null));
+        autoScaling.Calls.Should().OnlyContain(c => c.Signed);
         // The token identifies the action; AWS wants it or the instance id, and the bridge sends the token.
-        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+        autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
             new AutoScalingCall("CompleteLifecycleAction", Group, Hook, null, "token-1", "CONTINUE", Signed: true));
+        autoScaling.StateOf(instance).Should().Be("InService");
         salt.Violations.Should().BeEmpty();
     }
 
@@ -92,7 +97,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.FailingMinions[minion] = true;
         await using var daemon = await StartDaemonAsync();
 
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-2"));
+        await SendAsync(LaunchHook(instance, "token-2"));
         await UntilQueueEmptyAsync();
 
         // Pipeline:StepAttempts (2) runs a failed highstate once more before giving up.
@@ -115,7 +120,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             "hook " + BridgeEventTags.Terminating,
             "local_async state.sls clean",
             "hook " + BridgeEventTags.Cleaned);
-        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+        autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
             new AutoScalingCall("CompleteLifecycleAction", Group, "clean-up", null, "token-3", "CONTINUE", Signed: true));
         salt.KeyOf(minion).Should().Be("minions", "the key goes only when the instance is gone (EC2_INSTANCE_TERMINATE)");
     }
@@ -147,9 +152,10 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
 
         var clock = Stopwatch.StartNew();
         var bodies = Enumerable.Range(0, instances)
-            .Select(i => SampleMessages.LifecycleHook(Launching, Group, InstanceId(i), Hook, $"storm-{i}"))
+            .Select(i => LaunchHook(InstanceId(i), $"storm-{i}"))
+            .ToList()
             .Append(SampleMessages.LifecycleHook(Terminating, Group, orderedInstance, "clean-up", "storm-terminate"))
-            .Prepend(SampleMessages.LifecycleHook(Launching, Group, orderedInstance, Hook, $"storm-{instances}"));
+            .Prepend(LaunchHook(orderedInstance, $"storm-{instances}"));
         foreach (var batch in bodies.Chunk(10))
         {
             await sqs.SendMessageBatchAsync(
@@ -168,6 +174,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         completions.Should().OnlyContain(c => c.Result == "CONTINUE");
         salt.Calls.Count(c => c.What == "local_async state.highstate").Should().Be(instances + 1);
         salt.Violations.Should().BeEmpty();
+        autoScaling.Calls.Count(c => c.Action == "DescribeLifecycleHooks").Should().BeLessThan(10, "hooks are cached per group");
         salt.CallsFor($"{Group}-{orderedInstance}").Should().Equal(
             [.. LaunchCalls, "hook " + BridgeEventTags.Terminating, "local_async state.sls clean", "hook " + BridgeEventTags.Cleaned]);
     }
@@ -180,7 +187,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.JobDuration = _ => TimeSpan.FromMilliseconds(500);
         await using var daemon = await StartDaemonAsync();
 
-        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-5");
+        var hook = LaunchHook(instance, "token-5");
         await SendAsync(hook);
         await SendAsync(hook);
         await UntilQueueEmptyAsync();
@@ -197,12 +204,12 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.Down();
         await using var daemon = await StartDaemonAsync();
 
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-6"));
+        await SendAsync(LaunchHook(instance, "token-6"));
         await Eventually.UntilAsync(
             () => Task.FromResult(daemon.Logs.Lines.Any(l => l.Contains("salt-api", StringComparison.Ordinal) && l.Contains(instance, StringComparison.Ordinal) && l.StartsWith("Warning", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), () => "the daemon never reported salt-api failing");
         (await QueueDepthAsync()).Should().Be(1, "a transient failure never deletes the message");
-        autoScaling.Calls.Should().BeEmpty();
+        autoScaling.LifecycleCalls.Should().BeEmpty();
 
         salt.Up();
         await UntilQueueEmptyAsync();
@@ -218,7 +225,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var minion = $"{Group}-{instance}";
         salt.JobDuration = _ => TimeSpan.FromMinutes(5);
         var daemon = await StartDaemonAsync();
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-7"));
+        await SendAsync(LaunchHook(instance, "token-7"));
         await Eventually.UntilAsync(
             () => Task.FromResult(salt.CallsFor(minion).Contains("local_async state.highstate")),
             TimeSpan.FromSeconds(20), () => "the highstate never started");
@@ -251,7 +258,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             for (var i = 0; i < 10; i++)
             {
                 salt.SetKey($"{Group}-{InstanceId(100 + i)}", "minions");
-                await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(100 + i), Hook, $"pair-launch-{i}"));
+                await SendAsync(LaunchHook(InstanceId(100 + i), $"pair-launch-{i}"));
                 await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, InstanceId(100 + i), "clean-up", $"pair-terminate-{i}"));
             }
 
@@ -270,7 +277,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     public async Task Run_Serving_AnswersHealthReadinessAndMetrics()
     {
         await using var daemon = await StartDaemonAsync();
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(8), Hook, "token-8"));
+        await SendAsync(LaunchHook(InstanceId(8), "token-8"));
         await UntilQueueEmptyAsync();
         using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
 
@@ -294,6 +301,13 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
 
     private async Task SendAsync(string body) => await sqs.SendMessageAsync(queueUrl, body, Ct);
+
+    /// <summary>A launch hook message for an instance that Auto Scaling really has waiting in Pending:Wait.</summary>
+    private string LaunchHook(string instance, string token)
+    {
+        autoScaling.AddInstance(Group, instance, token: token);
+        return SampleMessages.LifecycleHook(Launching, Group, instance, Hook, token);
+    }
 
     /// <summary>Visible plus in-flight messages.</summary>
     private async Task<int> QueueDepthAsync()

@@ -99,7 +99,7 @@ public static class ReconcileCommand
 
         if (json)
             await output.WriteLineAsync(JsonSerializer.Serialize(report, JsonOutput));
-        else
+        else if (report.Compared)
             await WriteTableAsync(output, report);
         if (report.Refusal is { } refusal)
         {

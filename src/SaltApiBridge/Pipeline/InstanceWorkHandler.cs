@@ -90,7 +90,9 @@ internal sealed class InstanceWorkHandler(
         string? failure = null;
         string? jid = null;
 
-        await using (var lease = await heartbeats.StartAsync(work.Action, work.Plan.Event.Time, resumed, cancellationToken))
+        // The global timeout counts from when the bridge first took the action on (kept in the record), not from the
+        // message's own timestamp: a message's clock is not ours, and an old or replayed one must not end heartbeats early.
+        await using (var lease = await heartbeats.StartAsync(work.Action, work.Record?.StartedAt, resumed, cancellationToken))
         {
             var passed = await AttemptAsync(() => gate.PassAsync(work.Plan.Event, work.MinionId, cancellationToken), g => g.Verdict != GateVerdict.NoKey, cancellationToken);
             switch (passed.Verdict)
@@ -186,7 +188,7 @@ internal sealed class InstanceWorkHandler(
         string? jid = null;
         if (clean is not null)
         {
-            await using var lease = await heartbeats.StartAsync(work.Action, work.Plan.Event.Time, resumed: false, cancellationToken);
+            await using var lease = await heartbeats.StartAsync(work.Action, null, resumed: false, cancellationToken);
             try
             {
                 var run = await RunStatesAsync("clean", work, () => salt.ApplyStatesAsync(work.MinionId, clean.States!, null, cancellationToken), cancellationToken);

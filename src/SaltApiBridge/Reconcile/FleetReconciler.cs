@@ -133,7 +133,7 @@ internal sealed class FleetReconciler(
         }
 
         findings.AddRange(strays);
-        return new ReconcileReport(apply, ours.Count, live.Count, findings, deleted, refusal, notes);
+        return new ReconcileReport(true, apply, ours.Count, live.Count, findings, deleted, refusal, notes);
     }
 
     private async Task<IReadOnlyList<ReconcileFinding>> StraysAsync(

@@ -22,7 +22,7 @@ internal sealed class ReconcileMetrics
     public void Ran(ReconcileReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var outcome = report.Refusal is not null && report.Deleted == 0 && !report.Findings.Any() ? "refused"
+        var outcome = !report.Compared ? "refused"
             : report.Findings.Count > 0 ? "findings"
             : "clean";
         runs.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

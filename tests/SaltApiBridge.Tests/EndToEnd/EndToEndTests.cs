@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
@@ -295,6 +296,135 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.Down();
         using var notReady = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
         ((int)notReady.StatusCode).Should().Be(503);
+    }
+
+    [Fact]
+    public async Task Run_PendingKeyForAnIdNoEventAnnounced_IsNeverAccepted()
+    {
+        // A minion that claims a plausible id of the group: Auto Scaling even has such an instance waiting. No event names it.
+        var stranger = InstanceId(20);
+        var strangerMinion = $"{Group}-{stranger}";
+        autoScaling.AddInstance(Group, stranger);
+        salt.SetKey(strangerMinion, "minions_pre");
+        // The announced instance's own key never arrives; only the stranger's is pending.
+        var announced = InstanceId(21);
+        salt.KeysArriveOnLookup = false;
+        await using var daemon = await StartDaemonAsync(new() { ["SaltApi:KeyWaitTimeout"] = "00:00:01" });
+
+        await SendAsync(LaunchHook(announced, "token-21"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(strangerMinion).Should().Be("minions_pre");
+        salt.Calls.Should().NotContain(c => c.What.StartsWith("wheel key.accept_dict", StringComparison.Ordinal));
+        salt.Calls.Where(c => c.MinionId == strangerMinion).Should().BeEmpty("nothing ever looked at, let alone accepted, a key no event announced");
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON", "the announced instance never showed a key");
+    }
+
+    [Theory]
+    [InlineData("other-asg", "Pending:Wait", "wrong_group")]
+    [InlineData(null, null, "instance_unknown")]
+    [InlineData(Group, "InService", "not_pending_wait")]
+    public async Task Run_AutoScalingDoesNotHaveTheInstanceWaitingInTheGroup_RefusesKeepsKeyPendingAndCountsIt(
+        string? actualGroup, string? state, string reason)
+    {
+        var instance = InstanceId(30);
+        var minion = $"{Group}-{instance}";
+        if (actualGroup is not null)
+            autoScaling.AddInstance(actualGroup, instance, state!);
+        salt.SetKey(minion, "minions_pre");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-30"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions_pre");
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Launching, "wheel key.name_match", "hook " + BridgeEventTags.Refused);
+        autoScaling.Completions.Should().BeEmpty("a launch Auto Scaling does not have waiting in this group is not ours to complete");
+        daemon.Logs.Lines.Should().Contain(l => l.Contains("Accept gate refused", StringComparison.Ordinal) && l.Contains(reason, StringComparison.Ordinal));
+        using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+        metrics.Should().MatchRegex($"(?m)^saltapibridge_accept_refusals(_total)?\\{{reason=\"{reason}\"\\}} 1");
+    }
+
+    [Fact]
+    public async Task Run_RejectedKey_StaysRejectedAndTheLaunchIsAbandoned()
+    {
+        var instance = InstanceId(40);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions_rejected");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(LaunchHook(instance, "token-40"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions_rejected");
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Launching, "wheel key.name_match", "hook " + BridgeEventTags.Refused, "hook " + BridgeEventTags.ProvisionFailed);
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON");
+    }
+
+    [Fact]
+    public async Task Run_RejectedKeyWithAcceptRejectedKeys_AcceptsItFromRejected()
+    {
+        var instance = InstanceId(41);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions_rejected");
+        await using var daemon = await StartDaemonAsync(new() { ["Bridge:AcceptRejectedKeys"] = "true" });
+
+        await SendAsync(LaunchHook(instance, "token-41"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions");
+        salt.CallsFor(minion).Should().Contain("wheel key.accept_dict minions_rejected");
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+    }
+
+    [Fact]
+    public async Task Run_RestartMidHighstate_ResumesHeartbeatsAndWaitsForTheSameJob()
+    {
+        var instance = InstanceId(50);
+        var minion = $"{Group}-{instance}";
+        var records = Directory.CreateTempSubdirectory("saltapibridge-records-");
+        try
+        {
+            // A 30 s hook: heartbeats every 9-10 s; the highstate outlives the first daemon.
+            autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 30), new SimulatedHook("clean-up", Terminating, 30, "CONTINUE"));
+            salt.JobDuration = _ => TimeSpan.FromSeconds(8);
+            var settings = new Dictionary<string, string?> { ["Pipeline:RecordDirectory"] = records.FullName };
+            var first = await StartDaemonAsync(settings);
+            await SendAsync(LaunchHook(instance, "token-50"));
+            await Eventually.UntilAsync(
+                () => Task.FromResult(salt.CallsFor(minion).Contains("local_async state.highstate")),
+                TimeSpan.FromSeconds(20), () => "the highstate never started");
+            await first.DisposeAsync(); // drains 3 s, then releases the message mid-highstate
+            var heartbeatsBefore = autoScaling.Heartbeats.Count;
+
+            await using var second = await StartDaemonAsync(settings);
+            await UntilQueueEmptyAsync();
+
+            salt.Calls.Count(c => c.MinionId == minion && c.What == "local_async state.highstate").Should().Be(1, "the restarted daemon waits for the job it finds running");
+            salt.CallsFor(minion).Should().Equal([.. LaunchCalls[..^1], "wheel key.name_match", "hook " + BridgeEventTags.Provisioned]);
+            autoScaling.Heartbeats.Count.Should().BeGreaterThan(heartbeatsBefore, "heartbeats resume at once after the restart; " + string.Join("\n", second.Logs.Lines.Where(l => l.Contains("eartbeat", StringComparison.Ordinal) || l.Contains("Resum", StringComparison.Ordinal))));
+            autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+            salt.Violations.Should().BeEmpty();
+        }
+        finally
+        {
+            records.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_RefusesToStartNamingTheHook()
+    {
+        autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 300), new SimulatedHook("clean-up", Terminating, 900, "CONTINUE"));
+
+        var act = () => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" });
+
+        var error = (await act.Should().ThrowAsync<OptionsValidationException>()).Which;
+        error.Failures.Should().ContainSingle().Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
+        autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
     }
 
     private Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null) =>

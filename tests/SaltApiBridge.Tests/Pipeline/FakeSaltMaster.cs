@@ -24,6 +24,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public void SetKey(string minionId, MinionKeyState state) => keys[minionId] = state;
 
+    /// <summary>A job the master knows, as if published earlier (by another process).</summary>
+    public void AddJob(string jid, Task<StateRunResult> job) => jobs[jid] = job;
+
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken)
     {
         log.Add($"keystate {minionId}");
@@ -42,12 +45,15 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         return outcome;
     }
 
-    public Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new KeyListing(
+    public Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken)
+    {
+        log.Add("list keys");
+        return Task.FromResult(new KeyListing(
             [.. keys.Where(k => k.Value == MinionKeyState.Accepted).Select(k => k.Key)],
             [.. keys.Where(k => k.Value == MinionKeyState.Pending).Select(k => k.Key)],
             [.. keys.Where(k => k.Value == MinionKeyState.Rejected).Select(k => k.Key)],
             [.. keys.Where(k => k.Value == MinionKeyState.Denied).Select(k => k.Key)]));
+    }
 
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
     {

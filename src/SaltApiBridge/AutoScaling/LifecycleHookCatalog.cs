@@ -27,13 +27,14 @@ internal sealed class LifecycleHookCatalog(
         var entry = byGroup.AddOrUpdate(
             group,
             g => Fetch(g, now),
-            (g, existing) => existing.Expires <= now || existing.Hooks.IsFaulted || existing.Hooks.IsCanceled ? Fetch(g, now) : existing);
+            (g, existing) => existing.Expires <= now || existing.Failed ? Fetch(g, now) : existing);
         // The shared call is not the caller's: one caller giving up must not fail the others.
         return entry.Hooks.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Lazy: AddOrUpdate may build an entry it then throws away, which must not have called AWS.</summary>
     private Entry Fetch(string group, DateTimeOffset now) =>
-        new(FetchAsync(group), now + options.Value.HookCacheDuration);
+        new(new Lazy<Task<IReadOnlyList<LifecycleHookSettings>>>(() => FetchAsync(group)), now + options.Value.HookCacheDuration);
 
     private async Task<IReadOnlyList<LifecycleHookSettings>> FetchAsync(string group)
     {
@@ -48,5 +49,10 @@ internal sealed class LifecycleHookCatalog(
         return hooks;
     }
 
-    private sealed record Entry(Task<IReadOnlyList<LifecycleHookSettings>> Hooks, DateTimeOffset Expires);
+    private sealed record Entry(Lazy<Task<IReadOnlyList<LifecycleHookSettings>>> Call, DateTimeOffset Expires)
+    {
+        public Task<IReadOnlyList<LifecycleHookSettings>> Hooks => Call.Value;
+
+        public bool Failed => Call.IsValueCreated && (Call.Value.IsFaulted || Call.Value.IsCanceled);
+    }
 }

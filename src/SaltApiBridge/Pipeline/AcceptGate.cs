@@ -48,6 +48,8 @@ internal sealed class AcceptGate(
             return Refused(InstanceUnknown, $"Auto Scaling knows no instance {instanceId}: the event is not about a live launch", false, minionId, instanceId);
         if (instance.AutoScalingGroupName != group)
             return Refused(WrongGroup, $"instance {instanceId} is in group {instance.AutoScalingGroupName}, not {group} as the event says", false, minionId, instanceId);
+        if (instance.LifecycleState != expectedState && key == MinionKeyState.Accepted)
+            return new GateOutcome(GateVerdict.ActionEnded, null, $"instance {instanceId} is {instance.LifecycleState} and its key accepted: this launch was finished before", true);
         if (instance.LifecycleState != expectedState)
             return Refused(NotWaiting, $"instance {instanceId} is {instance.LifecycleState}, not {expectedState}: its launch is not waiting for us", false, minionId, instanceId);
 

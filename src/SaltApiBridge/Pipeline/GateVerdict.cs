@@ -13,4 +13,10 @@ public enum GateVerdict
 
     /// <summary>A signal disagreed: the key stays where it is. See <see cref="GateOutcome.Reason"/>.</summary>
     Refused,
+
+    /// <summary>
+    /// The key is accepted already and the instance, in the event's group, no longer waits: this launch was finished
+    /// before (a redelivery after the action was completed). Nothing to accept, nothing to refuse.
+    /// </summary>
+    ActionEnded,
 }

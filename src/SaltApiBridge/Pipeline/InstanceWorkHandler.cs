@@ -112,6 +112,9 @@ internal sealed class InstanceWorkHandler(
 
                     failure = passed.Detail;
                     break;
+                case GateVerdict.ActionEnded:
+                    PipelineLog.ActionAlreadyGone(logger, work.InstanceId, work.MinionId);
+                    return WorkOutcome.Done("action gone", passed.Detail!);
                 default:
                     failure = passed.Detail;
                     break;

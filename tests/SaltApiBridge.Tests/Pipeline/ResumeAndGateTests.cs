@@ -120,6 +120,23 @@ public sealed class ResumeAndGateTests
     }
 
     [Fact]
+    public async Task RunAsync_RedeliveredAfterTheActionWasCompleted_EndsQuietlyWithoutARefusal()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.Records.SaveAsync(EarlierRecord(Jid) with { ProvisionedAt = DateTimeOffset.UtcNow }, TestContext.Current.CancellationToken);
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Inventory.Set(Instance, Group, AutoScalingInstance.InService);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Log.All.Should().NotContain(c => c.StartsWith("event", StringComparison.Ordinal) || c.StartsWith("accept", StringComparison.Ordinal)
+            || c.StartsWith("highstate", StringComparison.Ordinal) || c.StartsWith("complete", StringComparison.Ordinal));
+        harness.Settled.Single().Outcome.Should().Match<WorkOutcome>(o => o.Disposition == MessageDisposition.Delete && o.Result == "action gone");
+    }
+
+    [Fact]
     public async Task RunAsync_WarmPoolLaunch_ExpectsWarmedPendingWait()
     {
         await using var harness = new PipelineHarness();

@@ -60,7 +60,8 @@ internal sealed class SaltApiMaster(
         var accept = from switch
         {
             MinionKeyState.Pending => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_pre", minionId) },
-            // accept_dict moves rejected/denied keys only with these flags (the flags of key.accept, transcript 06).
+            // accept_dict moves rejected/denied keys only with these flags. Not captured for accept_dict: transcript 06
+            // shows the same flags on key.accept, and Salt's wheel passes them on to Key.accept(match_dict=…) alike.
             MinionKeyState.Rejected => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_rejected", minionId), IncludeRejected = true },
             MinionKeyState.Denied => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_denied", minionId), IncludeDenied = true },
             _ => throw new ArgumentOutOfRangeException(nameof(from), from, "Only a pending, rejected or denied key can be accepted."),

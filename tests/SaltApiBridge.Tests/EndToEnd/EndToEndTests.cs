@@ -420,9 +420,10 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     {
         autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 300), new SimulatedHook("clean-up", Terminating, 900, "CONTINUE"));
 
-        var act = () => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" });
+        var thrown = await Record.ExceptionAsync(() => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }));
 
-        var error = (await act.Should().ThrowAsync<OptionsValidationException>()).Which;
+        // Exactly this type, unwrapped: `run` reports it as a configuration problem (exit 2).
+        var error = thrown.Should().BeOfType<OptionsValidationException>().Subject;
         error.Failures.Should().ContainSingle().Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
         autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
     }

@@ -45,7 +45,10 @@ internal static class BenchDaemon
             if (salt is not null)
                 services.Replace(ServiceDescriptor.Singleton(salt));
             if (lifecycle is not null)
+            {
                 services.Replace(ServiceDescriptor.Singleton(lifecycle));
+                services.Replace(ServiceDescriptor.Singleton<IAutoScalingInventory>(new InstantInventory()));
+            }
         });
     }
 

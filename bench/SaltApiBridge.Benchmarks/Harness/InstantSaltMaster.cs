@@ -3,23 +3,30 @@ using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Benchmarks.Harness;
 
-/// <summary>A Salt master that answers at once (or, for the memory run, holds every highstate until released).</summary>
+/// <summary>A Salt master that answers at once (or, when held, keeps every highstate running until released).</summary>
 internal sealed class InstantSaltMaster : ISaltMaster
 {
-    private static readonly StateRunResult Success = new(StateRunStatus.Succeeded, "20261125000000000000", [], null);
+    private const string Jid = "20261125000000000000";
+    private static readonly StateRunResult Success = new(StateRunStatus.Succeeded, Jid, [], null);
 
-    /// <summary>When set, highstates wait for it: keeps instances in flight.</summary>
+    /// <summary>When set, jobs wait for it: keeps instances in flight.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(MinionKeyState.Pending);
 
-    public Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(KeyAcceptOutcome.Accepted);
+    public Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(MinionKeyState.Pending);
+
+    public Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken) => Task.FromResult(KeyAcceptOutcome.Accepted);
+
+    public Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken) => Task.FromResult(new KeyListing([], [], [], []));
 
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(true);
 
     public Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<StateRunResult> RunHighstateAsync(string minionId, CancellationToken cancellationToken)
+    public Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult<string?>(Jid);
+
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         if (Hold is { } hold)
             await hold.Task.WaitAsync(cancellationToken);

@@ -21,8 +21,8 @@ internal static partial class AutoScalingLog
         this ILogger logger, string apiAction, string instanceId, string errorCode, int statusCode, bool isTransient, string? requestId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
-        Message = "Auto Scaling {apiAction} for instance {instanceId} could not reach AWS")]
-    public static partial void CallUnreachable(this ILogger logger, string apiAction, string instanceId, Exception exception);
+        Message = "Auto Scaling {apiAction} {subject} could not reach AWS")]
+    public static partial void CallUnreachable(this ILogger logger, string apiAction, string subject, Exception exception);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
         Message = "Retrying an Auto Scaling call, attempt {attempt} after {delay}: {reason}")]
@@ -47,4 +47,35 @@ internal static partial class AutoScalingLog
     [LoggerMessage(EventId = 3014, Level = LogLevel.Error,
         Message = "Heartbeats for instance {instanceId} stopped: AWS refuses them")]
     public static partial void HeartbeatsRefused(this ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning,
+        Message = "Heartbeats for instance {instanceId} stopped: the hook's global timeout passed at {deadline:O}; Auto Scaling applies its default result {defaultResult}")]
+    public static partial void HeartbeatsPastGlobalTimeout(this ILogger logger, string instanceId, DateTimeOffset? deadline, string defaultResult);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning,
+        Message = "Auto Scaling {apiAction} {subject} failed: {errorCode}, HTTP {statusCode}, transient {isTransient} (requestId {requestId})")]
+    public static partial void DescribeFailed(
+        this ILogger logger, string apiAction, string subject, string errorCode, int statusCode, bool isTransient, string? requestId);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug,
+        Message = "Auto Scaling described {groupCount} group(s) with {instanceCount} instance(s)")]
+    public static partial void GroupsDescribed(this ILogger logger, int groupCount, int instanceCount);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Debug,
+        Message = "Lifecycle hook {lifecycleHook} of group {autoScalingGroup}: heartbeat timeout {heartbeatTimeout}, global timeout {globalTimeout}, default result {defaultResult}")]
+    public static partial void HookDescribed(
+        this ILogger logger, string autoScalingGroup, string lifecycleHook, TimeSpan heartbeatTimeout, TimeSpan globalTimeout, string? defaultResult);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Warning,
+        Message = "Cannot read lifecycle hook {lifecycleHook} of group {autoScalingGroup}; heartbeats every {fallbackInterval}, a third of the shortest heartbeat timeout AWS allows")]
+    public static partial void HookUnknown(this ILogger logger, string autoScalingGroup, string lifecycleHook, TimeSpan fallbackInterval, Exception? exception);
+
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning,
+        Message = "AutoScaling:HeartbeatInterval {configured} is not shorter than the heartbeat timeout {heartbeatTimeout} of hook {lifecycleHook} (group {autoScalingGroup}); using {derived} instead")]
+    public static partial void ConfiguredIntervalTooLong(
+        this ILogger logger, TimeSpan configured, TimeSpan heartbeatTimeout, string lifecycleHook, string autoScalingGroup, TimeSpan derived);
+
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Warning,
+        Message = "Lifecycle hook {lifecycleHook} of group {autoScalingGroup} has default result CONTINUE: an instance whose provisioning outlives the hook goes into service unprovisioned")]
+    public static partial void LaunchHookDefaultsToContinue(this ILogger logger, string autoScalingGroup, string lifecycleHook);
 }

@@ -11,8 +11,14 @@ public sealed class AutoScalingOptions
     /// <summary>Endpoint override (VPC endpoint, FIPS endpoint, tests). Empty: https://autoscaling.{region}.amazonaws.com.</summary>
     public string? ServiceUrl { get; set; }
 
-    /// <summary>How often a running Salt job's lifecycle action gets a heartbeat; keep it well under the hook's heartbeat timeout.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How often a lifecycle action gets a heartbeat while Salt works. Empty (the default): a third of the hook's
+    /// HeartbeatTimeout (DescribeLifecycleHooks), with jitter. When set it must be shorter than every hook's timeout.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
+
+    /// <summary>How long DescribeLifecycleHooks answers are reused.</summary>
+    public TimeSpan HookCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Retries after a throttled, 5xx or failed-to-connect call.</summary>
     public int MaxRetryAttempts { get; set; } = 4;

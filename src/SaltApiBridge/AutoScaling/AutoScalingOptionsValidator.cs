@@ -24,9 +24,14 @@ internal sealed partial class AutoScalingOptionsValidator : IValidateOptions<Aut
             failures.Add($"AutoScaling:ServiceUrl '{options.ServiceUrl}' must be an absolute https URL without query (http only for a loopback address).");
         }
 
-        if (options.HeartbeatInterval < TimeSpan.FromSeconds(5) || options.HeartbeatInterval > LongestHeartbeatTimeout)
+        if (options.HeartbeatInterval is { } interval && (interval < TimeSpan.FromSeconds(5) || interval > LongestHeartbeatTimeout))
         {
             failures.Add($"AutoScaling:HeartbeatInterval {options.HeartbeatInterval} must be between 5 seconds and 2 hours (the longest heartbeat timeout).");
+        }
+
+        if (options.HookCacheDuration < TimeSpan.Zero || options.HookCacheDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add($"AutoScaling:HookCacheDuration {options.HookCacheDuration} must be between 0 and 1 hour.");
         }
 
         if (options.MaxRetryAttempts is < 1 or > 10)

@@ -12,7 +12,8 @@ namespace SaltApiBridge.AutoScaling;
 public static class AutoScalingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ILifecycleActionClient"/> over the signed Query API and the heartbeat keeper.
+    /// Registers <see cref="ILifecycleActionClient"/> and <see cref="IAutoScalingInventory"/> over the signed Query API,
+    /// the hook catalog and the heartbeat keeper.
     /// Pipeline, outermost first: retry (backoff with jitter) → per-attempt timeout → SigV4 signing → transport,
     /// so every attempt is signed afresh.
     /// </summary>
@@ -39,7 +40,7 @@ public static class AutoScalingServiceCollectionExtensions
         builder.AddResilienceHandler("autoscaling", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
-            var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiLifecycleActionClient>>();
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiTransport>>();
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,
@@ -61,7 +62,10 @@ public static class AutoScalingServiceCollectionExtensions
             AutoScalingEndpoint.SigningService,
             sp.GetRequiredService<TimeProvider>()));
 
+        services.TryAddSingleton<QueryApiTransport>();
         services.TryAddSingleton<ILifecycleActionClient, QueryApiLifecycleActionClient>();
+        services.TryAddSingleton<IAutoScalingInventory, QueryApiAutoScalingInventory>();
+        services.TryAddSingleton<LifecycleHookCatalog>();
         services.TryAddSingleton<HeartbeatKeeper>();
         return services;
     }

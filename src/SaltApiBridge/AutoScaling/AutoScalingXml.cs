@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -42,6 +43,63 @@ internal static class AutoScalingXml
         return new AutoScalingError(
             Child(error, "Type")?.Value, code, Child(error, "Message")?.Value ?? string.Empty, Child(root, "RequestId")?.Value);
     }
+
+    /// <summary>
+    /// The <c>{action}Result</c> element of an <c>{action}Response</c> document, or null when <paramref name="body"/>
+    /// is not one (a list answer without its result element is no answer at all).
+    /// </summary>
+    public static XElement? TryParseResult(string body, string action)
+    {
+        var root = Parse(body);
+        return root is null || root.Name.LocalName != action + "Response" ? null : Child(root, action + "Result");
+    }
+
+    /// <summary>DescribeAutoScalingInstancesResult: AutoScalingInstances/member, each with its group and state.</summary>
+    public static IReadOnlyList<AutoScalingInstance> ReadInstanceDetails(XElement result) =>
+        [.. Members(result, "AutoScalingInstances").Select(member => ReadInstance(member, Text(member, "AutoScalingGroupName")))];
+
+    /// <summary>DescribeAutoScalingGroupsResult: AutoScalingGroups/member/Instances/member, named by their group.</summary>
+    public static IReadOnlyList<(string Group, IReadOnlyList<AutoScalingInstance> Instances)> ReadGroups(XElement result) =>
+        [.. Members(result, "AutoScalingGroups").Select(member =>
+        {
+            var group = Text(member, "AutoScalingGroupName") ?? throw Unreadable("an AutoScalingGroups member without AutoScalingGroupName");
+            return (group, (IReadOnlyList<AutoScalingInstance>)[.. Members(member, "Instances").Select(i => ReadInstance(i, group))]);
+        })];
+
+    /// <summary>DescribeLifecycleHooksResult: LifecycleHooks/member.</summary>
+    public static IReadOnlyList<LifecycleHookSettings> ReadLifecycleHooks(XElement result) =>
+        [.. Members(result, "LifecycleHooks").Select(member => new LifecycleHookSettings(
+            Text(member, "AutoScalingGroupName") ?? throw Unreadable("a LifecycleHooks member without AutoScalingGroupName"),
+            Text(member, "LifecycleHookName") ?? throw Unreadable("a LifecycleHooks member without LifecycleHookName"),
+            Text(member, "LifecycleTransition"),
+            Seconds(member, "HeartbeatTimeout") ?? throw Unreadable("a LifecycleHooks member without HeartbeatTimeout"),
+            Seconds(member, "GlobalTimeout"),
+            Text(member, "DefaultResult")))];
+
+    /// <summary>The NextToken of a list answer; null (or empty, as some answers send it) when this was the last page.</summary>
+    public static string? NextToken(XElement result) => Text(result, "NextToken") is { Length: > 0 } token ? token : null;
+
+    private static AutoScalingInstance ReadInstance(XElement member, string? group) => new(
+        Text(member, "InstanceId") ?? throw Unreadable("an instance without InstanceId"),
+        group ?? throw Unreadable("an instance without AutoScalingGroupName"),
+        Text(member, "LifecycleState") ?? throw Unreadable("an instance without LifecycleState"),
+        Text(member, "HealthStatus"));
+
+    private static IEnumerable<XElement> Members(XElement parent, string listName) =>
+        Child(parent, listName)?.Elements().Where(e => e.Name.LocalName == "member") ?? [];
+
+    private static string? Text(XElement parent, string localName) => Child(parent, localName)?.Value;
+
+    private static TimeSpan? Seconds(XElement parent, string localName) =>
+        Text(parent, localName) is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw Unreadable($"{localName} '{text}' is not a number of seconds")
+            : null;
+
+    /// <summary>A list answer we cannot read completely is a partial answer: nobody may act on it.</summary>
+    private static AutoScalingException Unreadable(string what) =>
+        new($"Auto Scaling answered with {what}; the answer cannot be trusted as complete.", isTransient: false, "UnreadableAnswer");
 
     private static XElement? Parse(string body)
     {

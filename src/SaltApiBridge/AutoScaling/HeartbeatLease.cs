@@ -11,8 +11,11 @@ internal sealed class HeartbeatLease(Task<HeartbeatStopReason> completion, Cance
     /// <summary>Completes (never faults) when heartbeats stop, telling why.</summary>
     public Task<HeartbeatStopReason> Completion { get; } = completion;
 
-    /// <summary>AWS said the action is gone: completing it is pointless, and so is waiting for the job on its behalf.</summary>
-    public bool ActionGone => Completion.IsCompletedSuccessfully && Completion.Result == HeartbeatStopReason.ActionGone;
+    /// <summary>
+    /// AWS said the action is gone, or its global timeout has passed: completing it is pointless, and so is waiting
+    /// for the job on its behalf.
+    /// </summary>
+    public bool ActionGone => Completion.IsCompletedSuccessfully && Completion.Result is HeartbeatStopReason.ActionGone or HeartbeatStopReason.GlobalTimeout;
 
     public async ValueTask DisposeAsync()
     {

@@ -11,4 +11,7 @@ internal enum HeartbeatStopReason
 
     /// <summary>AWS refused the heartbeat for good (permissions, credentials, validation).</summary>
     Failed,
+
+    /// <summary>The hook's global timeout has passed: Auto Scaling has applied its default result, heartbeats are futile.</summary>
+    GlobalTimeout,
 }

@@ -1,20 +1,25 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SaltApiBridge.Cli;
 
 /// <summary>The <c>saltapibridge</c> command line: the daemon and the operator's tools.</summary>
 public static class BridgeCli
 {
-    public static RootCommand CreateRoot() => new("SaltApiBridge: provisions and cleans EC2 Auto Scaling instances through salt-api.")
-    {
-        RunCommand.Create(),
-        ExplainCommand.Create(),
-        DemoCommand.Create(),
-        CheckCommand.Create(),
-        ReplayCommand.Create(),
-    };
+    /// <param name="configureServices">Service overrides for the commands that build their own services (tests).</param>
+    public static RootCommand CreateRoot(Action<IServiceCollection>? configureServices = null) =>
+        new("SaltApiBridge: provisions and cleans EC2 Auto Scaling instances through salt-api.")
+        {
+            RunCommand.Create(),
+            ExplainCommand.Create(),
+            ReconcileCommand.Create(configureServices),
+            DemoCommand.Create(),
+            CheckCommand.Create(),
+            ReplayCommand.Create(),
+        };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter? output = null, TextWriter? error = null, Action<IServiceCollection>? configureServices = null)
     {
         // The host handles SIGTERM/SIGINT itself (drain, then release): the parser must not race it.
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
@@ -22,6 +27,15 @@ public static class BridgeCli
             configuration.Output = output;
         if (error is not null)
             configuration.Error = error;
-        return await CreateRoot().Parse(args).InvokeAsync(configuration);
+        var parsed = CreateRoot(configureServices).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Bad input is exit 2 with one error: line per problem, as the commands themselves report it.
+            foreach (var problem in parsed.Errors)
+                await configuration.Error.WriteLineAsync("error: " + problem.Message);
+            return CliOptions.BadInputExitCode;
+        }
+
+        return await parsed.InvokeAsync(configuration);
     }
 }

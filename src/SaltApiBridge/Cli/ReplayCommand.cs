@@ -86,6 +86,8 @@ public static class ReplayCommand
 
                 if (salt is not null && plan.Event.Kind is LifecycleEventKind.Terminating or LifecycleEventKind.Terminated)
                     salt.SetKey(plan.MinionId!, "minions");
+                if (autoScaling is not null && plan.Event.Kind == LifecycleEventKind.Launching)
+                    autoScaling.AddInstance(plan.Event.AutoScalingGroupName, plan.Event.InstanceId!, token: plan.Event.LifecycleActionToken);
                 await output.WriteLineAsync(simulate
                     ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
                     : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
@@ -95,7 +97,7 @@ public static class ReplayCommand
                 await app.Services.GetRequiredService<SaltApiSession>().LogoutAsync(cancellationToken);
                 await output.WriteLineAsync($"{(outcome.Disposition == MessageDisposition.Delete ? "done" : "not done")}: {outcome.Result} — {outcome.Summary}");
                 if (simulate && outcome.Disposition == MessageDisposition.Delete)
-                    await output.WriteLineAsync($"(heartbeats every {app.Services.GetRequiredService<IOptions<AutoScalingOptions>>().Value.HeartbeatInterval} would go out while Salt works; a real run may also wait for the minion's key and its job)");
+                    await output.WriteLineAsync("(a real run also sends heartbeats while Salt works, and may wait for the minion's key and its job)");
                 return outcome.Disposition == MessageDisposition.Delete ? 0 : 1;
             }
         });
@@ -126,10 +128,12 @@ public static class ReplayCommand
 
     private static void Print(TextWriter output, RecordedCall call, Uri? saltApi)
     {
-        var target = call.Uri.Authority == saltApi?.Authority ? "salt-api" : "Auto Scaling";
+        var salt = call.Uri.Authority == saltApi?.Authority;
+        // The Query API has one path: name the action.
+        var action = salt ? "" : call.Body.Split('&').FirstOrDefault(p => p.StartsWith("Action=", StringComparison.Ordinal))?["Action=".Length..];
         lock (output)
         {
-            output.WriteLine($"{target,-12} {call.Method} {call.Uri.PathAndQuery}{(call.Status is { } status ? $"  → {status}" : "  → no answer")}");
+            output.WriteLine($"{(salt ? "salt-api" : "Auto Scaling"),-12} {call.Method} {call.Uri.PathAndQuery}{(action is { Length: > 0 } ? $" {action}" : "")}{(call.Status is { } status ? $"  → {status}" : "  → no answer")}");
             foreach (var header in call.Headers)
                 output.WriteLine("    " + header);
             if (call.Body.Length > 0)

@@ -50,6 +50,9 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             salt.FailingMinions[failing.MinionId] = true;
         salt.Called += tracker.OnSaltCall;
         autoScaling.Called += tracker.OnAutoScalingCall;
+        // Auto Scaling knows the instances it launches: the accept gate asks it before any key is accepted.
+        foreach (var instance in instances)
+            autoScaling.AddInstance(instance.Group, instance.InstanceId, token: instance.LaunchToken);
 
         using var sqs = emulator.CreateSqsClient();
         var deadLetterUrl = await emulator.CreateQueueAsync("saltapibridge-demo-dlq", null, cancellationToken);
@@ -158,8 +161,6 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["SaltApi:JobPollMaxInterval"] = Span(TimeSpan.FromSeconds(15)),
             ["AutoScaling:Region"] = FauxqsEmulator.Region,
             ["AutoScaling:ServiceUrl"] = autoScaling.Url,
-            // The validator's floor is 5 s; a real hook's timeout is scaled far below that.
-            ["AutoScaling:HeartbeatInterval"] = TimeSpan.FromSeconds(Math.Max(5, settings.Scaled(TimeSpan.FromMinutes(10)).TotalSeconds)).ToString("c", CultureInfo.InvariantCulture),
             ["Bridge:Groups:0"] = WebGroup,
             ["Bridge:Groups:1"] = WorkerGroup,
             ["Bridge:GoldenImageGroups:0"] = WorkerGroup,

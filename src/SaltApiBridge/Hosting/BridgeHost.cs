@@ -13,6 +13,7 @@ using SaltApiBridge.Cli;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
+using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
@@ -76,13 +77,13 @@ public static class BridgeHost
     {
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
-        var configuration = services.GetRequiredService<IConfiguration>();
-        Check<BridgeOptions>(services, configuration, BridgeOptions.SectionName, problems);
-        Check<QueueOptions>(services, configuration, QueueOptions.SectionName, problems);
-        Check<SaltApiOptions>(services, configuration, SaltApiOptions.SectionName, problems);
-        Check<AutoScalingOptions>(services, configuration, AutoScalingOptions.SectionName, problems);
-        Check<PipelineOptions>(services, configuration, PipelineOptions.SectionName, problems);
-        Check<HealthOptions>(services, configuration, HealthOptions.SectionName, problems);
+        Check<BridgeOptions>(services, BridgeOptions.SectionName, problems);
+        Check<QueueOptions>(services, QueueOptions.SectionName, problems);
+        Check<SaltApiOptions>(services, SaltApiOptions.SectionName, problems);
+        Check<AutoScalingOptions>(services, AutoScalingOptions.SectionName, problems);
+        Check<PipelineOptions>(services, PipelineOptions.SectionName, problems);
+        Check<HealthOptions>(services, HealthOptions.SectionName, problems);
+        Check<ReconcileOptions>(services, ReconcileOptions.SectionName, problems);
         return problems;
     }
 
@@ -99,10 +100,12 @@ public static class BridgeHost
         }
     }
 
-    private static void Check<TOptions>(IServiceProvider services, IConfiguration configuration, string section, List<string> problems)
+    /// <summary>Adds the problems of one options type (unknown keys, validation failures, values that do not bind) to <paramref name="problems"/>.</summary>
+    internal static void Check<TOptions>(IServiceProvider services, string section, List<string> problems)
         where TOptions : class
     {
         // A misspelt key would otherwise be ignored without a word, leaving its default in force.
+        var configuration = services.GetRequiredService<IConfiguration>();
         var known = typeof(TOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         problems.AddRange(configuration.GetSection(section).GetChildren()
             .Where(key => !known.Contains(key.Key))

@@ -9,6 +9,7 @@ using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
+using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
@@ -19,16 +20,10 @@ public static class BridgeServiceCollectionExtensions
     public static IServiceCollection AddSaltApiBridge(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddFleetReconcile(configuration);
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
-
-        AddValidated<BridgeOptions, BridgeOptionsValidator>(services, configuration, BridgeOptions.SectionName);
         AddValidated<QueueOptions, QueueOptionsValidator>(services, configuration, QueueOptions.SectionName);
-        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, configuration, PipelineOptions.SectionName);
         AddValidated<HealthOptions, HealthOptionsValidator>(services, configuration, HealthOptions.SectionName);
-
-        services.AddSaltApi(configuration);
-        services.AddAutoScalingLifecycleActions(configuration);
 
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
@@ -39,9 +34,35 @@ public static class BridgeServiceCollectionExtensions
                 : new NoInstanceLock());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
+        services.TryAddSingleton<AcceptGate>();
         services.TryAddSingleton<InstanceWorkHandler>();
         services.TryAddSingleton<LifecyclePipeline>();
+        // Before the worker: a heartbeat interval no hook can live with stops the start.
+        services.AddHostedService<HeartbeatIntervalCheck>();
         services.AddHostedService<BridgeWorker>();
+        services.AddHostedService<ReconcileWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// What <c>saltapibridge reconcile</c> needs, and the daemon shares: the Bridge, Pipeline and Reconcile options,
+    /// both clients, the provisioning records and the reconciler. No queue.
+    /// </summary>
+    public static IServiceCollection AddFleetReconcile(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        AddValidated<BridgeOptions, BridgeOptionsValidator>(services, configuration, BridgeOptions.SectionName);
+        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, configuration, PipelineOptions.SectionName);
+        AddValidated<ReconcileOptions, ReconcileOptionsValidator>(services, configuration, ReconcileOptions.SectionName);
+        services.AddSaltApi(configuration);
+        services.AddAutoScalingLifecycleActions(configuration);
+        services.TryAddSingleton<IProvisioningRecords>(sp =>
+            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory
+                ? new FileProvisioningRecords(directory)
+                : new InMemoryProvisioningRecords());
+        services.TryAddSingleton<ReconcileMetrics>();
+        services.TryAddSingleton<FleetReconciler>();
         return services;
     }
 

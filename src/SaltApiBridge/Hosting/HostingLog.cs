@@ -9,4 +9,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(3001, LogLevel.Information, "SaltApiBridge started: queue {Queue}, salt-api {SaltApi}, up to {MaxInFlight} messages in flight")]
     public static partial void Started(ILogger logger, string queue, string saltApi, int maxInFlight);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Cannot check AutoScaling:HeartbeatInterval against the hooks of group {Group} at start: {Reason}")]
+    public static partial void HeartbeatCheckSkipped(ILogger logger, string group, string reason);
 }

@@ -20,6 +20,18 @@ public sealed class BridgeOptions
     /// <summary>How a launch whose provisioning failed is completed: Abandon (the group replaces the instance) or Continue.</summary>
     public LifecycleActionResult LaunchFailureResult { get; set; } = LifecycleActionResult.Abandon;
 
+    /// <summary>
+    /// Accept a launching instance's key even when an operator has rejected it (minions_rejected). Off: a rejected key
+    /// is refused and the launch completed with <see cref="LaunchFailureResult"/>.
+    /// </summary>
+    public bool AcceptRejectedKeys { get; set; }
+
+    /// <summary>
+    /// Accept a denied key (minions_denied: the master saw a second, different key under an id it knows). Off by default,
+    /// as for rejected keys; turning it on replaces the key the master had.
+    /// </summary>
+    public bool AcceptDeniedKeys { get; set; }
+
     /// <summary>Configuration binding appends to a list's defaults instead of replacing them, so the default lives here.</summary>
     public IReadOnlyList<string> EffectiveCleanStates => CleanStates.Count > 0 ? [.. CleanStates] : ["clean"];
 }

@@ -107,7 +107,32 @@ public sealed class MinionIdTemplate
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Whether <paramref name="minionId"/> is what this template renders for <paramref name="group"/> and some valid
+    /// instance id, and which. The reverse of <see cref="Render"/>, for keys found on the master.
+    /// </summary>
+    public bool TryMatch(string minionId, string group, out string? instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(minionId);
+        instanceId = null;
+        var instanceAt = parts.Select((part, index) => (part, index)).Single(p => p.part.Kind == PartKind.Instance).index;
+        var prefix = Join(parts.Take(instanceAt), group);
+        var suffix = Join(parts.Skip(instanceAt + 1), group);
+        if (minionId.Length <= prefix.Length + suffix.Length
+            || !minionId.StartsWith(prefix, StringComparison.Ordinal)
+            || !minionId.EndsWith(suffix, StringComparison.Ordinal))
+            return false;
+        var candidate = minionId[prefix.Length..^suffix.Length];
+        if (!NameRules.IsValidInstanceId(candidate))
+            return false;
+        instanceId = candidate;
+        return true;
+    }
+
     public override string ToString() => Text;
+
+    private static string Join(IEnumerable<Part> parts, string group) =>
+        string.Concat(parts.Select(part => part.Kind == PartKind.Group ? group : part.Text));
 
     private enum PartKind
     {

@@ -14,6 +14,7 @@ public sealed class BridgeMetrics : IDisposable
     private readonly Counter<long> rejected;
     private readonly Counter<long> completions;
     private readonly Counter<long> errors;
+    private readonly Counter<long> acceptRefusals;
     private readonly Histogram<double> saltJobSeconds;
     private int inFlight;
 
@@ -25,6 +26,7 @@ public sealed class BridgeMetrics : IDisposable
         rejected = meter.CreateCounter<long>("messages_rejected", description: "Messages that can never be acted on, by reason class");
         completions = meter.CreateCounter<long>("lifecycle_completions", description: "Lifecycle actions completed, by kind and result");
         errors = meter.CreateCounter<long>("errors", description: "Errors, by type");
+        acceptRefusals = meter.CreateCounter<long>("accept_refusals", description: "Launches whose key the accept gate refused, by reason");
         saltJobSeconds = meter.CreateHistogram<double>("salt_job_duration_seconds", unit: "s", description: "Salt state runs, by step and outcome");
         meter.CreateObservableGauge("instances_in_flight", () => Volatile.Read(ref inFlight), description: "Instances whose work is running");
     }
@@ -37,6 +39,8 @@ public sealed class BridgeMetrics : IDisposable
 
     public void Completed(string kind, string result) =>
         completions.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+
+    public void AcceptRefused(string reason) => acceptRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Error(string type) => errors.Add(1, new KeyValuePair<string, object?>("type", type));
 

@@ -17,6 +17,8 @@ internal sealed class InstanceWorkHandler(
     ISaltMaster salt,
     ILifecycleActionClient lifecycle,
     HeartbeatKeeper heartbeats,
+    AcceptGate gate,
+    IProvisioningRecords records,
     IOptions<PipelineOptions> options,
     TimeProvider timeProvider,
     BridgeMetrics metrics,
@@ -62,44 +64,70 @@ internal sealed class InstanceWorkHandler(
         }
     }
 
+    /// <summary>
+    /// Accept (through the gate), highstate, complete. A redelivery of the same action (its token is in the message)
+    /// resumes: heartbeats start again at once, an accepted key stays as it is, and a highstate already published for
+    /// this action is waited for instead of run a second time.
+    /// </summary>
     private async Task<WorkOutcome> LaunchAsync(Work work, CancellationToken cancellationToken)
     {
-        await FireAsync(BridgeEventTags.Launching, work, null, null, cancellationToken);
+        var previous = await ReadRecordAsync(work.MinionId, cancellationToken);
+        var resumed = previous?.IsFor(work.Plan.Event.LifecycleActionToken) == true;
+        if (resumed)
+        {
+            work.Record = previous;
+            PipelineLog.Resuming(logger, work.InstanceId, work.MinionId, previous!.HighstateJid);
+        }
+        else
+        {
+            await SaveRecordAsync(work, new ProvisioningRecord(
+                work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName,
+                ProvisioningRecord.KeyOf(work.Plan.Event.LifecycleActionToken), timeProvider.GetUtcNow()), cancellationToken);
+            await FireAsync(BridgeEventTags.Launching, work, null, null, cancellationToken);
+        }
+
         var complete = work.Plan.Steps.Single(s => s.Kind == PlannedStepKind.CompleteLifecycleAction);
         string? failure = null;
         string? jid = null;
 
-        await using (var lease = heartbeats.Start(work.Action, cancellationToken))
+        // The global timeout counts from when the bridge first took the action on (kept in the record), not from the
+        // message's own timestamp: a message's clock is not ours, and an old or replayed one must not end heartbeats early.
+        await using (var lease = await heartbeats.StartAsync(work.Action, work.Record?.StartedAt, resumed, cancellationToken))
         {
-            var accept = await AttemptAsync(() => salt.AcceptKeyAsync(work.MinionId, cancellationToken), r => r is KeyAcceptOutcome.Accepted or KeyAcceptOutcome.AlreadyAccepted, cancellationToken);
-            switch (accept)
+            var passed = await AttemptAsync(() => gate.PassAsync(work.Plan.Event, work.MinionId, cancellationToken), g => g.Verdict != GateVerdict.NoKey, cancellationToken);
+            switch (passed.Verdict)
             {
-                case KeyAcceptOutcome.Accepted or KeyAcceptOutcome.AlreadyAccepted:
-                    PipelineLog.KeyAccepted(logger, work.InstanceId, work.MinionId, accept == KeyAcceptOutcome.AlreadyAccepted);
-                    await FireAsync(BridgeEventTags.KeyAccepted, work, null, accept.ToString(), cancellationToken);
+                case GateVerdict.Accepted or GateVerdict.AlreadyAccepted:
+                    PipelineLog.KeyAccepted(logger, work.InstanceId, work.MinionId, passed.Verdict == GateVerdict.AlreadyAccepted);
+                    if (!resumed || passed.Verdict == GateVerdict.Accepted)
+                        await FireAsync(BridgeEventTags.KeyAccepted, work, null, passed.Verdict.ToString(), cancellationToken);
                     break;
-                case KeyAcceptOutcome.Refused:
-                    failure = $"the key of {work.MinionId} is rejected or denied; the bridge never overrides that";
-                    await FireAsync(BridgeEventTags.Refused, work, null, "key_rejected", cancellationToken);
+                case GateVerdict.Refused:
+                    await FireAsync(BridgeEventTags.Refused, work, null, passed.Reason, cancellationToken);
+                    if (!passed.InstanceConfirmed)
+                    {
+                        // Auto Scaling does not have this instance waiting in this group: the action is not ours to complete.
+                        return WorkOutcome.Done("refused", $"refused ({passed.Reason}): {passed.Detail}");
+                    }
+
+                    failure = passed.Detail;
                     break;
+                case GateVerdict.ActionEnded:
+                    PipelineLog.ActionAlreadyGone(logger, work.InstanceId, work.MinionId);
+                    return WorkOutcome.Done("action gone", passed.Detail!);
                 default:
-                    failure = $"no key for {work.MinionId} arrived in time (the minion never started, or its id is not the expected one)";
+                    failure = passed.Detail;
                     break;
             }
 
             if (failure is null && work.Plan.Steps.Any(s => s.Kind == PlannedStepKind.Highstate))
             {
-                if (!await salt.WaitUntilReachableAsync(work.MinionId, cancellationToken))
-                {
-                    failure = $"{work.MinionId} did not answer test.ping after its key was accepted";
-                }
-                else
-                {
-                    var run = await RunStatesAsync("highstate", work, () => salt.RunHighstateAsync(work.MinionId, cancellationToken), cancellationToken);
-                    jid = run.Jid;
-                    if (!run.Succeeded)
-                        failure = Describe("highstate", run);
-                }
+                (failure, jid) = await HighstateAsync(work, resumed, cancellationToken);
+            }
+            else if (failure is null)
+            {
+                // A golden image provisions itself: the accepted key is its provisioning.
+                await SaveRecordAsync(work, work.Record! with { ProvisionedAt = timeProvider.GetUtcNow() }, cancellationToken);
             }
 
             if (lease.ActionGone)
@@ -117,6 +145,44 @@ internal sealed class InstanceWorkHandler(
         return await CompleteAsync(work, result, failure is null ? $"provisioned{JidText(jid)}" : failure, cancellationToken);
     }
 
+    /// <summary>The highstate step: waits for the one this action already published, else pings and publishes one.</summary>
+    private async Task<(string? Failure, string? Jid)> HighstateAsync(Work work, bool resumed, CancellationToken cancellationToken)
+    {
+        StateRunResult? run = null;
+        if (resumed && work.Record?.HighstateJid is { } earlier)
+        {
+            // Salt still knows the job: a second highstate would run beside it. Its verdict stands, failed or not.
+            run = await RunStatesAsync("highstate", work, () => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), cancellationToken, retryFailed: false);
+            if (run.Status == StateRunStatus.JobUnknown)
+            {
+                PipelineLog.ResumedJobLost(logger, work.InstanceId, work.MinionId, earlier);
+                run = null;
+            }
+        }
+
+        if (run is null)
+        {
+            if (!await salt.WaitUntilReachableAsync(work.MinionId, cancellationToken))
+                return ($"{work.MinionId} did not answer test.ping after its key was accepted", null);
+            run = await RunStatesAsync("highstate", work, () => PublishHighstateAsync(work, cancellationToken), cancellationToken);
+        }
+
+        if (!run.Succeeded)
+            return (Describe("highstate", run), run.Jid);
+        await SaveRecordAsync(work, work.Record! with { ProvisionedAt = timeProvider.GetUtcNow(), ProvisionedJid = run.Jid }, cancellationToken);
+        return (null, run.Jid);
+    }
+
+    /// <summary>Publishes the highstate and writes its jid down before waiting, so a restart can find the job again.</summary>
+    private async Task<StateRunResult> PublishHighstateAsync(Work work, CancellationToken cancellationToken)
+    {
+        var jid = await salt.StartHighstateAsync(work.MinionId, cancellationToken);
+        if (jid is null)
+            return new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], $"no accepted key matched minion {work.MinionId}; nothing was published");
+        await SaveRecordAsync(work, work.Record! with { HighstateJid = jid, HighstatePublishedAt = timeProvider.GetUtcNow() }, cancellationToken);
+        return await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
+    }
+
     private async Task<WorkOutcome> TerminateAsync(Work work, CancellationToken cancellationToken)
     {
         await FireAsync(BridgeEventTags.Terminating, work, null, null, cancellationToken);
@@ -125,7 +191,7 @@ internal sealed class InstanceWorkHandler(
         string? jid = null;
         if (clean is not null)
         {
-            await using var lease = heartbeats.Start(work.Action, cancellationToken);
+            await using var lease = await heartbeats.StartAsync(work.Action, null, resumed: false, cancellationToken);
             try
             {
                 var run = await RunStatesAsync("clean", work, () => salt.ApplyStatesAsync(work.MinionId, clean.States!, null, cancellationToken), cancellationToken);
@@ -157,6 +223,7 @@ internal sealed class InstanceWorkHandler(
     {
         await AttemptAsync(async () => { await salt.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
         PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
+        await RemoveRecordAsync(work.MinionId, cancellationToken);
         await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
         return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted");
     }
@@ -186,10 +253,13 @@ internal sealed class InstanceWorkHandler(
         return WorkOutcome.Done("action gone", $"{step}; the lifecycle action had already ended (timed out or completed elsewhere)");
     }
 
-    private async Task<StateRunResult> RunStatesAsync(string step, Work work, Func<Task<StateRunResult>> run, CancellationToken cancellationToken)
+    private async Task<StateRunResult> RunStatesAsync(
+        string step, Work work, Func<Task<StateRunResult>> run, CancellationToken cancellationToken, bool retryFailed = true)
     {
         var started = timeProvider.GetTimestamp();
-        var result = await AttemptAsync(run, r => r.Succeeded || r.Status is StateRunStatus.MinionDidNotReturn or StateRunStatus.NoMatchingMinion, cancellationToken);
+        var result = await AttemptAsync(
+            run, r => !retryFailed || r.Succeeded || r.Status is StateRunStatus.MinionDidNotReturn or StateRunStatus.NoMatchingMinion or StateRunStatus.JobUnknown,
+            cancellationToken);
         metrics.SaltJob(step, result.Status.ToString(), timeProvider.GetElapsedTime(started));
         PipelineLog.StatesRan(logger, work.InstanceId, work.MinionId, step, result.Jid, result.Status);
         return result;
@@ -243,10 +313,54 @@ internal sealed class InstanceWorkHandler(
         }
     }
 
+    /// <summary>A record that cannot be read is no record: the work starts over, as without a record directory.</summary>
+    private async Task<ProvisioningRecord?> ReadRecordAsync(string minionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await records.GetAsync(minionId, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            metrics.Error("record");
+            PipelineLog.RecordFailed(logger, minionId, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Best effort: a record that cannot be written costs a restart its resume, not the instance its provisioning.</summary>
+    private async Task SaveRecordAsync(Work work, ProvisioningRecord record, CancellationToken cancellationToken)
+    {
+        work.Record = record;
+        try
+        {
+            await records.SaveAsync(record, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            metrics.Error("record");
+            PipelineLog.RecordFailed(logger, record.MinionId, e.Message);
+        }
+    }
+
+    private async Task RemoveRecordAsync(string minionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await records.RemoveAsync(minionId, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            metrics.Error("record");
+            PipelineLog.RecordFailed(logger, minionId, e.Message);
+        }
+    }
+
     private static string Describe(string step, StateRunResult run) => run.Status switch
     {
         StateRunStatus.MinionDidNotReturn => $"{step}{JidText(run.Jid)}: the minion did not return before the deadline",
         StateRunStatus.NoMatchingMinion => $"{step}: salt-api matched no accepted key for the minion",
+        StateRunStatus.JobUnknown => $"{step}{JidText(run.Jid)}: the master does not know the job",
         _ => $"{step}{JidText(run.Jid)} failed: " + (run.FailedStates.Count > 0
             ? string.Join("; ", run.FailedStates.Take(3).Select(s => s.Comment is null ? s.Id : $"{s.Id}: {s.Comment}"))
             : run.Message ?? "no detail"),
@@ -263,6 +377,9 @@ internal sealed class InstanceWorkHandler(
         public string InstanceId { get; } = plan.Event.InstanceId!;
 
         public string MinionId { get; } = plan.MinionId ?? throw new UnreachableException("an acting plan always has a minion id");
+
+        /// <summary>The minion's provisioning record as last written (launches only).</summary>
+        public ProvisioningRecord? Record { get; set; }
 
         public LifecycleActionIdentity Action { get; } = new(
             plan.Event.AutoScalingGroupName, plan.Event.LifecycleHookName ?? "", plan.Event.LifecycleActionToken, plan.Event.InstanceId!);

@@ -70,4 +70,16 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2021, LogLevel.Warning, "Drain timeout reached; releasing {InFlight} in-flight messages to other replicas")]
     public static partial void DrainTimedOut(ILogger logger, int inFlight);
+
+    [LoggerMessage(2022, LogLevel.Warning, "Accept gate refused the key of {InstanceId} as {MinionId}: {Reason}: {Detail}")]
+    public static partial void AcceptRefused(ILogger logger, string instanceId, string minionId, string reason, string detail);
+
+    [LoggerMessage(2023, LogLevel.Information, "Resuming work for {InstanceId} as {MinionId} after a redelivery (highstate jid {Jid})")]
+    public static partial void Resuming(ILogger logger, string instanceId, string minionId, string? jid);
+
+    [LoggerMessage(2024, LogLevel.Warning, "Job {Jid} of {MinionId} ({InstanceId}), published before a restart, is unknown to the master; publishing a new highstate")]
+    public static partial void ResumedJobLost(ILogger logger, string instanceId, string minionId, string jid);
+
+    [LoggerMessage(2025, LogLevel.Warning, "Cannot write the provisioning record of {MinionId}: {Error}")]
+    public static partial void RecordFailed(ILogger logger, string minionId, string error);
 }

@@ -41,6 +41,13 @@ public sealed class PipelineOptions
     /// <summary>A directory for per-instance lock files, so replicas on one master host never work on one instance at once. Empty: no cross-process lock.</summary>
     public string? LockDirectory { get; set; }
 
+    /// <summary>
+    /// A directory for one small JSON record per minion (the action being worked on, the highstate's jid, the last
+    /// successful provisioning), so work resumes after a restart without a second highstate and reconcile can tell
+    /// provisioned instances from strays. Empty: records live in memory only.
+    /// </summary>
+    public string? RecordDirectory { get; set; }
+
     /// <summary>How long to wait before retrying a message whose instance another replica is working on.</summary>
     public TimeSpan LockedRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

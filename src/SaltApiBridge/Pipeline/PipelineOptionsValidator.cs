@@ -26,6 +26,8 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         Positive(problems, "VisibilityExtensionInterval", options.VisibilityExtensionInterval);
         Positive(problems, "DeleteBatchWindow", options.DeleteBatchWindow);
         Positive(problems, "LockedRetryDelay", options.LockedRetryDelay);
+        if (!string.IsNullOrEmpty(options.RecordDirectory) && !Path.IsPathFullyQualified(options.RecordDirectory))
+            problems.Add("Pipeline:RecordDirectory must be an absolute path (the daemon and saltapibridge reconcile must find the same records)");
         if (!Enum.IsDefined(options.FailurePolicy))
             problems.Add("Pipeline:FailurePolicy must be CompleteLifecycleAction or LeaveForRedrive");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

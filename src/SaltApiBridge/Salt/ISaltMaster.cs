@@ -12,10 +12,20 @@ public interface ISaltMaster
     Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Accepts the minion's pending key. A key that has not arrived yet is waited for by a bounded poll;
-    /// an accepted key is success; a rejected or denied key is refused, never overridden.
+    /// Waits, bounded, for a key with exactly this id: its state once there is one, <see cref="MinionKeyState.Absent"/>
+    /// when none arrived before the deadline (the minion is still booting, or never will).
     /// </summary>
-    Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, CancellationToken cancellationToken);
+    Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Accepts exactly this id's key from the directory <paramref name="from"/> names (<c>key.accept_dict</c>, no glob).
+    /// Pending is the normal case; Rejected or Denied only when the caller's configuration says so.
+    /// <see cref="KeyAcceptOutcome.AlreadyAccepted"/> when someone else accepted it meanwhile.
+    /// </summary>
+    Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken);
+
+    /// <summary>Every key the master has, by directory (<c>key.list_all</c>).</summary>
+    Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>Waits, bounded, until the minion answers a short test.ping (it reconnects some seconds after an accept).</summary>
     Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken);
@@ -23,8 +33,15 @@ public interface ISaltMaster
     /// <summary>Deletes the minion's accepted key. Deleting an absent key is success.</summary>
     Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken);
 
-    /// <summary>Runs state.highstate on the one minion and waits for its return (bounded).</summary>
-    Task<StateRunResult> RunHighstateAsync(string minionId, CancellationToken cancellationToken);
+    /// <summary>Publishes state.highstate to the one minion; its jid, or null when no accepted key matched (nothing was published).</summary>
+    Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits (bounded) for job <paramref name="jid"/> of the one minion to return and reads its verdict from the master's
+    /// job cache. <paramref name="resumed"/>: the job was published before a restart, so the first look is at once, and a
+    /// jid the master does not know then is <see cref="StateRunStatus.JobUnknown"/> rather than late.
+    /// </summary>
+    Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken);
 
     /// <summary>Runs state.sls with the given states (and optional pillar) on the one minion and waits for its return (bounded).</summary>
     Task<StateRunResult> ApplyStatesAsync(

@@ -73,4 +73,10 @@ internal static partial class SaltApiLog
 
     [LoggerMessage(EventId = 4040, Level = LogLevel.Debug, Message = "Fired event {tag}")]
     public static partial void EventFired(this ILogger logger, string tag);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Accepting the {keyState} key of minion {minionId}, as configured (Bridge:AcceptRejectedKeys / AcceptDeniedKeys)")]
+    public static partial void KeyOverridden(this ILogger logger, string minionId, MinionKeyState keyState);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Debug, Message = "Keys: {accepted} accepted, {pending} pending, {rejected} rejected, {denied} denied")]
+    public static partial void KeysListed(this ILogger logger, int accepted, int pending, int rejected, int denied);
 }

@@ -29,7 +29,7 @@ internal sealed class SaltApiMaster(
         return state;
     }
 
-    public async Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, CancellationToken cancellationToken)
+    public async Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         var o = Options;
@@ -37,28 +37,81 @@ internal sealed class SaltApiMaster(
         while (true)
         {
             var state = await GetKeyStateAsync(minionId, cancellationToken);
-            switch (state)
+            if (state != MinionKeyState.Absent)
             {
-                case MinionKeyState.Accepted:
-                    logger.KeyAlreadyAccepted(minionId);
-                    return KeyAcceptOutcome.AlreadyAccepted;
-                case MinionKeyState.Rejected or MinionKeyState.Denied:
-                    logger.KeyRefused(minionId, state);
-                    return KeyAcceptOutcome.Refused;
-                case MinionKeyState.Pending:
-                    return await AcceptPendingAsync(minionId, cancellationToken);
+                return state;
             }
 
             // Absent: the minion has not started yet (or its key was deleted); wait for it, bounded.
             if (schedule.NextDelay() is not { } delay)
             {
                 logger.KeyWaitExpired(minionId, schedule.Timeout);
-                return KeyAcceptOutcome.NotYet;
+                return MinionKeyState.Absent;
             }
 
             logger.KeyNotYet(minionId, delay);
             await schedule.WaitAsync(delay, cancellationToken);
         }
+    }
+
+    public async Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken)
+    {
+        SaltNames.EnsureExactMinionId(minionId);
+        var accept = from switch
+        {
+            MinionKeyState.Pending => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_pre", minionId) },
+            // accept_dict moves rejected/denied keys only with these flags. Not captured for accept_dict: transcript 06
+            // shows the same flags on key.accept, and Salt's wheel passes them on to Key.accept(match_dict=…) alike.
+            MinionKeyState.Rejected => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_rejected", minionId), IncludeRejected = true },
+            MinionKeyState.Denied => new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_denied", minionId), IncludeDenied = true },
+            _ => throw new ArgumentOutOfRangeException(nameof(from), from, "Only a pending, rejected or denied key can be accepted."),
+        };
+        if (from != MinionKeyState.Pending)
+        {
+            logger.KeyOverridden(minionId, from);
+        }
+
+        try
+        {
+            var moved = await RunWheelAsync(accept, cancellationToken);
+            if (KeyStateIn(moved, minionId) == MinionKeyState.Accepted)
+            {
+                logger.KeyAccepted(minionId);
+                return KeyAcceptOutcome.Accepted;
+            }
+        }
+        catch (SaltApiException e) when (!e.IsTransient)
+        {
+            // accept_dict fails inside Salt when the key left its directory meanwhile (someone else accepted it).
+            if (await GetKeyStateAsync(minionId, cancellationToken) == MinionKeyState.Accepted)
+            {
+                logger.KeyAlreadyAccepted(minionId);
+                return KeyAcceptOutcome.AlreadyAccepted;
+            }
+
+            throw;
+        }
+
+        throw SaltApiFailures.UnexpectedReply("wheel key.accept_dict", $"the key of {minionId} was not moved to minions");
+    }
+
+    public async Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken)
+    {
+        // key.list_all (transcripts 03, 05, 38): every key directory at once, no match at all.
+        var keys = await RunWheelAsync(new Lowstate(Wheel, "key.list_all"), cancellationToken);
+        if (keys.ValueKind != JsonValueKind.Object)
+        {
+            throw SaltApiFailures.UnexpectedReply("wheel key.list_all", "data.return is not a key listing");
+        }
+
+        IReadOnlyList<string> Ids(string keyDir) =>
+            keys.TryGetProperty(keyDir, out var ids) && ids.ValueKind == JsonValueKind.Array
+                ? [.. ids.EnumerateArray().Where(id => id.ValueKind == JsonValueKind.String).Select(id => id.GetString()!)]
+                : throw SaltApiFailures.UnexpectedReply("wheel key.list_all", $"{keyDir} is missing");
+
+        var listing = new KeyListing(Ids("minions"), Ids("minions_pre"), Ids("minions_rejected"), Ids("minions_denied"));
+        logger.KeysListed(listing.Accepted.Count, listing.Pending.Count, listing.Rejected.Count, listing.Denied.Count);
+        return listing;
     }
 
     public async Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
@@ -111,10 +164,63 @@ internal sealed class SaltApiMaster(
         logger.KeyDeleted(minionId);
     }
 
-    public Task<StateRunResult> RunHighstateAsync(string minionId, CancellationToken cancellationToken)
+    public async Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
-        return RunStateJobAsync(minionId, new Lowstate("local_async", "state.highstate"), cancellationToken);
+        return await PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), cancellationToken);
+    }
+
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
+    {
+        SaltNames.EnsureExactMinionId(minionId);
+        ArgumentException.ThrowIfNullOrEmpty(jid);
+        var o = Options;
+        var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
+        // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
+        var lookNow = resumed;
+        while (true)
+        {
+            if (!lookNow)
+            {
+                if (schedule.NextDelay() is not { } delay)
+                {
+                    break;
+                }
+
+                logger.JobRunning(jid, minionId, delay);
+                await schedule.WaitAsync(delay, cancellationToken);
+            }
+
+            var firstLookAfterResume = lookNow;
+            lookNow = false;
+            var reply = await session.InvokeAsync(
+                "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
+            var info = reply.First;
+            if (info?.Error is { } error)
+            {
+                logger.JobNotFound(jid, minionId, error);
+                if (firstLookAfterResume)
+                {
+                    return new StateRunResult(StateRunStatus.JobUnknown, jid, [], $"salt-api does not know job {jid} of minion {minionId}: {error}");
+                }
+
+                // The job cache may lag the publish; keep polling until the deadline.
+                continue;
+            }
+
+            var results = info?.Result;
+            var everyoneReturned = results is not null && (info!.Minions ?? []).All(results.ContainsKey);
+            if (everyoneReturned && results!.TryGetValue(minionId, out var minionResult))
+            {
+                var verdict = StateReturnParser.Parse(jid, minionResult);
+                logger.JobFinished(jid, minionId, verdict.Status, verdict.FailedStates.Count);
+                return verdict;
+            }
+        }
+
+        logger.JobTimedOut(minionId, jid, o.JobTimeout);
+        return new StateRunResult(
+            StateRunStatus.MinionDidNotReturn, jid, [], $"minion {minionId} did not return job {jid} within {o.JobTimeout}");
     }
 
     public Task<StateRunResult> ApplyStatesAsync(
@@ -155,75 +261,28 @@ internal sealed class SaltApiMaster(
         logger.EventFired(tag);
     }
 
-    private async Task<KeyAcceptOutcome> AcceptPendingAsync(string minionId, CancellationToken cancellationToken)
-    {
-        var accept = new Lowstate(Wheel, "key.accept_dict") { Match = KeyDirs("minions_pre", minionId) };
-        try
-        {
-            var moved = await RunWheelAsync(accept, cancellationToken);
-            if (KeyStateIn(moved, minionId) == MinionKeyState.Accepted)
-            {
-                logger.KeyAccepted(minionId);
-                return KeyAcceptOutcome.Accepted;
-            }
-        }
-        catch (SaltApiException e) when (!e.IsTransient)
-        {
-            // accept_dict fails inside Salt when the key left minions_pre meanwhile (someone else accepted it).
-            if (await GetKeyStateAsync(minionId, cancellationToken) == MinionKeyState.Accepted)
-            {
-                logger.KeyAlreadyAccepted(minionId);
-                return KeyAcceptOutcome.AlreadyAccepted;
-            }
-
-            throw;
-        }
-
-        throw SaltApiFailures.UnexpectedReply("wheel key.accept_dict", $"the key of {minionId} was not moved to minions");
-    }
-
     private async Task<StateRunResult> RunStateJobAsync(string minionId, Lowstate job, CancellationToken cancellationToken)
     {
-        var o = Options;
+        var jid = await PublishAsync(minionId, job, cancellationToken);
+        return jid is null
+            ? new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], $"no accepted key matched minion {minionId}; nothing was published")
+            : await WaitForJobAsync(minionId, jid, resumed: false, cancellationToken);
+    }
+
+    /// <summary>Publishes a state job to exactly one minion; its jid, or null when no accepted key matched.</summary>
+    private async Task<string?> PublishAsync(string minionId, Lowstate job, CancellationToken cancellationToken)
+    {
         var lowstate = job with { Tgt = [minionId], TgtType = TargetList };
-        var operation = $"local_async {job.Fun}";
-        var started = await session.InvokeAsync(operation, (token, ct) => api.StartJobAsync(token, [lowstate], ct), cancellationToken);
+        var started = await session.InvokeAsync(
+            $"local_async {job.Fun}", (token, ct) => api.StartJobAsync(token, [lowstate], ct), cancellationToken);
         if (started.First?.Jid is not { Length: > 0 } jid)
         {
             logger.NoMatchingMinion(job.Fun, minionId);
-            return new StateRunResult(
-                StateRunStatus.NoMatchingMinion, null, [], $"no accepted key matched minion {minionId}; nothing was published");
+            return null;
         }
 
         logger.JobPublished(job.Fun, minionId, jid);
-        var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
-        while (schedule.NextDelay() is { } delay)
-        {
-            logger.JobRunning(jid, minionId, delay);
-            await schedule.WaitAsync(delay, cancellationToken);
-            var reply = await session.InvokeAsync(
-                "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
-            var info = reply.First;
-            if (info?.Error is { } error)
-            {
-                // The job cache may lag the publish; keep polling until the deadline.
-                logger.JobNotFound(jid, minionId, error);
-                continue;
-            }
-
-            var results = info?.Result;
-            var everyoneReturned = results is not null && (info!.Minions ?? []).All(results.ContainsKey);
-            if (everyoneReturned && results!.TryGetValue(minionId, out var minionResult))
-            {
-                var verdict = StateReturnParser.Parse(jid, minionResult);
-                logger.JobFinished(jid, minionId, verdict.Status, verdict.FailedStates.Count);
-                return verdict;
-            }
-        }
-
-        logger.JobTimedOut(minionId, jid, o.JobTimeout);
-        return new StateRunResult(
-            StateRunStatus.MinionDidNotReturn, jid, [], $"minion {minionId} did not return job {jid} within {o.JobTimeout}");
+        return jid;
     }
 
     /// <summary>Runs one wheel function and returns <c>data.return</c>, or throws on <c>success: false</c>.</summary>

@@ -13,4 +13,7 @@ public enum StateRunStatus
 
     /// <summary>salt-api published nothing: no accepted key matched the exact id.</summary>
     NoMatchingMinion,
+
+    /// <summary>A job the bridge published before a restart is not in the master's job cache: its outcome cannot be known.</summary>
+    JobUnknown,
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using WireMock;
@@ -14,12 +15,21 @@ namespace SaltApiBridge.Simulation;
 /// <summary>
 /// The Auto Scaling Query API on a loopback port (demo, benchmarks, end-to-end tests): answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat
 /// with AWS's success XML, or with "No active Lifecycle Action found" once an action was completed (as AWS does).
+/// Keeps a fleet (<see cref="AddInstance"/>) and answers DescribeAutoScalingInstances, DescribeAutoScalingGroups (paged
+/// by <see cref="GroupsPerPage"/>) and DescribeLifecycleHooks from it, in the XML shapes of AWS's API reference; a completed
+/// launch moves its instance to InService (CONTINUE) or Terminated (ABANDON), a completed termination to Terminated.
 /// Records each call's form and whether it was signed.
 /// </summary>
 internal sealed class SimulatedAutoScaling : IAsyncDisposable
 {
+    private const string Namespace = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+
     private readonly ConcurrentQueue<AutoScalingCall> calls = new();
     private readonly ConcurrentDictionary<string, byte> completed = new();
+    private readonly ConcurrentDictionary<string, (string Group, string State)> instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SimulatedHook>> hooks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.Ordinal);
     private readonly WireMockServer server;
 
     public SimulatedAutoScaling(int port = 0)
@@ -33,6 +43,46 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
     public IReadOnlyList<AutoScalingCall> Calls => [.. calls];
 
     public IReadOnlyList<AutoScalingCall> Completions => [.. Calls.Where(c => c.Action == "CompleteLifecycleAction")];
+
+    /// <summary>The calls that act on lifecycle actions (complete, heartbeat), without the describes.</summary>
+    public IReadOnlyList<AutoScalingCall> LifecycleCalls => [.. Calls.Where(c => !c.Action.StartsWith("Describe", StringComparison.Ordinal))];
+
+    public IReadOnlyList<AutoScalingCall> Heartbeats => [.. Calls.Where(c => c.Action == "RecordLifecycleActionHeartbeat")];
+
+    /// <summary>Groups per DescribeAutoScalingGroups page (AWS's default MaxRecords is 50).</summary>
+    public int GroupsPerPage { get; set; } = 50;
+
+    /// <summary>The hooks of a group that was given none: AWS's defaults (3600 s heartbeat timeout, ABANDON).</summary>
+    public IReadOnlyList<SimulatedHook> DefaultHooks { get; set; } =
+    [
+        new("provision", "autoscaling:EC2_INSTANCE_LAUNCHING", 3600),
+        new("clean-up", "autoscaling:EC2_INSTANCE_TERMINATING", 3600, "CONTINUE"),
+    ];
+
+    /// <summary>
+    /// An instance of <paramref name="group"/> in <paramref name="state"/> (a launch waits in Pending:Wait).
+    /// <paramref name="token"/>: the token of its pending lifecycle action, so that completing it moves the instance on.
+    /// </summary>
+    public void AddInstance(string group, string instanceId, string state = "Pending:Wait", string? token = null)
+    {
+        groups.TryAdd(group, 0);
+        instances[instanceId] = (group, state);
+        if (token is not null)
+            tokens[token] = instanceId;
+    }
+
+    /// <summary>The group exists, even without instances.</summary>
+    public void AddGroup(string group) => groups.TryAdd(group, 0);
+
+    public void RemoveInstance(string instanceId) => instances.TryRemove(instanceId, out _);
+
+    public string? StateOf(string instanceId) => instances.TryGetValue(instanceId, out var instance) ? instance.State : null;
+
+    public void SetHooks(string group, params SimulatedHook[] groupHooks)
+    {
+        groups.TryAdd(group, 0);
+        hooks[group] = groupHooks;
+    }
 
     /// <summary>Called before each request is answered; a non-null reply replaces the simulated one (fault injection).</summary>
     public Func<IRequestMessage, IResponseMessage?>? Interceptor { get; set; }
@@ -58,21 +108,103 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
         var authorization = request.Headers?.FirstOrDefault(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
         var call = new AutoScalingCall(
             form.GetValueOrDefault("Action", ""),
-            form.GetValueOrDefault("AutoScalingGroupName", ""),
+            form.GetValueOrDefault("AutoScalingGroupName") ?? form.GetValueOrDefault("AutoScalingGroupNames.member.1", ""),
             form.GetValueOrDefault("LifecycleHookName", ""),
-            form.GetValueOrDefault("InstanceId"),
+            form.GetValueOrDefault("InstanceId") ?? form.GetValueOrDefault("InstanceIds.member.1"),
             form.GetValueOrDefault("LifecycleActionToken"),
             form.GetValueOrDefault("LifecycleActionResult"),
             authorization?.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) == true);
         calls.Enqueue(call);
         Called?.Invoke(call);
+        switch (call.Action)
+        {
+            case "DescribeAutoScalingInstances":
+                return DescribeInstances(Members(form, "InstanceIds"));
+            case "DescribeAutoScalingGroups":
+                return DescribeGroups(Members(form, "AutoScalingGroupNames"), form.GetValueOrDefault("NextToken"));
+            case "DescribeLifecycleHooks":
+                return DescribeHooks(call.Group);
+        }
 
         var identity = $"{call.Group}/{call.Hook}/{call.Token ?? call.InstanceId}";
         var gone = call.Action == "CompleteLifecycleAction" ? !completed.TryAdd(identity, 0) : completed.ContainsKey(identity);
+        if (call.Action == "CompleteLifecycleAction" && !gone)
+            Complete(call);
         return gone
             ? Xml(400, $"""<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>No active Lifecycle Action found with token {WebUtility.HtmlEncode(call.Token ?? call.InstanceId)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>""")
             : Xml(200, $"""<{call.Action}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><{call.Action}Result/><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{call.Action}Response>""");
     }
+
+    /// <summary>What AWS does once an action completes: the instance (named, or found by its action's token) moves on.</summary>
+    private void Complete(AutoScalingCall call)
+    {
+        var id = call.InstanceId ?? tokens.GetValueOrDefault(call.Token ?? "");
+        if (id is null || !instances.TryGetValue(id, out var instance) || instance.Group != call.Group)
+            return;
+        var next = instance.State switch
+        {
+            "Pending:Wait" => call.Result == "CONTINUE" ? "InService" : "Terminated",
+            "Warmed:Pending:Wait" => call.Result == "CONTINUE" ? "Warmed:Stopped" : "Warmed:Terminated",
+            "Terminating:Wait" => "Terminated",
+            _ => instance.State,
+        };
+        instances[id] = (instance.Group, next);
+    }
+
+    private ResponseMessage DescribeInstances(IReadOnlyList<string> ids)
+    {
+        var members = new StringBuilder();
+        foreach (var id in ids)
+        {
+            if (instances.TryGetValue(id, out var instance))
+                members.Append(InstanceDetails(id, instance.Group, instance.State, withGroup: true));
+        }
+
+        return Answer("DescribeAutoScalingInstances", $"<AutoScalingInstances>{members}</AutoScalingInstances>");
+    }
+
+    private ResponseMessage DescribeGroups(IReadOnlyList<string> names, string? nextToken)
+    {
+        var known = names.Where(groups.ContainsKey).ToList();
+        var start = nextToken is null ? 0 : int.Parse(nextToken, NumberStyles.None, CultureInfo.InvariantCulture);
+        var page = known.Skip(start).Take(GroupsPerPage).ToList();
+        var members = new StringBuilder();
+        foreach (var group in page)
+        {
+            var groupInstances = string.Concat(instances.Where(i => i.Value.Group == group && i.Value.State != "Terminated" && !i.Value.State.StartsWith("Warmed:", StringComparison.Ordinal))
+                .OrderBy(i => i.Key, StringComparer.Ordinal)
+                .Select(i => InstanceDetails(i.Key, group, i.Value.State, withGroup: false)));
+            members.Append(CultureInfo.InvariantCulture, $"<member><AutoScalingGroupName>{Escape(group)}</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>100</MaxSize><Instances>{groupInstances}</Instances><HealthCheckType>EC2</HealthCheckType></member>");
+        }
+
+        var more = start + page.Count < known.Count ? $"<NextToken>{start + page.Count}</NextToken>" : "";
+        return Answer("DescribeAutoScalingGroups", $"<AutoScalingGroups>{members}</AutoScalingGroups>{more}");
+    }
+
+    private ResponseMessage DescribeHooks(string group)
+    {
+        var groupHooks = hooks.GetValueOrDefault(group) ?? DefaultHooks;
+        var members = string.Concat(groupHooks.Select(h =>
+            $"<member><AutoScalingGroupName>{Escape(group)}</AutoScalingGroupName><LifecycleTransition>{h.Transition}</LifecycleTransition>"
+            + $"<GlobalTimeout>{Math.Min(172800, 100 * h.HeartbeatTimeoutSeconds)}</GlobalTimeout><LifecycleHookName>{Escape(h.Name)}</LifecycleHookName>"
+            + $"<HeartbeatTimeout>{h.HeartbeatTimeoutSeconds}</HeartbeatTimeout><DefaultResult>{h.DefaultResult}</DefaultResult></member>"));
+        return Answer("DescribeLifecycleHooks", $"<LifecycleHooks>{members}</LifecycleHooks>");
+    }
+
+    private static string InstanceDetails(string id, string group, string state, bool withGroup) =>
+        $"<member><InstanceId>{id}</InstanceId>{(withGroup ? $"<AutoScalingGroupName>{Escape(group)}</AutoScalingGroupName>" : "")}"
+        + $"<AvailabilityZone>eu-west-1a</AvailabilityZone><LifecycleState>{state}</LifecycleState><HealthStatus>HEALTHY</HealthStatus>"
+        + "<ProtectedFromScaleIn>false</ProtectedFromScaleIn><InstanceType>t3.micro</InstanceType></member>";
+
+    private static ResponseMessage Answer(string action, string result) =>
+        Xml(200, $"""<{action}Response xmlns="{Namespace}"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{action}Response>""");
+
+    private static List<string> Members(Dictionary<string, string> form, string list) =>
+        [.. form.Where(kv => kv.Key.StartsWith(list + ".member.", StringComparison.Ordinal))
+            .OrderBy(kv => int.Parse(kv.Key[(list.Length + ".member.".Length)..], CultureInfo.InvariantCulture))
+            .Select(kv => kv.Value)];
+
+    private static string Escape(string text) => WebUtility.HtmlEncode(text);
 
     private static ResponseMessage Xml(int status, string body)
     {

@@ -15,7 +15,8 @@ namespace SaltApiBridge.Simulation;
 /// <summary>
 /// A stateful salt-api for many minions on a loopback port (the demo, benchmarks and end-to-end tests). Every answer is
 /// a captured transcript (same status, headers and body text) with only the minion id, the jid and the key lists
-/// swapped in; 401s are the captured HTML. Minion keys appear as pending when first looked up (the minion booted), jobs
+/// swapped in; 401s are the captured HTML. Minion keys appear as pending when first looked up (the minion booted), key.list_all
+/// lists every key (transcript 03's envelope), jobs
 /// finish after a per-minion delay, and each reply can take the time the real master took, scaled.
 /// Records each call per minion, and every lowstate that does not target exactly one id.
 /// </summary>
@@ -163,7 +164,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         if (client is not null && DisabledClients.ContainsKey(client))
             return Reply("29", body: CapturedReply.Load("29").Body.Replace("'ssh'", $"'{client}'", StringComparison.Ordinal));
         if (client == "wheel")
-            return Wheel(fun, lowstate["match"]);
+            return Wheel(fun, lowstate["match"], lowstate);
 
         if (lowstate["tgt_type"]?.GetValue<string>() != "list" || lowstate["tgt"] is not JsonArray { Count: 1 } tgt)
         {
@@ -196,7 +197,7 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         }
     }
 
-    private (ResponseMessage Message, TimeSpan Latency) Wheel(string? fun, JsonNode? match)
+    private (ResponseMessage Message, TimeSpan Latency) Wheel(string? fun, JsonNode? match, JsonObject lowstate)
     {
         switch (fun, match)
         {
@@ -204,12 +205,26 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
                 Record(id, "wheel key.name_match");
                 var directory = KeysArriveOnLookup && Booted(id) ? keys.GetOrAdd(id, "minions_pre") : KeyOf(id);
                 return WheelReply("44", directory is null ? "{}" : $$"""{"{{directory}}": ["{{id}}"]}""");
-            case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict["minions_pre"] is JsonArray { Count: 1 } ids:
+            case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict.Single() is { Key: var from, Value: JsonArray { Count: 1 } ids }
+                                                                          && from is "minions_pre" or "minions_rejected" or "minions_denied":
             {
                 var id = ids[0]!.GetValue<string>();
-                Record(id, "wheel key.accept_dict");
-                var moved = keys.TryUpdate(id, "minions", "minions_pre");
+                Record(id, "wheel key.accept_dict" + (from == "minions_pre" ? "" : " " + from));
+                // Salt moves a rejected or denied key only with include_rejected / include_denied.
+                var allowed = from == "minions_pre"
+                    || (from == "minions_rejected" && lowstate["include_rejected"]?.GetValue<bool>() == true)
+                    || (from == "minions_denied" && lowstate["include_denied"]?.GetValue<bool>() == true);
+                var moved = allowed && keys.TryUpdate(id, "minions", from);
                 return WheelReply("41", moved ? $$"""{"minions": ["{{id}}"]}""" : "{}");
+            }
+            case ("key.list_all", null):
+            {
+                Record(null, "wheel key.list_all");
+                var listing = new JsonObject();
+                foreach (var keyDir in (string[])["minions", "minions_pre", "minions_rejected", "minions_denied"])
+                    listing[keyDir] = new JsonArray([.. keys.Where(k => k.Value == keyDir).Select(k => k.Key).Order(StringComparer.Ordinal).Select(k => (JsonNode)k)]);
+                listing["local"] = new JsonArray("master.pem", "master.pub");
+                return WheelReply("03", listing.ToJsonString());
             }
             case ("key.delete_dict", JsonObject { Count: 1 } dict) when dict["minions"] is JsonArray { Count: 1 } ids:
             {

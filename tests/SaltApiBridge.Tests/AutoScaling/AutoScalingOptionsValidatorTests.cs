@@ -33,17 +33,23 @@ public sealed class AutoScalingOptionsValidatorTests
             MaxRetryAttempts = 0,
             RetryBaseDelay = TimeSpan.FromMinutes(5),
             AttemptTimeout = TimeSpan.Zero,
+            HookCacheDuration = TimeSpan.FromHours(2),
         });
 
         result.Failed.Should().BeTrue();
-        result.Failures.Should().HaveCount(6);
+        result.Failures.Should().HaveCount(7);
         result.Failures.Should().Contain(f => f.StartsWith("AutoScaling:Region 'Ireland'", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("AutoScaling:ServiceUrl 'http://autoscaling.example.com'", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("AutoScaling:HeartbeatInterval", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("AutoScaling:MaxRetryAttempts", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("AutoScaling:RetryBaseDelay", StringComparison.Ordinal))
-            .And.Contain(f => f.StartsWith("AutoScaling:AttemptTimeout", StringComparison.Ordinal));
+            .And.Contain(f => f.StartsWith("AutoScaling:AttemptTimeout", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("AutoScaling:HookCacheDuration", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_NoHeartbeatInterval_SucceedsAsItIsDerivedFromEachHook() =>
+        validator.Validate(null, new AutoScalingOptions { HeartbeatInterval = null }).Succeeded.Should().BeTrue();
 
     [Theory]
     [InlineData("not a url")]

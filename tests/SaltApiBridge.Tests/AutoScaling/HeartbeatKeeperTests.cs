@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Tests.Pipeline;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 
@@ -12,15 +13,20 @@ public sealed class HeartbeatKeeperTests
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
     private readonly FakeTimeProvider time = new(Start);
+    private readonly FakeAutoScalingInventory inventory = new() { DefaultGroup = "my-asg" };
     private readonly RecordingLifecycleActionClient client;
     private readonly HeartbeatKeeper keeper;
 
     public HeartbeatKeeperTests()
     {
         client = new RecordingLifecycleActionClient(time);
+        var options = Options.Create(new AutoScalingOptions());
         keeper = new HeartbeatKeeper(
-            client, Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMinutes(10) }), time,
-            NullLogger<HeartbeatKeeper>.Instance);
+            client, new LifecycleHookCatalog(inventory, options, time, NullLogger<LifecycleHookCatalog>.Instance), options, time,
+            NullLogger<HeartbeatKeeper>.Instance)
+        {
+            Jitter = () => 0,
+        };
     }
 
     [Fact]
@@ -109,16 +115,73 @@ public sealed class HeartbeatKeeperTests
     }
 
     [Fact]
-    public async Task Start_WithoutInterval_UsesTheConfiguredOne()
+    public async Task StartAsync_HookWith300sTimeoutPastItsGlobalTimeout_StopsAtTheGlobalTimeout()
     {
-        await using var lease = keeper.Start(Action, TestContext.Current.CancellationToken);
+        // The fake's hooks have a 300 s heartbeat timeout and no reported global timeout: 100 × 300 s = 30000 s.
+        var hook = new LifecycleActionIdentity("my-asg", "provision", Action.LifecycleActionToken, Action.InstanceId);
+        await using var lease = await keeper.StartAsync(hook, Start, resumed: false, TestContext.Current.CancellationToken);
 
-        time.Advance(TimeSpan.FromMinutes(9));
-        client.HasUnread.Should().BeFalse();
-        time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 1; i < 300; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(100));
+            await client.NextAsync();
+        }
 
-        (await client.NextAsync()).Should().Be(Start + TimeSpan.FromMinutes(10));
+        lease.Completion.IsCompleted.Should().BeFalse("29900 s in, the global timeout is still ahead");
+        time.Advance(TimeSpan.FromSeconds(100));
+        var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var atDeadline = client.Received.Count;
+        time.Advance(TimeSpan.FromHours(1));
+
+        reason.Should().Be(HeartbeatStopReason.GlobalTimeout);
+        lease.ActionGone.Should().BeTrue("after the global timeout Auto Scaling has applied the default result");
+        client.Received.Should().HaveCount(atDeadline, "no heartbeat after the global timeout")
+            .And.OnlyContain(at => at <= Start + TimeSpan.FromSeconds(30_000));
+        atDeadline.Should().BeGreaterThanOrEqualTo(299, "a beat every 100 s until then");
     }
+
+    [Fact]
+    public async Task StartAsync_Resumed_BeatsAtOnceThenAtTheInterval()
+    {
+        var hook = new LifecycleActionIdentity("my-asg", "provision", Action.LifecycleActionToken, Action.InstanceId);
+        await using var lease = await keeper.StartAsync(hook, Start, resumed: true, TestContext.Current.CancellationToken);
+
+        (await client.NextAsync()).Should().Be(Start, "a resumed action may have waited: the first heartbeat goes out at once");
+        time.Advance(TimeSpan.FromSeconds(100));
+        (await client.NextAsync()).Should().Be(Start + TimeSpan.FromSeconds(100));
+    }
+
+    [Fact]
+    public async Task PlanAsync_ConfiguredIntervalNotShorterThanTheHookTimeout_UsesAThirdOfTheTimeout()
+    {
+        var options = Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMinutes(10) });
+        var configured = new HeartbeatKeeper(
+            client, new LifecycleHookCatalog(inventory, options, time, NullLogger<LifecycleHookCatalog>.Instance), options, time,
+            NullLogger<HeartbeatKeeper>.Instance) { Jitter = () => 0 };
+        var hook = new LifecycleActionIdentity("my-asg", "provision", null, Action.InstanceId);
+
+        var plan = await configured.PlanAsync(hook, Start, TestContext.Current.CancellationToken);
+
+        plan.Interval.Should().Be(TimeSpan.FromSeconds(100), "600 s could never keep a 300 s hook alive");
+    }
+
+    [Fact]
+    public async Task PlanAsync_HookNotFound_FallsBackToTenSecondsAndTheFortyEightHourCap()
+    {
+        var unknown = new LifecycleActionIdentity("my-asg", "no-such-hook", null, Action.InstanceId);
+
+        var plan = await keeper.PlanAsync(unknown, Start, TestContext.Current.CancellationToken);
+
+        plan.Interval.Should().Be(TimeSpan.FromSeconds(10));
+        plan.Deadline.Should().Be(Start + TimeSpan.FromHours(48));
+    }
+
+    [Theory]
+    [InlineData(0.0, 100.0)]
+    [InlineData(0.5, 95.0)]
+    [InlineData(0.999999, 90.0)]
+    public void DeriveInterval_300sTimeout_AThirdLessUpToTenPercent(double jitter, double seconds) =>
+        HeartbeatPlan.DeriveInterval(TimeSpan.FromSeconds(300), null, jitter).TotalSeconds.Should().BeApproximately(seconds, 0.001);
 
     [Fact]
     public async Task DisposeAsync_Twice_IsHarmless()

@@ -51,6 +51,18 @@ internal sealed class QueryApiHarness : IAsyncDisposable
 
     public ILifecycleActionClient Client => services.GetRequiredService<ILifecycleActionClient>();
 
+    public IAutoScalingInventory Inventory => services.GetRequiredService<IAutoScalingInventory>();
+
+    public HeartbeatKeeper Heartbeats => services.GetRequiredService<HeartbeatKeeper>();
+
+    /// <summary>Answers POST / whose form names <paramref name="action"/> (and, if given, contains <paramref name="field"/>).</summary>
+    public void RespondTo(string action, int status, string body, string? field = null) =>
+        Server.Given(Request.Create().WithPath("/").UsingPost().WithBody((string? form) =>
+                form is not null && form.Contains("Action=" + action, StringComparison.Ordinal)
+                && (field is null || form.Contains(field, StringComparison.Ordinal))))
+            .AtPriority(field is null ? 10 : 1)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "text/xml").WithBody(body));
+
     public IReadOnlyList<ILogEntry> Requests => [.. Server.LogEntries];
 
     public static string Success(string action) =>

@@ -24,14 +24,16 @@ public sealed class ReplayCommandTests : IDisposable
         calls.Should().Equal(
             "salt-api     POST /login",
             "salt-api     POST /hook/saltapibridge/launching",
+            "Auto Scaling POST / DescribeLifecycleHooks",
             "salt-api     POST /",
+            "Auto Scaling POST / DescribeAutoScalingInstances",
             "salt-api     POST /",
             "salt-api     POST /hook/saltapibridge/key_accepted",
             "salt-api     POST /",
             "salt-api     POST /",
             "salt-api     GET /jobs/20261125000000000001",
             "salt-api     POST /hook/saltapibridge/provisioned",
-            "Auto Scaling POST /",
+            "Auto Scaling POST / CompleteLifecycleAction",
             "salt-api     POST /logout");
         output.Should().Contain("\"fun\":\"key.accept_dict\"").And.Contain("\"tgt_type\":\"list\"")
             .And.Contain("Action=CompleteLifecycleAction").And.Contain("LifecycleActionResult=CONTINUE")

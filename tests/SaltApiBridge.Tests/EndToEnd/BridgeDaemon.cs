@@ -96,7 +96,17 @@ internal sealed class BridgeDaemon : IAsyncDisposable
                 services.AddSingleton<ILoggerProvider>(logs);
             });
         var daemon = new BridgeDaemon(app, logs);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A daemon that refuses to start (a start-up check) must not leave its host behind.
+            await app.DisposeAsync();
+            throw;
+        }
+
         return daemon;
     }
 

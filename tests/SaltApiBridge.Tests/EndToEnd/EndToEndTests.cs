@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
@@ -57,7 +58,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var minion = $"{Group}-{instance}";
         await using var daemon = await StartDaemonAsync();
 
-        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-1");
+        var hook = LaunchHook(instance, "token-1");
         switch (delivery)
         {
             case "direct":
@@ -78,9 +79,14 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
 
         salt.CallsFor(minion).Should().Equal(LaunchCalls);
         salt.KeyOf(minion).Should().Be("minions");
+        // The hook (heartbeat interval) and the accept gate's look at the instance come before the completion.
+        autoScaling.Calls.Select(c => (c.Action, c.InstanceId)).Should().Equal(
+            ("DescribeLifecycleHooks", null), ("DescribeAutoScalingInstances", instance), ("CompleteLifecycleAction", null));
+        autoScaling.Calls.Should().OnlyContain(c => c.Signed);
         // The token identifies the action; AWS wants it or the instance id, and the bridge sends the token.
-        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+        autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
             new AutoScalingCall("CompleteLifecycleAction", Group, Hook, null, "token-1", "CONTINUE", Signed: true));
+        autoScaling.StateOf(instance).Should().Be("InService");
         salt.Violations.Should().BeEmpty();
     }
 
@@ -92,7 +98,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.FailingMinions[minion] = true;
         await using var daemon = await StartDaemonAsync();
 
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-2"));
+        await SendAsync(LaunchHook(instance, "token-2"));
         await UntilQueueEmptyAsync();
 
         // Pipeline:StepAttempts (2) runs a failed highstate once more before giving up.
@@ -115,7 +121,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             "hook " + BridgeEventTags.Terminating,
             "local_async state.sls clean",
             "hook " + BridgeEventTags.Cleaned);
-        autoScaling.Calls.Should().ContainSingle().Which.Should().Be(
+        autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
             new AutoScalingCall("CompleteLifecycleAction", Group, "clean-up", null, "token-3", "CONTINUE", Signed: true));
         salt.KeyOf(minion).Should().Be("minions", "the key goes only when the instance is gone (EC2_INSTANCE_TERMINATE)");
     }
@@ -147,9 +153,10 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
 
         var clock = Stopwatch.StartNew();
         var bodies = Enumerable.Range(0, instances)
-            .Select(i => SampleMessages.LifecycleHook(Launching, Group, InstanceId(i), Hook, $"storm-{i}"))
+            .Select(i => LaunchHook(InstanceId(i), $"storm-{i}"))
+            .ToList()
             .Append(SampleMessages.LifecycleHook(Terminating, Group, orderedInstance, "clean-up", "storm-terminate"))
-            .Prepend(SampleMessages.LifecycleHook(Launching, Group, orderedInstance, Hook, $"storm-{instances}"));
+            .Prepend(LaunchHook(orderedInstance, $"storm-{instances}"));
         foreach (var batch in bodies.Chunk(10))
         {
             await sqs.SendMessageBatchAsync(
@@ -168,6 +175,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         completions.Should().OnlyContain(c => c.Result == "CONTINUE");
         salt.Calls.Count(c => c.What == "local_async state.highstate").Should().Be(instances + 1);
         salt.Violations.Should().BeEmpty();
+        autoScaling.Calls.Count(c => c.Action == "DescribeLifecycleHooks").Should().BeLessThan(10, "hooks are cached per group");
         salt.CallsFor($"{Group}-{orderedInstance}").Should().Equal(
             [.. LaunchCalls, "hook " + BridgeEventTags.Terminating, "local_async state.sls clean", "hook " + BridgeEventTags.Cleaned]);
     }
@@ -180,7 +188,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.JobDuration = _ => TimeSpan.FromMilliseconds(500);
         await using var daemon = await StartDaemonAsync();
 
-        var hook = SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-5");
+        var hook = LaunchHook(instance, "token-5");
         await SendAsync(hook);
         await SendAsync(hook);
         await UntilQueueEmptyAsync();
@@ -197,12 +205,12 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         salt.Down();
         await using var daemon = await StartDaemonAsync();
 
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-6"));
+        await SendAsync(LaunchHook(instance, "token-6"));
         await Eventually.UntilAsync(
             () => Task.FromResult(daemon.Logs.Lines.Any(l => l.Contains("salt-api", StringComparison.Ordinal) && l.Contains(instance, StringComparison.Ordinal) && l.StartsWith("Warning", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), () => "the daemon never reported salt-api failing");
         (await QueueDepthAsync()).Should().Be(1, "a transient failure never deletes the message");
-        autoScaling.Calls.Should().BeEmpty();
+        autoScaling.LifecycleCalls.Should().BeEmpty();
 
         salt.Up();
         await UntilQueueEmptyAsync();
@@ -218,7 +226,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var minion = $"{Group}-{instance}";
         salt.JobDuration = _ => TimeSpan.FromMinutes(5);
         var daemon = await StartDaemonAsync();
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-7"));
+        await SendAsync(LaunchHook(instance, "token-7"));
         await Eventually.UntilAsync(
             () => Task.FromResult(salt.CallsFor(minion).Contains("local_async state.highstate")),
             TimeSpan.FromSeconds(20), () => "the highstate never started");
@@ -251,7 +259,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             for (var i = 0; i < 10; i++)
             {
                 salt.SetKey($"{Group}-{InstanceId(100 + i)}", "minions");
-                await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(100 + i), Hook, $"pair-launch-{i}"));
+                await SendAsync(LaunchHook(InstanceId(100 + i), $"pair-launch-{i}"));
                 await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, InstanceId(100 + i), "clean-up", $"pair-terminate-{i}"));
             }
 
@@ -270,7 +278,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     public async Task Run_Serving_AnswersHealthReadinessAndMetrics()
     {
         await using var daemon = await StartDaemonAsync();
-        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, InstanceId(8), Hook, "token-8"));
+        await SendAsync(LaunchHook(InstanceId(8), "token-8"));
         await UntilQueueEmptyAsync();
         using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
 
@@ -290,10 +298,147 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         ((int)notReady.StatusCode).Should().Be(503);
     }
 
+    [Fact]
+    public async Task Run_PendingKeyForAnIdNoEventAnnounced_IsNeverAccepted()
+    {
+        // A minion that claims a plausible id of the group: Auto Scaling even has such an instance waiting. No event names it.
+        var stranger = InstanceId(20);
+        var strangerMinion = $"{Group}-{stranger}";
+        autoScaling.AddInstance(Group, stranger);
+        salt.SetKey(strangerMinion, "minions_pre");
+        // The announced instance's own key never arrives; only the stranger's is pending.
+        var announced = InstanceId(21);
+        salt.KeysArriveOnLookup = false;
+        await using var daemon = await StartDaemonAsync(new() { ["SaltApi:KeyWaitTimeout"] = "00:00:01" });
+
+        await SendAsync(LaunchHook(announced, "token-21"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(strangerMinion).Should().Be("minions_pre");
+        salt.Calls.Should().NotContain(c => c.What.StartsWith("wheel key.accept_dict", StringComparison.Ordinal));
+        salt.Calls.Where(c => c.MinionId == strangerMinion).Should().BeEmpty("nothing ever looked at, let alone accepted, a key no event announced");
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON", "the announced instance never showed a key");
+    }
+
+    [Theory]
+    [InlineData("other-asg", "Pending:Wait", "wrong_group")]
+    [InlineData(null, null, "instance_unknown")]
+    [InlineData(Group, "InService", "not_pending_wait")]
+    public async Task Run_AutoScalingDoesNotHaveTheInstanceWaitingInTheGroup_RefusesKeepsKeyPendingAndCountsIt(
+        string? actualGroup, string? state, string reason)
+    {
+        var instance = InstanceId(30);
+        var minion = $"{Group}-{instance}";
+        if (actualGroup is not null)
+            autoScaling.AddInstance(actualGroup, instance, state!);
+        salt.SetKey(minion, "minions_pre");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(SampleMessages.LifecycleHook(Launching, Group, instance, Hook, "token-30"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions_pre");
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Launching, "wheel key.name_match", "hook " + BridgeEventTags.Refused);
+        autoScaling.Completions.Should().BeEmpty("a launch Auto Scaling does not have waiting in this group is not ours to complete");
+        daemon.Logs.Lines.Should().Contain(l => l.Contains("Accept gate refused", StringComparison.Ordinal) && l.Contains(reason, StringComparison.Ordinal));
+        using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+        metrics.Should().MatchRegex($"(?m)^saltapibridge_accept_refusals(_total)?\\{{reason=\"{reason}\"\\}} 1");
+    }
+
+    [Fact]
+    public async Task Run_RejectedKey_StaysRejectedAndTheLaunchIsAbandoned()
+    {
+        var instance = InstanceId(40);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions_rejected");
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(LaunchHook(instance, "token-40"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions_rejected");
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Launching, "wheel key.name_match", "hook " + BridgeEventTags.Refused, "hook " + BridgeEventTags.ProvisionFailed);
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON");
+    }
+
+    [Fact]
+    public async Task Run_RejectedKeyWithAcceptRejectedKeys_AcceptsItFromRejected()
+    {
+        var instance = InstanceId(41);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions_rejected");
+        await using var daemon = await StartDaemonAsync(new() { ["Bridge:AcceptRejectedKeys"] = "true" });
+
+        await SendAsync(LaunchHook(instance, "token-41"));
+        await UntilQueueEmptyAsync();
+
+        salt.KeyOf(minion).Should().Be("minions");
+        salt.CallsFor(minion).Should().Contain("wheel key.accept_dict minions_rejected");
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+    }
+
+    [Fact]
+    public async Task Run_RestartMidHighstate_ResumesHeartbeatsAndWaitsForTheSameJob()
+    {
+        var instance = InstanceId(50);
+        var minion = $"{Group}-{instance}";
+        var records = Directory.CreateTempSubdirectory("saltapibridge-records-");
+        try
+        {
+            // A 30 s hook: heartbeats every 9-10 s; the highstate outlives the first daemon.
+            autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 30), new SimulatedHook("clean-up", Terminating, 30, "CONTINUE"));
+            salt.JobDuration = _ => TimeSpan.FromSeconds(8);
+            var settings = new Dictionary<string, string?> { ["Pipeline:RecordDirectory"] = records.FullName };
+            var first = await StartDaemonAsync(settings);
+            await SendAsync(LaunchHook(instance, "token-50"));
+            await Eventually.UntilAsync(
+                () => Task.FromResult(salt.CallsFor(minion).Contains("local_async state.highstate")),
+                TimeSpan.FromSeconds(20), () => "the highstate never started");
+            await first.DisposeAsync(); // drains 3 s, then releases the message mid-highstate
+            var heartbeatsBefore = autoScaling.Heartbeats.Count;
+
+            await using var second = await StartDaemonAsync(settings);
+            await UntilQueueEmptyAsync();
+
+            salt.Calls.Count(c => c.MinionId == minion && c.What == "local_async state.highstate").Should().Be(1, "the restarted daemon waits for the job it finds running");
+            salt.CallsFor(minion).Should().Equal([.. LaunchCalls[..^1], "wheel key.name_match", "hook " + BridgeEventTags.Provisioned]);
+            autoScaling.Heartbeats.Count.Should().BeGreaterThan(heartbeatsBefore, "heartbeats resume at once after the restart; " + string.Join("\n", second.Logs.Lines.Where(l => l.Contains("eartbeat", StringComparison.Ordinal) || l.Contains("Resum", StringComparison.Ordinal))));
+            autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+            salt.Violations.Should().BeEmpty();
+        }
+        finally
+        {
+            records.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_RefusesToStartNamingTheHook()
+    {
+        autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 300), new SimulatedHook("clean-up", Terminating, 900, "CONTINUE"));
+
+        var thrown = await Record.ExceptionAsync(() => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }));
+
+        // Exactly this type, unwrapped: `run` reports it as a configuration problem (exit 2).
+        var error = thrown.Should().BeOfType<OptionsValidationException>().Subject;
+        error.Failures.Should().ContainSingle().Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
+        autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
+    }
+
     private Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null) =>
         BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
 
     private async Task SendAsync(string body) => await sqs.SendMessageAsync(queueUrl, body, Ct);
+
+    /// <summary>A launch hook message for an instance that Auto Scaling really has waiting in Pending:Wait.</summary>
+    private string LaunchHook(string instance, string token)
+    {
+        autoScaling.AddInstance(Group, instance, token: token);
+        return SampleMessages.LifecycleHook(Launching, Group, instance, Hook, token);
+    }
 
     /// <summary>Visible plus in-flight messages.</summary>
     private async Task<int> QueueDepthAsync()

@@ -29,4 +29,31 @@ public sealed class MinionIdTemplateTests
         template.Should().BeNull();
         actual.Should().Contain(problem);
     }
+
+    [Theory]
+    [InlineData("{group}-{instance}", "web-i-0123456789abcdef0", "web", "i-0123456789abcdef0")]
+    [InlineData("{group}-{instance}", "web-i-12345678", "web", "i-12345678")]
+    [InlineData("aws.{group}.{instance}", "aws.web.i-12345678", "web", "i-12345678")]
+    [InlineData("{instance}.{group}.example", "i-12345678.web.example", "web", "i-12345678")]
+    public void TryMatch_IdTheTemplateRenders_GivesTheInstance(string text, string minionId, string group, string instance)
+    {
+        MinionIdTemplate.Parse(text).TryMatch(minionId, group, out var found).Should().BeTrue();
+
+        found.Should().Be(instance);
+    }
+
+    [Theory]
+    [InlineData("web-asg-i-12345678", "web")]
+    [InlineData("api-i-12345678", "web")]
+    [InlineData("web-i-1234567", "web")]
+    [InlineData("web-i-1234567X", "web")]
+    [InlineData("web-i-12345678-extra", "web")]
+    [InlineData("saltmaster", "web")]
+    [InlineData("web-", "web")]
+    public void TryMatch_IdOfAnotherGroupOrShape_DoesNotMatch(string minionId, string group)
+    {
+        MinionIdTemplate.Parse("{group}-{instance}").TryMatch(minionId, group, out var found).Should().BeFalse();
+
+        found.Should().BeNull();
+    }
 }

@@ -22,12 +22,18 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Queue = queue ?? new InMemoryQueue(Log, TimeSpan.FromSeconds(30));
         Salt = new FakeSaltMaster(Log);
         Actions = new FakeLifecycleActions(Log);
+        Inventory = new FakeAutoScalingInventory();
+        var bridgeOptions = bridge ?? new BridgeOptions();
         Options = new PipelineOptions { StepRetryDelay = TimeSpan.Zero, RetryBackoff = TimeSpan.FromMilliseconds(200), MaxRetryBackoff = TimeSpan.FromSeconds(1), DeleteBatchWindow = TimeSpan.FromMilliseconds(20), LockedRetryDelay = TimeSpan.FromMilliseconds(100) };
         configure?.Invoke(Options);
-        var heartbeats = new HeartbeatKeeper(Actions, Microsoft.Extensions.Options.Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }), TimeProvider.System, NullLogger<HeartbeatKeeper>.Instance);
-        var handler = new InstanceWorkHandler(Salt, Actions, heartbeats, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
+        var autoScalingOptions = Microsoft.Extensions.Options.Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
+        var hooks = new LifecycleHookCatalog(Inventory, autoScalingOptions, TimeProvider.System, NullLogger<LifecycleHookCatalog>.Instance);
+        var heartbeats = new HeartbeatKeeper(Actions, hooks, autoScalingOptions, TimeProvider.System, NullLogger<HeartbeatKeeper>.Instance);
+        var gate = new AcceptGate(Salt, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), metrics, NullLogger<AcceptGate>.Instance);
+        var handler = new InstanceWorkHandler(
+            Salt, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
         Pipeline = new LifecyclePipeline(
-            Queue, handler, new ActionPlanner(bridge ?? new BridgeOptions()), instanceLock ?? new NoInstanceLock(),
+            Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
             Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
             TimeProvider.System, DefaultScheduler.Instance, metrics, NullLogger<LifecyclePipeline>.Instance);
@@ -41,6 +47,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public FakeSaltMaster Salt { get; }
 
     public FakeLifecycleActions Actions { get; }
+
+    public FakeAutoScalingInventory Inventory { get; }
+
+    public IProvisioningRecords Records { get; } = new InMemoryProvisioningRecords();
 
     public PipelineOptions Options { get; }
 

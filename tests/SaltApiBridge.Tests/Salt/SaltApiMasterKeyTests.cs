@@ -66,7 +66,7 @@ public sealed class SaltApiMasterKeyTests
     }
 
     [Fact]
-    public async Task AcceptKey_PendingThenAgain_AcceptsOnceThenAlreadyAccepted()
+    public async Task AcceptKey_PendingThenLookAgain_AcceptsOnceThenSeesItAccepted()
     {
         await using var salt = SaltApiHarness.Start().WithLogin();
         // Pending until accept_dict ran (transcript 41), accepted afterwards (transcript 44).
@@ -80,11 +80,13 @@ public sealed class SaltApiMasterKeyTests
         salt.OnLowstate("wheel", "key.accept_dict").InScenario("key").WhenStateIs("accepted")
             .RespondWith(SaltApiHarness.Reply("42"));
 
-        var first = await salt.Master.AcceptKeyAsync(Id, Ct);
-        var second = await salt.Master.AcceptKeyAsync(Id, Ct);
+        var before = await salt.Master.WaitForKeyAsync(Id, Ct);
+        var first = await salt.Master.AcceptKeyAsync(Id, before, Ct);
+        var after = await salt.Master.WaitForKeyAsync(Id, Ct);
 
+        before.Should().Be(MinionKeyState.Pending);
         first.Should().Be(KeyAcceptOutcome.Accepted);
-        second.Should().Be(KeyAcceptOutcome.AlreadyAccepted);
+        after.Should().Be(MinionKeyState.Accepted, "an accepted key is not accepted again");
         var accept = salt.Lowstates("key.accept_dict").Should().ContainSingle().Subject.Lowstate;
         accept["client"]!.GetValue<string>().Should().Be("wheel");
         accept["match"]!.ToJsonString().Should().Be("""{"minions_pre":["my-asg-i-0123456789abcdef0"]}""");
@@ -92,22 +94,77 @@ public sealed class SaltApiMasterKeyTests
     }
 
     [Theory]
-    [InlineData(RejectedKeys)]
-    [InlineData(DeniedKeys)]
-    public async Task AcceptKey_RejectedOrDenied_RefusedWithoutAccepting(string keys)
+    [InlineData(RejectedKeys, MinionKeyState.Rejected)]
+    [InlineData(DeniedKeys, MinionKeyState.Denied)]
+    public async Task WaitForKey_RejectedOrDenied_ReportsItWithoutAccepting(string keys, MinionKeyState expected)
     {
         await using var salt = SaltApiHarness.Start().WithLogin();
         salt.OnLowstate("wheel", "key.name_match").RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", keys));
         salt.OnLowstate("wheel", "key.accept_dict").RespondWith(SaltApiHarness.Reply("41"));
 
-        var outcome = await salt.Master.AcceptKeyAsync(Id, Ct);
+        var state = await salt.Master.WaitForKeyAsync(Id, Ct);
 
-        outcome.Should().Be(KeyAcceptOutcome.Refused);
+        state.Should().Be(expected);
         salt.Lowstates("key.accept_dict").Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData(MinionKeyState.Rejected, """{"client":"wheel","fun":"key.accept_dict","match":{"minions_rejected":["my-asg-i-0123456789abcdef0"]},"include_rejected":true}""")]
+    [InlineData(MinionKeyState.Denied, """{"client":"wheel","fun":"key.accept_dict","match":{"minions_denied":["my-asg-i-0123456789abcdef0"]},"include_denied":true}""")]
+    public async Task AcceptKey_FromRejectedOrDenied_NamesThatDirectoryAndItsFlag(MinionKeyState from, string expected)
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        salt.OnLowstate("wheel", "key.accept_dict").RespondWith(SaltApiHarness.Reply("41"));
+
+        var outcome = await salt.Master.AcceptKeyAsync(Id, from, Ct);
+
+        outcome.Should().Be(KeyAcceptOutcome.Accepted);
+        salt.Lowstates("key.accept_dict").Should().ContainSingle().Which.Lowstate.ToJsonString().Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData(MinionKeyState.Absent)]
+    [InlineData(MinionKeyState.Accepted)]
+    public async Task AcceptKey_FromAbsentOrAccepted_RefusedBeforeAnyRequest(MinionKeyState from)
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+
+        var act = () => salt.Master.AcceptKeyAsync(Id, from, Ct);
+
+        await act.Should().ThrowAsync<ArgumentOutOfRangeException>();
+        salt.Server!.LogEntries.Should().BeEmpty();
+    }
+
     [Fact]
-    public async Task AcceptKey_KeyArrivesAfterThreePolls_WaitsThenAccepts()
+    public async Task ListKeys_Transcripts03And05_ReadsEveryDirectory()
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        salt.OnLowstate("wheel", "key.list_all").InScenario("keys").WillSetStateTo("accepted").RespondWith(SaltApiHarness.Reply("03"));
+        salt.OnLowstate("wheel", "key.list_all").InScenario("keys").WhenStateIs("accepted").RespondWith(SaltApiHarness.Reply("05"));
+
+        var pending = await salt.Master.ListKeysAsync(Ct);
+        var accepted = await salt.Master.ListKeysAsync(Ct);
+
+        pending.Should().BeEquivalentTo(new KeyListing([], [Id], [], []));
+        accepted.Should().BeEquivalentTo(new KeyListing([Id], [], [], []));
+        salt.Lowstates("key.list_all").Should().AllSatisfy(l => l.Lowstate.ToJsonString().Should().Be("""{"client":"wheel","fun":"key.list_all"}"""));
+    }
+
+    [Fact]
+    public async Task ListKeys_ListingWithoutADirectory_ThrowsRatherThanReportFewerKeys()
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        // Derived from transcript 38 (list_all after a delete) with minions_rejected left out.
+        salt.OnLowstate("wheel", "key.list_all").RespondWith(SaltApiHarness.DerivedWheelReply(
+            "key.list_all", """{"minions": [], "minions_pre": [], "minions_denied": [], "local": ["master.pem", "master.pub"]}"""));
+
+        var act = () => salt.Master.ListKeysAsync(Ct);
+
+        (await act.Should().ThrowAsync<SaltApiException>()).Which.Message.Should().Contain("minions_rejected");
+    }
+
+    [Fact]
+    public async Task WaitForKey_KeyArrivesAfterThreePolls_WaitsWithGrowingPauses()
     {
         await using var salt = SaltApiHarness.Start().WithLogin();
         salt.OnLowstate("wheel", "key.name_match").InScenario("boot").WillSetStateTo("pending", 3)
@@ -117,25 +174,24 @@ public sealed class SaltApiMasterKeyTests
         salt.OnLowstate("wheel", "key.accept_dict").RespondWith(SaltApiHarness.Reply("41"));
         var started = salt.Time.GetUtcNow();
 
-        var outcome = await salt.AdvanceUntilCompleteAsync(salt.Master.AcceptKeyAsync(Id, Ct), TimeSpan.FromSeconds(1));
+        var state = await salt.AdvanceUntilCompleteAsync(salt.Master.WaitForKeyAsync(Id, Ct), TimeSpan.FromSeconds(1));
 
-        outcome.Should().Be(KeyAcceptOutcome.Accepted);
+        state.Should().Be(MinionKeyState.Pending);
         salt.Lowstates("key.name_match").Should().HaveCount(4);
-        salt.Lowstates("key.accept_dict").Should().ContainSingle();
         // Waits of 2 s, 4 s, 8 s between the polls (fake time moves in 1 s steps).
         (salt.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(14)).And.BeLessThan(TimeSpan.FromMinutes(1));
     }
 
     [Fact]
-    public async Task AcceptKey_KeyNeverArrives_NotYetAtTheConfiguredDeadline()
+    public async Task WaitForKey_KeyNeverArrives_AbsentAtTheConfiguredDeadline()
     {
         await using var salt = SaltApiHarness.Start(new Dictionary<string, string?> { ["SaltApi:KeyWaitTimeout"] = "00:01:00" }).WithLogin();
         salt.OnLowstate("wheel", "key.name_match").RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", NoKeys));
         var started = salt.Time.GetUtcNow();
 
-        var outcome = await salt.AdvanceUntilCompleteAsync(salt.Master.AcceptKeyAsync(Id, Ct), TimeSpan.FromSeconds(1));
+        var state = await salt.AdvanceUntilCompleteAsync(salt.Master.WaitForKeyAsync(Id, Ct), TimeSpan.FromSeconds(1));
 
-        outcome.Should().Be(KeyAcceptOutcome.NotYet);
+        state.Should().Be(MinionKeyState.Absent);
         (salt.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMinutes(1)).And.BeLessThan(TimeSpan.FromMinutes(2));
         // 2 + 4 + 8 + 15 + 15 + 15 (capped at the deadline) + 1 last look.
         salt.Lowstates("key.name_match").Count.Should().BeInRange(6, 8);
@@ -149,7 +205,7 @@ public sealed class SaltApiMasterKeyTests
         salt.OnLowstate("wheel", "key.name_match").RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", PendingKeys));
         salt.OnLowstate("wheel", "key.accept_dict").RespondWith(SaltApiHarness.Reply("43"));
 
-        var act = () => salt.Master.AcceptKeyAsync(Id, Ct);
+        var act = () => salt.Master.AcceptKeyAsync(Id, MinionKeyState.Pending, Ct);
 
         var error = (await act.Should().ThrowAsync<SaltApiException>()).Which;
         error.IsTransient.Should().BeFalse();
@@ -170,7 +226,7 @@ public sealed class SaltApiMasterKeyTests
         salt.OnLowstate("wheel", "key.name_match").InScenario("race").WhenStateIs("accepted")
             .RespondWith(SaltApiHarness.Reply("44"));
 
-        var outcome = await salt.Master.AcceptKeyAsync(Id, Ct);
+        var outcome = await salt.Master.AcceptKeyAsync(Id, MinionKeyState.Pending, Ct);
 
         outcome.Should().Be(KeyAcceptOutcome.AlreadyAccepted);
     }

@@ -22,7 +22,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnJob(HighstateJid).InScenario("job").WillSetStateTo("done").RespondWith(SaltApiHarness.Reply("14"));
         salt.OnJob(HighstateJid).InScenario("job").WhenStateIs("done").RespondWith(SaltApiHarness.Reply("16"));
 
-        var result = await salt.AdvanceUntilCompleteAsync(salt.Master.RunHighstateAsync(Id, Ct), Step);
+        var result = await salt.AdvanceUntilCompleteAsync(RunHighstateAsync(salt.Master, Id), Step);
 
         result.Status.Should().Be(StateRunStatus.Succeeded);
         result.Succeeded.Should().BeTrue();
@@ -99,7 +99,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
         var started = salt.Time.GetUtcNow();
 
-        var result = await salt.AdvanceUntilCompleteAsync(salt.Master.RunHighstateAsync(Id, Ct), Step);
+        var result = await salt.AdvanceUntilCompleteAsync(RunHighstateAsync(salt.Master, Id), Step);
 
         result.Status.Should().Be(StateRunStatus.MinionDidNotReturn);
         result.Jid.Should().Be(HighstateJid);
@@ -115,7 +115,7 @@ public sealed class SaltApiMasterStateTests
         await using var salt = SaltApiHarness.Start().WithLogin();
         salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("25"));
 
-        var result = await salt.Master.RunHighstateAsync(SaltApiHarness.UnknownMinionId, Ct);
+        var result = await RunHighstateAsync(salt.Master, SaltApiHarness.UnknownMinionId);
 
         result.Status.Should().Be(StateRunStatus.NoMatchingMinion);
         result.Jid.Should().BeNull();
@@ -133,7 +133,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnJob(HighstateJid).InScenario("cache").WillSetStateTo("known").RespondWith(SaltApiHarness.Reply("20"));
         salt.OnJob(HighstateJid).InScenario("cache").WhenStateIs("known").RespondWith(SaltApiHarness.Reply("16"));
 
-        var result = await salt.AdvanceUntilCompleteAsync(salt.Master.RunHighstateAsync(Id, Ct), Step);
+        var result = await salt.AdvanceUntilCompleteAsync(RunHighstateAsync(salt.Master, Id), Step);
 
         result.Status.Should().Be(StateRunStatus.Succeeded);
     }
@@ -180,5 +180,14 @@ public sealed class SaltApiMasterStateTests
     {
         using var doc = JsonDocument.Parse(SaltApiTranscript.Load(transcript).ResponseBodyRaw);
         return doc.RootElement.GetProperty("info")[0].GetProperty("Result").GetProperty(Id).Clone();
+    }
+
+    /// <summary>Publish, then wait: what the handler does for a fresh highstate.</summary>
+    private static async Task<StateRunResult> RunHighstateAsync(SaltApiMaster master, string minionId)
+    {
+        var jid = await master.StartHighstateAsync(minionId, Ct);
+        return jid is null
+            ? new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], "nothing published")
+            : await master.WaitForJobAsync(minionId, jid, resumed: false, Ct);
     }
 }

@@ -29,6 +29,15 @@ internal sealed record Lowstate(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonNode? Match { get; init; }
 
+    /// <summary>With <c>key.accept_dict</c>: also move keys listed under <c>minions_rejected</c> (transcript 06 shows the flags).</summary>
+    [JsonPropertyName("include_rejected")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IncludeRejected { get; init; }
+
+    [JsonPropertyName("include_denied")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IncludeDenied { get; init; }
+
     [JsonPropertyName("timeout")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Timeout { get; init; }

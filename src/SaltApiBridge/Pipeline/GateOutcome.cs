@@ -1,0 +1,15 @@
+namespace SaltApiBridge.Pipeline;
+
+/// <summary>
+/// What the accept gate decided. <see cref="Reason"/> is a short, bounded code (metric label, event outcome);
+/// <see cref="Detail"/> the sentence for logs and the message summary. <see cref="InstanceConfirmed"/> says whether
+/// Auto Scaling confirmed the instance waits in the event's group: only then is its lifecycle action ours to complete.
+/// </summary>
+public sealed record GateOutcome(GateVerdict Verdict, string? Reason, string? Detail, bool InstanceConfirmed)
+{
+    /// <summary>The key is accepted (now or before): provisioning may go on.</summary>
+    public bool Passed => Verdict is GateVerdict.Accepted or GateVerdict.AlreadyAccepted;
+
+    public static GateOutcome Refuse(string reason, string detail, bool instanceConfirmed) =>
+        new(GateVerdict.Refused, reason, detail, instanceConfirmed);
+}

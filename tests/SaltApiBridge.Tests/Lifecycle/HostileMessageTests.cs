@@ -212,6 +212,26 @@ public sealed class HostileMessageTests
         }
     }
 
+    /// <summary>
+    /// An unpaired surrogate written as a JSON escape (\ud800) is valid JSON and valid SQS text, but no .NET string:
+    /// reading it must reject the message, not throw (which would retry it into the dead-letter queue).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"LifecycleTransition":"autoscaling:EC2_INSTANCE_LAUNCHING","AutoScalingGroupName":"web\ud800","EC2InstanceId":"i-0123456789abcdef0","LifecycleHookName":"h","LifecycleActionToken":"5f1c6a2e-8d3b-4f7a-9c0e-2b4d6f8a1c3e"}""")]
+    [InlineData("""{"LifecycleTransition":"autoscaling:EC2_INSTANCE_LAUNCHING","AutoScalingGroupName":"web","EC2InstanceId":"i-0123456789abcdef0","LifecycleHookName":"h","LifecycleActionToken":"\udc00"}""")]
+    [InlineData("""{"Event":"autoscaling:EC2_INSTANCE_TERMINATE","AutoScalingGroupName":"web","EC2InstanceId":"i-0123456789abcdef0","Time":"\ud800"}""")]
+    [InlineData("""{"Type":"Notification","TopicArn":"arn:\ud800","MessageId":"m","Message":"{}"}""")]
+    [InlineData("""{"Type":"Notification","TopicArn":"arn:t","MessageId":"m","Message":"{\"Event\":\"\ud800\"}"}""")]
+    [InlineData("""{"detail-type":"EC2 Instance-launch Lifecycle Action","source":"aws.autoscaling","id":"\ud800","detail":{}}""")]
+    [InlineData("""{"Body":"\ud800","ReceiptHandle":"r"}""")]
+    public void Parse_UnpairedSurrogateEscape_RejectedNotThrown(string body)
+    {
+        var result = LifecycleMessageParser.Parse(body);
+
+        result.IsSuccess.Should().BeFalse();
+        result.RejectReason.Should().Contain("not valid Unicode");
+    }
+
     [Fact]
     public void Parse_JsonSerializedHostileStrings_RoundTripAsData()
     {

@@ -21,7 +21,7 @@ public sealed class ChaosInvariantsTests
     [Fact]
     public void Check_ActionNeverCompletedButDeadLettered_OnlyNeedsALoggedReason()
     {
-        var withReason = Record(completions: [], deadLettered: true, extraLogs: [$"Warning SaltApiBridge: Launching i-1 as {Minion} will be retried in 00:00:01: salt-api: down"]);
+        var withReason = Record(completions: [], deadLettered: true, extraLogs: [$"Warning SaltApiBridge: Launching i-1 as {Minion} (message m-1, receive 6) will be retried in 00:00:01: salt-api: down"]);
         var withoutReason = Record(completions: [], deadLettered: true);
 
         ChaosInvariants.Check(withReason).Should().BeEmpty();

@@ -101,7 +101,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(messageBody);
-        var prefix = Encoding.UTF8.GetBytes($$"""{"QueueUrl":{{JsonSerializer.Serialize(QueueUrl)}},"MessageBody":""");
+        var prefix = Encoding.UTF8.GetBytes("{\"QueueUrl\":" + JsonSerializer.Serialize(QueueUrl) + ",\"MessageBody\":\"");
         using var content = new ByteArrayContent([.. prefix, .. messageBody, .. "\"}"u8.ToArray()]);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.0");
         content.Headers.Add("X-Amz-Target", "AmazonSQS.SendMessage");

@@ -26,11 +26,12 @@ internal sealed class ChaosRun : IAsyncDisposable
     private readonly HashSet<string> refusedKeys = new(StringComparer.Ordinal);
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
-    public ChaosRun(FauxqsServer fauxqs, string scenario)
+    /// <param name="queueName">The main queue's name; by default a new one for <paramref name="scenario"/>.</param>
+    public ChaosRun(FauxqsServer fauxqs, string scenario, string? queueName = null)
     {
         this.fauxqs = fauxqs;
         sqs = fauxqs.CreateSqsClient();
-        QueueName = $"chaos-{scenario}-{Guid.NewGuid():N}"[..40];
+        QueueName = queueName ?? NewQueueName(scenario);
         Timeline.Follow(Salt, AutoScaling);
     }
 
@@ -42,7 +43,7 @@ internal sealed class ChaosRun : IAsyncDisposable
 
     public string QueueName { get; }
 
-    public string DeadLetterQueueName => QueueName + "-dlq";
+    public string DeadLetterQueueName => DeadLetterQueueOf(QueueName);
 
     public string QueueUrl { get; private set; } = "";
 
@@ -54,16 +55,18 @@ internal sealed class ChaosRun : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public static string NewQueueName(string scenario) => $"chaos-{scenario}-{Guid.NewGuid():N}"[..40];
+
     /// <summary>The dead-letter queue, then the queue redriving to it after <paramref name="maxReceiveCount"/> receives.</summary>
-    public IReadOnlyList<(string Name, Dictionary<string, string> Attributes)> QueueDefinitions(int maxReceiveCount, int visibilityTimeoutSeconds) =>
+    public static IReadOnlyList<(string Name, Dictionary<string, string> Attributes)> QueueDefinitions(string queueName, int maxReceiveCount, int visibilityTimeoutSeconds) =>
     [
-        (DeadLetterQueueName, new Dictionary<string, string>()),
-        (QueueName, new Dictionary<string, string>
+        (DeadLetterQueueOf(queueName), new Dictionary<string, string>()),
+        (queueName, new Dictionary<string, string>
         {
             ["VisibilityTimeout"] = visibilityTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["RedrivePolicy"] = JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["deadLetterTargetArn"] = FauxqsServer.QueueArn(DeadLetterQueueName),
+                ["deadLetterTargetArn"] = FauxqsServer.QueueArn(DeadLetterQueueOf(queueName)),
                 ["maxReceiveCount"] = maxReceiveCount.ToString(CultureInfo.InvariantCulture),
             }),
         }),
@@ -72,7 +75,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     /// <summary>Creates both queues (or, on a dedicated emulator that made them at start, learns their URLs).</summary>
     public async Task CreateQueuesAsync(int maxReceiveCount, int visibilityTimeoutSeconds)
     {
-        var definitions = QueueDefinitions(maxReceiveCount, visibilityTimeoutSeconds);
+        var definitions = QueueDefinitions(QueueName, maxReceiveCount, visibilityTimeoutSeconds);
         DeadLetterQueueUrl = await fauxqs.CreateQueueAsync(definitions[0].Name, definitions[0].Attributes);
         QueueUrl = await fauxqs.CreateQueueAsync(definitions[1].Name, definitions[1].Attributes);
     }
@@ -197,9 +200,11 @@ internal sealed class ChaosRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         var completions = record.AutoScalingCalls.Where(c => c.Action == "CompleteLifecycleAction").ToList();
         var successful = completions.GroupBy(c => $"{c.Group}/{c.Hook}/{c.Token}").Count();
-        var redelivered = record.LogLines.Count(l => l.Contains(", receive ", StringComparison.Ordinal) && !l.Contains(", receive 1)", StringComparison.Ordinal));
+        var redelivered = record.LogLines.Count(l => l.Contains(": starting (message ", StringComparison.Ordinal) && !l.Contains(", receive 1)", StringComparison.Ordinal));
         var kinds = string.Join(", ", record.Sent.GroupBy(s => s.Message.Expect).Select(g => $"{g.Count()} {g.Key}"));
-        var injected = faults is null ? "none" : $"{faults.InjectedTotal} of {faults.Exchanges} exchanges ({string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})";
+        var injected = faults is not { InjectedTotal: > 0 }
+            ? $"none in {faults?.Exchanges ?? 0} salt-api exchanges"
+            : $"{faults.InjectedTotal} of {faults.Exchanges} salt-api exchanges ({string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})";
         return $"messages {record.Sent.Count} ({kinds}); faults {injected}; successful completions {successful} " +
                $"(calls {completions.Count}); dead letters {record.DeadLetters.Count}; work restarted on redelivery {redelivered}; " +
                $"salt violations {record.SaltViolations.Count}; {elapsed.TotalSeconds:F1} s";
@@ -211,6 +216,8 @@ internal sealed class ChaosRun : IAsyncDisposable
         await Salt.DisposeAsync();
         await AutoScaling.DisposeAsync();
     }
+
+    private static string DeadLetterQueueOf(string queueName) => queueName + "-dlq";
 
     private static IEnumerable<List<ChaosMessage>> Batches(IEnumerable<ChaosMessage> messages)
     {

@@ -66,6 +66,7 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
         ChaosSettings.Report("SIGKILL mid-storm", ChaosRun.Summary(record, faults, run.Elapsed)
             + $"; killed after {completedBeforeKill} completions with {startedBeforeKill - completedBeforeKill} or so in flight");
         ChaosInvariants.Check(record).Should().BeEmpty();
+        record.DeadLetters.Should().BeEmpty("nothing here fails for good");
         second.Lines.Should().Contain(l => l.Contains(": starting (message ", StringComparison.Ordinal) && !l.Contains(", receive 1)", StringComparison.Ordinal),
             "messages the killed daemon had in flight came back to the new one");
     }

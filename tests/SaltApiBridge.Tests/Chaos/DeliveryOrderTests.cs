@@ -77,6 +77,7 @@ public sealed class DeliveryOrderTests(FauxqsServer fauxqs)
         var record = await run.RecordAsync(daemon.Logs.Lines, faults);
         ChaosSettings.Report("duplicates, out of order, completed elsewhere", ChaosRun.Summary(record, faults, run.Elapsed));
         ChaosInvariants.Check(record).Should().BeEmpty();
+        record.DeadLetters.Should().BeEmpty("nothing here fails for good");
         foreach (var n in Enumerable.Range(100, 10).Concat(Enumerable.Range(110, 7)))
             run.Salt.CallsFor(ChaosMessages.MinionId(n)).Count(c => c == "local_async state.highstate").Should().Be(1, $"{ChaosMessages.InstanceId(n)} is launched once, however often its launch arrives");
         run.AutoScaling.Calls.Where(c => c.Signed && c.Action == "CompleteLifecycleAction" && midWork.Any(m => m.Token == c.Token))

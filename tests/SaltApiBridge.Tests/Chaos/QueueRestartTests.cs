@@ -67,6 +67,7 @@ public sealed partial class QueueRestartTests
         ChaosSettings.Report("emulator restart", ChaosRun.Summary(record, faults, run.Elapsed)
             + $"; outage {outage.TotalSeconds:F1} s, failed receives {failures.Count} (backoff {string.Join(", ", failures.Select(d => d.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s)");
         ChaosInvariants.Check(record).Should().BeEmpty();
+        record.DeadLetters.Should().BeEmpty("nothing here fails for good");
         failures.Should().OnlyContain(delay => delay >= TimeSpan.FromSeconds(0.5), "a failed receive waits at least half the first backoff");
         failures.Count.Should().BeLessThan(4 * 2 * (int)Math.Ceiling(outage.TotalSeconds + 1), "two pollers back off instead of spinning");
         // Finished work is still acknowledged: the SDK's own retries (or a later batch) carry the deletes over the outage.

@@ -29,7 +29,7 @@ public sealed class SaltApiFaultTests(FauxqsServer fauxqs)
         await run.UntilDrainedAsync(TimeSpan.FromSeconds(60));
 
         var record = await run.RecordAsync(daemon.Logs.Lines, faults);
-        ChaosSettings.Report("salt-api faults", ChaosRun.Summary(record, faults, run.Elapsed));
+        ChaosSettings.Report("salt-api faults", ChaosRun.Summary(record, faults, run.Elapsed) + "; " + Observations(run, messages));
         ChaosInvariants.Check(record).Should().BeEmpty();
         faults.Injected.Keys.Should().BeEquivalentTo(Enum.GetValues<SaltFault>(), "every kind of fault must have been injected at least once");
     }
@@ -64,6 +64,24 @@ public sealed class SaltApiFaultTests(FauxqsServer fauxqs)
         messages.Add(ChaosMessages.TestNotification(2));
         var random = new Random(Seed);
         return [.. messages.OrderBy(_ => random.Next())];
+    }
+
+    /// <summary>
+    /// What the invariants do not cover, measured for docs/reliability.md: job starts repeated after a lost or late
+    /// reply, and outcome events (best effort by design) that never reached the event bus.
+    /// </summary>
+    private static string Observations(ChaosRun run, List<ChaosMessage> messages)
+    {
+        var calls = run.Salt.Calls;
+        // Without faults: one highstate per launch whose key is not refused, two for a failing one (Pipeline:StepAttempts).
+        var withoutFaults = messages.Where(m => m.Launch && !run.Salt.KeyOf(m.MinionId!)!.Equals("minions_rejected", StringComparison.Ordinal))
+            .Sum(m => run.Salt.FailingMinions.ContainsKey(m.MinionId!) ? 2 : 1);
+        var highstates = calls.Count(c => c.What == "local_async state.highstate");
+        string[] outcomes = ["provisioned", "provision_failed", "cleaned", "clean_failed", "key_deleted"];
+        var withOutcome = messages.Where(m => m.MinionId is not null)
+            .Count(m => calls.Any(c => c.MinionId == m.MinionId && outcomes.Any(o => c.What == "hook saltapibridge/" + o)));
+        var acting = messages.Count(m => m.MinionId is not null);
+        return $"highstates published {highstates} (without faults {withoutFaults}); outcome events delivered for {withOutcome} of {acting} instances";
     }
 
     private static Action<IServiceCollection> Record(ChaosRun run) =>

@@ -4,7 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.Queue;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 using SaltApiBridge.Tests.Salt;
 
@@ -71,6 +75,11 @@ internal sealed class ChaosRun : IAsyncDisposable
             }),
         }),
     ];
+
+    /// <summary>The real daemon in-process against this run's queue and simulators, with its deletes on the timeline.</summary>
+    public Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? overrides = null) =>
+        BridgeDaemon.StartAsync(fauxqs, QueueUrl, Salt, AutoScaling, overrides ?? ChaosSettings.InProcess(),
+            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), Timeline))));
 
     /// <summary>Creates both queues (or, on a dedicated emulator that made them at start, learns their URLs).</summary>
     public async Task CreateQueuesAsync(int maxReceiveCount, int visibilityTimeoutSeconds)

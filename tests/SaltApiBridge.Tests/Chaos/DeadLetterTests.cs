@@ -1,8 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SaltApiBridge.Queue;
-using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 using WireMock;
 using WireMock.Types;
@@ -31,8 +27,7 @@ public sealed class DeadLetterTests(FauxqsServer fauxqs)
             request.Body?.Contains("CompleteLifecycleAction", StringComparison.Ordinal) == true && request.Body.Contains(poison.Token!, StringComparison.Ordinal)
                 ? InternalFailure()
                 : null;
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, run.QueueUrl, run.Salt, run.AutoScaling, ChaosSettings.InProcess(),
-            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), run.Timeline))));
+        await using var daemon = await run.StartDaemonAsync();
 
         var sent = await run.SendAsync([poison, ChaosMessages.Launch(501), ChaosMessages.Terminate(502)]);
         await run.UntilDrainedAsync(TimeSpan.FromSeconds(30));

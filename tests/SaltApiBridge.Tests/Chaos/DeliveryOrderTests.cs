@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SaltApiBridge.Queue;
-using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Chaos;
@@ -45,8 +41,7 @@ public sealed class DeliveryOrderTests(FauxqsServer fauxqs)
 
         var overrides = ChaosSettings.InProcess();
         overrides["AutoScaling:HeartbeatInterval"] = "00:00:05";
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, run.QueueUrl, run.Salt, run.AutoScaling, overrides,
-            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), run.Timeline))));
+        await using var daemon = await run.StartDaemonAsync(overrides);
 
         // Out of order: each instance's terminating hook or terminate notification comes before its launch.
         var late = new List<ChaosMessage>();

@@ -1,9 +1,5 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Queue;
-using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Chaos;
@@ -25,8 +21,7 @@ public sealed class HostileMessageTests(FauxqsServer fauxqs)
         var faults = new SaltFaultInjector(run.Salt, seed: 11, rate: 0, ChaosSettings.Stall);
         run.RefuseKey(ChaosMessages.MinionId(204));
         run.Salt.SetKey(ChaosMessages.MinionId(203), "minions");
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, run.QueueUrl, run.Salt, run.AutoScaling, ChaosSettings.InProcess(),
-            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), run.Timeline))));
+        await using var daemon = await run.StartDaemonAsync();
 
         ChaosMessage[] valid =
         [

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SaltApiBridge.Queue;
 using SaltApiBridge.Simulation;
-using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Chaos;
@@ -29,8 +25,7 @@ public sealed partial class QueueRestartTests
         await using var run = new ChaosRun(fauxqs, "restart", queueName);
         await run.CreateQueuesAsync(ChaosSettings.MaxReceiveCount, ChaosSettings.VisibilityTimeoutSeconds);
         var faults = new SaltFaultInjector(run.Salt, seed: 3, rate: 0, ChaosSettings.Stall);
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, run.QueueUrl, run.Salt, run.AutoScaling, ChaosSettings.InProcess(),
-            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), run.Timeline))));
+        await using var daemon = await run.StartDaemonAsync();
 
         // First wave: 16 launches, all received and their highstates running when the emulator stops.
         var firstWave = Enumerable.Range(300, 16).Select(n => ChaosMessages.Launch(n, format: n)).ToList();

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SaltApiBridge.Queue;
-using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Chaos;
@@ -23,7 +19,7 @@ public sealed class SaltApiFaultTests(FauxqsServer fauxqs)
         await run.CreateQueuesAsync(ChaosSettings.MaxReceiveCount, ChaosSettings.VisibilityTimeoutSeconds);
         var faults = new SaltFaultInjector(run.Salt, Seed, rate: 0.2, ChaosSettings.Stall);
         var messages = Messages(run);
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, run.QueueUrl, run.Salt, run.AutoScaling, ChaosSettings.InProcess(), Record(run));
+        await using var daemon = await run.StartDaemonAsync();
 
         await run.SendAsync(messages);
         await run.UntilDrainedAsync(TimeSpan.FromSeconds(60));
@@ -83,7 +79,4 @@ public sealed class SaltApiFaultTests(FauxqsServer fauxqs)
         var acting = messages.Count(m => m.MinionId is not null);
         return $"highstates published {highstates} (without faults {withoutFaults}); outcome events delivered for {withOutcome} of {acting} instances";
     }
-
-    private static Action<IServiceCollection> Record(ChaosRun run) =>
-        services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), run.Timeline)));
 }

@@ -70,7 +70,11 @@ public sealed class DeliveryOrderTests(FauxqsServer fauxqs)
         await Task.WhenAll(pending);
 
         var record = await run.RecordAsync(daemon.Logs.Lines, faults);
-        ChaosSettings.Report("duplicates, out of order, completed elsewhere", ChaosRun.Summary(record, faults, run.Elapsed));
+        // Not an invariant, measured for docs/reliability.md: a terminate notification handled before its launch
+        // leaves the key the launch then accepts (116; 115's second notification removes it).
+        var stale = Enumerable.Range(115, 2).Select(ChaosMessages.MinionId).Where(m => run.Salt.KeyOf(m) == "minions").ToList();
+        ChaosSettings.Report("duplicates, out of order, completed elsewhere", ChaosRun.Summary(record, faults, run.Elapsed)
+            + $"; keys left accepted after the instance's terminate notification: {stale.Count} ({string.Join(", ", stale)})");
         ChaosInvariants.Check(record).Should().BeEmpty();
         record.DeadLetters.Should().BeEmpty("nothing here fails for good");
         foreach (var n in Enumerable.Range(100, 10).Concat(Enumerable.Range(110, 7)))

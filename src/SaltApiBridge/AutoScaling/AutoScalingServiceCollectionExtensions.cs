@@ -61,6 +61,8 @@ public static class AutoScalingServiceCollectionExtensions
             sp.GetRequiredService<AutoScalingEndpoint>().SigningRegion,
             AutoScalingEndpoint.SigningService,
             sp.GetRequiredService<TimeProvider>()));
+        // Innermost, inside the attempt timeout: a body that stalls or breaks off is that attempt's failure.
+        builder.AddHttpMessageHandler(() => new ResponseBufferingHandler());
 
         services.TryAddSingleton<QueryApiTransport>();
         services.TryAddSingleton<ILifecycleActionClient, QueryApiLifecycleActionClient>();

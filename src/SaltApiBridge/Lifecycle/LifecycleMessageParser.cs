@@ -48,6 +48,11 @@ public static class LifecycleMessageParser
             // Lone surrogates and similar: the text is not valid Unicode.
             return ParseResult.Rejected("the message body is not valid UTF-8 text");
         }
+        catch (InvalidOperationException)
+        {
+            // Reading a string whose JSON escapes leave a surrogate unpaired (\ud800): valid JSON, no valid text.
+            return ParseResult.Rejected("the message holds a string that is not valid Unicode (an unpaired surrogate escape)");
+        }
     }
 
     private static ParseResult ParseDocument(JsonElement root, string? messageId, bool allowSqsWrapper, bool viaSns)

@@ -41,12 +41,24 @@ public static class NameRules
     /// <summary>Why a lifecycle hook name cannot be used, or null when it can.</summary>
     public static string? CheckHookName(string? value) => CheckName("hook name", value, MaxNameLength);
 
-    /// <summary>Why a minion id cannot be targeted exactly, or null when it can.</summary>
+    /// <summary>
+    /// Why a minion id cannot be targeted exactly, or null when it can: the rules above, and only the characters the
+    /// Salt client sends (letters, digits, <c>. _ @ -</c>). An id the planner let through but the client refused would
+    /// fail only after events were fired, and its message would be retried into the dead-letter queue.
+    /// </summary>
     public static string? CheckMinionId(string? value)
     {
         if (CheckName("minion id", value, MaxMinionIdLength) is { } problem)
             return problem;
-        return value is "." or ".." ? "minion id must not be '.' or '..'" : null;
+        if (value is "." or "..")
+            return "minion id must not be '.' or '..'";
+        foreach (var c in value!)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '@' or '-'))
+                return $"minion id '{LifecycleMessageParser.Printable(value)}' contains '{c}', which a shell or template would read (a minion id holds letters, digits and . _ @ - only)";
+        }
+
+        return null;
     }
 
     /// <summary>Lifecycle action tokens are UUID-like (AWS's own samples include letters beyond hex).</summary>

@@ -206,7 +206,8 @@ internal sealed class LifecyclePipeline(
                 break;
             case MessageDisposition.RetryLater:
                 var delay = outcome.Delay ?? Backoff(message.ReceiveCount);
-                PipelineLog.WorkRetrying(logger, kind, instance, minion, delay, outcome.Summary);
+                // Names the message: this line is the reason for one that ends in the dead-letter queue.
+                PipelineLog.WorkRetrying(logger, kind, instance, minion, message.MessageId, message.ReceiveCount, delay, outcome.Summary);
                 await ChangeVisibilityAsync(message, delay);
                 break;
             case MessageDisposition.Release:

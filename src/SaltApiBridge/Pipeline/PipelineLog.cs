@@ -20,8 +20,8 @@ internal static partial class PipelineLog
     [LoggerMessage(2004, LogLevel.Information, "{Kind} {InstanceId} as {MinionId}: {Summary}")]
     public static partial void WorkFinished(ILogger logger, string kind, string instanceId, string minionId, string summary);
 
-    [LoggerMessage(2005, LogLevel.Warning, "{Kind} {InstanceId} as {MinionId} will be retried in {Delay}: {Summary}")]
-    public static partial void WorkRetrying(ILogger logger, string kind, string instanceId, string minionId, TimeSpan delay, string summary);
+    [LoggerMessage(2005, LogLevel.Warning, "{Kind} {InstanceId} as {MinionId} (message {MessageId}, receive {ReceiveCount}) will be retried in {Delay}: {Summary}")]
+    public static partial void WorkRetrying(ILogger logger, string kind, string instanceId, string minionId, string messageId, int receiveCount, TimeSpan delay, string summary);
 
     [LoggerMessage(2006, LogLevel.Warning, "Work for {InstanceId} as {MinionId} was interrupted by shutdown; releasing its message")]
     public static partial void WorkInterrupted(ILogger logger, string instanceId, string minionId);

@@ -28,12 +28,12 @@ public static class SaltApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SaltApiOptions>, SaltApiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddRefitGeneratedClient<ISaltApi>(SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName)
-            .ConfigureHttpClient((provider, client) =>
+        var client = services.AddRefitGeneratedClient<ISaltApi>(SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName)
+            .ConfigureHttpClient((provider, http) =>
             {
-                client.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);
+                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);
                 // The resilience pipeline owns every timeout.
-                client.Timeout = Timeout.InfiniteTimeSpan;
+                http.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
@@ -50,30 +50,32 @@ public static class SaltApiServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             // HttpClientFactory may log headers at Trace level; X-Auth-Token and Set-Cookie carry the token.
-            .RedactLoggedHeaders(_ => true)
-            .AddResilienceHandler("salt-api", (pipeline, context) =>
-            {
-                var o = context.ServiceProvider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
-                pipeline
-                    .AddTimeout(o.RequestTimeout)
-                    .AddRetry(new HttpRetryStrategyOptions
-                    {
-                        ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
-                        MaxRetryAttempts = o.MaxRetries,
-                        Delay = o.RetryDelay,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                    })
-                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                    {
-                        ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
-                        FailureRatio = 0.5,
-                        MinimumThroughput = 10,
-                        SamplingDuration = TimeSpan.FromSeconds(60),
-                        BreakDuration = o.CircuitBreakDuration,
-                    })
-                    .AddTimeout(o.AttemptTimeout);
-            });
+            .RedactLoggedHeaders(_ => true);
+        client.AddResilienceHandler("salt-api", (pipeline, context) =>
+        {
+            var o = context.ServiceProvider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
+            pipeline
+                .AddTimeout(o.RequestTimeout)
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                    MaxRetryAttempts = o.MaxRetries,
+                    Delay = o.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
+                .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 10,
+                    SamplingDuration = TimeSpan.FromSeconds(60),
+                    BreakDuration = o.CircuitBreakDuration,
+                })
+                .AddTimeout(o.AttemptTimeout);
+        });
+        // Inside the attempt timeout: a body that stalls or breaks off is that attempt's failure.
+        client.AddHttpMessageHandler(() => new ResponseBufferingHandler());
 
         services.TryAddSingleton<SaltApiSession>();
         services.TryAddSingleton<ISaltMaster, SaltApiMaster>();

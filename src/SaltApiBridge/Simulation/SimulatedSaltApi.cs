@@ -28,8 +28,8 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, string> keys = new();
     private readonly ConcurrentDictionary<string, SimulatedJob> jobs = new();
-    private readonly ConcurrentDictionary<string, int> running = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new();
+    private readonly Lock publishing = new();
     private readonly ConcurrentQueue<SaltCall> calls = new();
     private readonly ConcurrentQueue<string> violations = new();
     private readonly string token = JsonNode.Parse(CapturedReply.Load("01").Body)!["return"]![0]!["token"]!.GetValue<string>();
@@ -51,6 +51,16 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
 
     /// <summary>Called before each request is answered; a non-null reply replaces the simulated one (fault injection).</summary>
     public Func<IRequestMessage, IResponseMessage?>? Interceptor { get; set; }
+
+    /// <summary>
+    /// How long each request waits before anything else happens to it (a master too busy to answer within the client's
+    /// timeout). Asked first, before <see cref="Interceptor"/>: with a replaced reply the master never acts; without
+    /// one it acts late.
+    /// </summary>
+    public Func<IRequestMessage, TimeSpan>? Stall { get; set; }
+
+    /// <summary>Called with each simulated reply after the master acted on the request; its result is sent instead (a reply cut off, slowed or lost after the fact).</summary>
+    public Func<IRequestMessage, IResponseMessage, IResponseMessage>? ReplyFilter { get; set; }
 
     /// <summary>Raised for each recorded call (progress views).</summary>
     public event Action<SaltCall>? Called;
@@ -113,12 +123,14 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
 
     private async Task<IResponseMessage> AnswerAsync(IRequestMessage request)
     {
+        if (Stall?.Invoke(request) is { } stall && stall > TimeSpan.Zero)
+            await Task.Delay(stall, time);
         if (Interceptor?.Invoke(request) is { } replaced)
             return replaced;
         var reply = Answer(request);
         if (LatencyScale > 0 && reply.Latency > TimeSpan.Zero)
             await Task.Delay(reply.Latency * LatencyScale, time);
-        return reply.Message;
+        return ReplyFilter is { } filter ? filter(request, reply.Message) : reply.Message;
     }
 
     private (ResponseMessage Message, TimeSpan Latency) Answer(IRequestMessage request)
@@ -187,9 +199,15 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
                 if (!accepted)
                     return Reply("25");
                 var jid = NextJid();
-                if (running.AddOrUpdate(minion, 1, (_, n) => n + 1) > 1)
-                    violations.Enqueue($"two jobs ran at once on {minion}");
-                jobs[jid] = new SimulatedJob(minion, fun, arguments.Trim(), time.GetUtcNow() + JobDuration(minion), FailingMinions.ContainsKey(minion));
+                lock (publishing)
+                {
+                    // A job runs on the minion until its end, whether or not anyone has asked /jobs about it since.
+                    var now = time.GetUtcNow();
+                    if (jobs.Values.Any(j => j.MinionId == minion && j.DoneAt > now))
+                        violations.Enqueue($"two jobs ran at once on {minion}");
+                    jobs[jid] = new SimulatedJob(minion, fun, arguments.Trim(), now + JobDuration(minion), FailingMinions.ContainsKey(minion));
+                }
+
                 return Reply("13", minion, jid);
             default:
                 violations.Enqueue($"unexpected call {client} {fun}");
@@ -248,8 +266,6 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
         if (time.GetUtcNow() < job.DoneAt)
             return Reply("14", job.MinionId, jid, job);
 
-        if (jobs.TryUpdate(jid, job with { Reported = true }, job) && !job.Reported)
-            running.AddOrUpdate(job.MinionId, 0, (_, n) => n - 1);
         return job.Fails ? Reply("22", job.MinionId, jid, job) : Reply("16", job.MinionId, jid, job);
     }
 

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.Fixtures;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 
@@ -148,6 +151,22 @@ public sealed class QueryApiLifecycleActionClientTests
 
         outcome.Should().Be(LifecycleActionOutcome.Done);
         harness.Requests.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ConnectionResetMidBody_RetriesAndSucceeds()
+    {
+        await using var harness = new QueryApiHarness(new StaticCredentialsSource(Keys), new FakeTimeProvider(Now));
+        var reset = StalledBody.ResetMidway(QueryApiHarness.Success("CompleteLifecycleAction"));
+        harness.Server.Given(Request.Create().WithPath("/").UsingPost()).InScenario("reset").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithCallback(_ => reset.Reply("text/xml")));
+        harness.Server.Given(Request.Create().WithPath("/").UsingPost()).InScenario("reset").WhenStateIs("answered")
+            .RespondWith(Response.Create().WithHeader("Content-Type", "text/xml").WithBody(QueryApiHarness.Success("CompleteLifecycleAction")));
+
+        var outcome = await harness.Client.CompleteAsync(WithToken, LifecycleActionResult.Continue, Ct);
+
+        outcome.Should().Be(LifecycleActionOutcome.Done);
+        harness.Requests.Should().HaveCount(2, "a reply cut off mid-body is a failed attempt, retried like a failed connection");
     }
 
     [Fact]

@@ -44,7 +44,7 @@ internal sealed class BridgeDaemon : IAsyncDisposable
 
     public static async Task<BridgeDaemon> StartAsync(
         FauxqsServer fauxqs, string queueUrl, SimulatedSaltApi salt, SimulatedAutoScaling autoScaling,
-        IDictionary<string, string?>? overrides = null)
+        IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -94,6 +94,7 @@ internal sealed class BridgeDaemon : IAsyncDisposable
                 services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(
                     new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null))));
                 services.AddSingleton<ILoggerProvider>(logs);
+                configureServices?.Invoke(services);
             });
         var daemon = new BridgeDaemon(app, logs);
         try

@@ -10,16 +10,43 @@ namespace SaltApiBridge.Tests.Fixtures;
 /// <summary>
 /// The fauxqs SQS/SNS emulator on a loopback port, started once for the test assembly from tools/fauxqs (installed
 /// with npm ci when missing). A real HTTP server: SNS → SQS delivery produces real envelopes.
+/// A dedicated instance (<see cref="StartDedicatedAsync"/>) listens on a fixed port and can be stopped and started
+/// again; it keeps state in memory only, so a restart loses every message, and it recreates its queues before the
+/// port opens.
 /// </summary>
 public sealed class FauxqsServer : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly HttpClient http = new();
+    private readonly int port;
+    private readonly string queues;
     private Process? process;
+
+    /// <summary>The assembly's shared instance: any free port, no queues up front.</summary>
+    public FauxqsServer()
+        : this(0, "[]")
+    {
+    }
+
+    private FauxqsServer(int port, string queues)
+    {
+        this.port = port;
+        this.queues = queues;
+    }
 
     public string Endpoint { get; private set; } = "";
 
     public const string Region = "us-east-1";
+
+    /// <summary>An instance of its own on <paramref name="port"/>, with these queues (name → attributes) at every start.</summary>
+    public static async Task<FauxqsServer> StartDedicatedAsync(int port, IReadOnlyList<(string Name, Dictionary<string, string> Attributes)> queues)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        var definitions = JsonSerializer.Serialize(queues.Select(q => new Dictionary<string, object> { ["name"] = q.Name, ["attributes"] = q.Attributes }));
+        var server = new FauxqsServer(port, definitions);
+        await server.InitializeAsync();
+        return server;
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -27,23 +54,26 @@ public sealed class FauxqsServer : IAsyncLifetime
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "fauxqs")))
             await RunToEndAsync("npm", "ci --no-audit --no-fund --loglevel=error", directory);
 
-        process = Process.Start(new ProcessStartInfo("node", "start.mjs")
+        var start = new ProcessStartInfo("node", "start.mjs")
         {
             WorkingDirectory = directory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("node did not start");
+        };
+        start.Environment["FAUXQS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FAUXQS_QUEUES"] = queues;
+        process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         using var timeout = new CancellationTokenSource(StartTimeout);
         var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
             ?? throw new InvalidOperationException("fauxqs exited before it was ready: " + await process.StandardError.ReadToEndAsync(timeout.Token));
         Endpoint = JsonDocument.Parse(line).RootElement.GetProperty("endpoint").GetString()!;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the emulator (its port then refuses connections); everything it held is gone.</summary>
+    public async Task StopAsync()
     {
-        http.Dispose();
         if (process is null)
             return;
         // Closing stdin asks the launcher to stop; kill only if it does not.
@@ -59,6 +89,21 @@ public sealed class FauxqsServer : IAsyncLifetime
         }
 
         process.Dispose();
+        process = null;
+    }
+
+    /// <summary>Starts a stopped dedicated instance again, on the same port, with its queues empty.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (process is not null)
+            throw new InvalidOperationException("fauxqs is running");
+        await InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        await StopAsync();
     }
 
     public IAmazonSQS CreateSqsClient() =>

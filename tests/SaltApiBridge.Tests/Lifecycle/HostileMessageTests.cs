@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Salt;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Lifecycle;
@@ -56,7 +57,7 @@ public sealed class HostileMessageTests
         }
 
         // The generator must reach both sides, or the assertions above prove nothing.
-        acted.Should().BeGreaterThan(Cases / 50);
+        acted.Should().BeGreaterThan(Cases / 100);
     }
 
     [Fact]
@@ -129,6 +130,8 @@ public sealed class HostileMessageTests
     private static void AssertExactTarget(ActionPlan plan, string group, string instance)
     {
         plan.MinionId.Should().Be(group + "-" + instance, "the minion id is the group and instance, nothing else");
+        // A plan the Salt client would refuse would fail only after events were fired, and be retried into the dead-letter queue.
+        SaltNames.IsExactMinionId(plan.MinionId).Should().BeTrue($"the Salt client must accept every id the planner accepts ('{plan.MinionId}')");
         NameRules.IsValidInstanceId(instance).Should().BeTrue();
         foreach (var c in plan.MinionId!)
         {
@@ -210,6 +213,55 @@ public sealed class HostileMessageTests
                     obj[keys[random.Next(keys.Length)]] = RandomNode(random, depth + 1);
                 return obj;
         }
+    }
+
+    [Theory]
+    [InlineData("$(reboot)")]
+    [InlineData("org-staging-docker-asg-$INSTANCE_ID")]
+    [InlineData("web!")]
+    [InlineData("web#1")]
+    [InlineData("50%")]
+    [InlineData("a=b")]
+    [InlineData("a+b")]
+    [InlineData("~root")]
+    [InlineData("web:prod")]
+    [InlineData("web^")]
+    [InlineData("web(1)")]
+    public void Plan_GroupWithShellCharacters_RejectedBeforeAnythingIsCalled(string group)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["LifecycleTransition"] = "autoscaling:EC2_INSTANCE_LAUNCHING",
+            ["AutoScalingGroupName"] = group,
+            ["EC2InstanceId"] = "i-0123456789abcdef0",
+            ["LifecycleHookName"] = "provision",
+            ["LifecycleActionToken"] = "5f1c6a2e-8d3b-4f7a-9c0e-2b4d6f8a1c3e",
+        });
+
+        var plan = Planner.Plan(LifecycleMessageParser.Parse(body).Event!);
+
+        plan.Verdict.Should().Be(PlanVerdict.Reject);
+        plan.Reason.Should().StartWith($"minion id '{group}-i-0123456789abcdef0' contains ");
+    }
+
+    /// <summary>
+    /// An unpaired surrogate written as a JSON escape (\ud800) is valid JSON and valid SQS text, but no .NET string:
+    /// reading it must reject the message, not throw (which would retry it into the dead-letter queue).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"LifecycleTransition":"autoscaling:EC2_INSTANCE_LAUNCHING","AutoScalingGroupName":"web\ud800","EC2InstanceId":"i-0123456789abcdef0","LifecycleHookName":"h","LifecycleActionToken":"5f1c6a2e-8d3b-4f7a-9c0e-2b4d6f8a1c3e"}""")]
+    [InlineData("""{"LifecycleTransition":"autoscaling:EC2_INSTANCE_LAUNCHING","AutoScalingGroupName":"web","EC2InstanceId":"i-0123456789abcdef0","LifecycleHookName":"h","LifecycleActionToken":"\udc00"}""")]
+    [InlineData("""{"Event":"autoscaling:EC2_INSTANCE_TERMINATE","AutoScalingGroupName":"web","EC2InstanceId":"i-0123456789abcdef0","Time":"\ud800"}""")]
+    [InlineData("""{"Type":"Notification","TopicArn":"arn:\ud800","MessageId":"m","Message":"{}"}""")]
+    [InlineData("""{"Type":"Notification","TopicArn":"arn:t","MessageId":"m","Message":"{\"Event\":\"\ud800\"}"}""")]
+    [InlineData("""{"detail-type":"EC2 Instance-launch Lifecycle Action","source":"aws.autoscaling","id":"\ud800","detail":{}}""")]
+    [InlineData("""{"Body":"\ud800","ReceiptHandle":"r"}""")]
+    public void Parse_UnpairedSurrogateEscape_RejectedNotThrown(string body)
+    {
+        var result = LifecycleMessageParser.Parse(body);
+
+        result.IsSuccess.Should().BeFalse();
+        result.RejectReason.Should().Contain("not valid Unicode");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Tests.Salt;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
@@ -203,6 +204,21 @@ public sealed class LifecyclePipelineTests
 
         harness.Log.Matching("sqs-delete").Should().BeEmpty();
         harness.Settled.First().Outcome.Disposition.Should().Be(MessageDisposition.RetryLater);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkFailsUnexpectedly_RetryLogNamesTheMessage()
+    {
+        // The retry line is the reason an operator finds for a message that later lands in the dead-letter queue.
+        var logs = new CapturedLogs();
+        await using var harness = new PipelineHarness(logs: logs);
+        harness.Actions.Complete = _ => Task.FromException<LifecycleActionOutcome>(new InvalidOperationException("a bug"));
+        var id = harness.Queue.Send(Launching(6));
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        logs.Lines.Should().Contain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("will be retried", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
@@ -14,10 +15,12 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly CancellationTokenSource abort = new();
     private readonly BridgeMetrics metrics = new();
+    private readonly ILoggerFactory loggers;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null)
     {
+        loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
         Queue = queue ?? new InMemoryQueue(Log, TimeSpan.FromSeconds(30));
         Salt = new FakeSaltMaster(Log);
@@ -36,7 +39,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
             Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
-            TimeProvider.System, DefaultScheduler.Instance, metrics, NullLogger<LifecyclePipeline>.Instance);
+            TimeProvider.System, DefaultScheduler.Instance, metrics, loggers.CreateLogger<LifecyclePipeline>());
         Pipeline.Settled += settled => Settled.Enqueue(settled);
     }
 
@@ -90,5 +93,6 @@ internal sealed class PipelineHarness : IAsyncDisposable
         stop.Dispose();
         abort.Dispose();
         metrics.Dispose();
+        loggers.Dispose();
     }
 }

@@ -99,10 +99,51 @@ public sealed class SaltApiFailureTests
         last.IsTransient.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Call_ReplyStallsAfterItsHeaders_AbandonedAtTheAttemptTimeoutAndRetried()
+    {
+        await using var salt = SaltApiHarness.Start(new Dictionary<string, string?> { ["SaltApi:AttemptTimeout"] = "00:00:00.300" }).WithLogin();
+        var stalled = StalledBody.Slow(SaltApiTranscript.Load("44").ResponseBodyRaw, TimeSpan.FromSeconds(30));
+        AnswerOnceThenAccepted(salt, stalled);
+        try
+        {
+            // Without a bound on reading the body, the call would wait for the whole stall.
+            var state = await salt.Master.GetKeyStateAsync(Id, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+            state.Should().Be(MinionKeyState.Accepted);
+            salt.Attempts.Attempts.Should().Be(3, "the login, the stalled attempt and its retry");
+        }
+        finally
+        {
+            stalled.Release();
+        }
+    }
+
+    [Fact]
+    public async Task Call_ConnectionResetMidBody_RetriedAsTransient()
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        AnswerOnceThenAccepted(salt, StalledBody.ResetMidway(SaltApiTranscript.Load("44").ResponseBodyRaw));
+
+        var state = await salt.Master.GetKeyStateAsync(Id, Ct);
+
+        state.Should().Be(MinionKeyState.Accepted);
+        salt.Attempts.Attempts.Should().Be(3, "the login, the reset attempt and its retry");
+    }
+
     [Theory]
     [InlineData("02", "Could not authenticate using provided credentials")]
     [InlineData("28", "No permission -- see authorization schemes")]
     [InlineData("30", "Invalid client specified: 'nonsense'")]
     public void HtmlErrorPage_CherryPyPage_ParagraphText(string transcript, string expected) =>
         HtmlErrorPage.Message(SaltApiTranscript.Load(transcript).ResponseBodyRaw).Should().Be(expected);
+
+    /// <summary>key.name_match: first this streamed body, then transcript 44's envelope listing the id as accepted.</summary>
+    private static void AnswerOnceThenAccepted(SaltApiHarness salt, StalledBody first)
+    {
+        salt.OnLowstate("wheel", "key.name_match").InScenario("body").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithCallback(_ => first.Reply()));
+        salt.OnLowstate("wheel", "key.name_match").InScenario("body").WhenStateIs("answered")
+            .RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", $$"""{"minions": ["{{Id}}"]}"""));
+    }
 }

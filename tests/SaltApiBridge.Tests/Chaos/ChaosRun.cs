@@ -93,6 +93,8 @@ internal sealed class ChaosRun : IAsyncDisposable
     public async Task<IReadOnlyList<SentMessage>> SendAsync(IEnumerable<ChaosMessage> messages)
     {
         var now = new List<SentMessage>();
+        messages = [.. messages];
+        Announce(messages);
         foreach (var batch in Batches(messages))
         {
             var entries = batch.Select((m, i) => new SendMessageBatchRequestEntry("m" + i, m.Body)).ToList();
@@ -113,6 +115,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(messageBody);
+        Announce([message]);
         var prefix = Encoding.UTF8.GetBytes("{\"QueueUrl\":" + JsonSerializer.Serialize(QueueUrl) + ",\"MessageBody\":\"");
         using var content = new ByteArrayContent([.. prefix, .. messageBody, .. "\"}"u8.ToArray()]);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.0");
@@ -126,6 +129,17 @@ internal sealed class ChaosRun : IAsyncDisposable
         lock (sent)
             sent.Add(one);
         return one;
+    }
+
+    /// <summary>Auto Scaling knows each instance it launches, waiting in Pending:Wait: the accept gate asks it.</summary>
+    private void Announce(IEnumerable<ChaosMessage> messages)
+    {
+        foreach (var m in messages.Where(m => m.Launch && m.Group is not null && m.MinionId is not null && m.Token is not null))
+        {
+            var instanceId = m.MinionId![(m.Group!.Length + 1)..];
+            if (AutoScaling.StateOf(instanceId) is null)
+                AutoScaling.AddInstance(m.Group, instanceId, token: m.Token);
+        }
     }
 
     /// <summary>Completes an action the way another party would (unsigned, straight to the endpoint), before or while the daemon works on it.</summary>

@@ -10,8 +10,10 @@ internal static class BenchMessages
 
     public static string MinionId(int n) => $"{Group}-{InstanceId(n)}";
 
+    public static string Token(int n) => $"00000000-0000-4000-8000-{n:x12}";
+
     /// <summary>Launch hooks of distinct instances, numbered from <paramref name="first"/>.</summary>
     public static IReadOnlyList<string> Launches(int count, int first = 0) =>
         [.. Enumerable.Range(first, count).Select(i =>
-            SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, InstanceId(i), "provision", $"00000000-0000-4000-8000-{i:x12}"))];
+            SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, InstanceId(i), "provision", Token(i)))];
 }

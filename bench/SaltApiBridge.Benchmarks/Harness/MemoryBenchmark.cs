@@ -25,6 +25,8 @@ internal static class MemoryBenchmark
         await queue.FillAsync(BenchMessages.Launches(instances, first: 1_000_000));
         await using var salt = new SimulatedSaltApi { JobDuration = _ => TimeSpan.FromHours(1) };
         await using var autoScaling = new SimulatedAutoScaling();
+        for (var i = 1_000_000; i < 1_000_000 + instances; i++)
+            autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
         await using var daemon = ChildDaemon.Start(new Dictionary<string, object>
         {
             ["Queue"] = new Dictionary<string, object> { ["QueueUrl"] = queue.Url, ["ServiceUrl"] = emulator.Endpoint, ["Region"] = FauxqsEmulator.Region, ["Pollers"] = 10, ["WaitTimeSeconds"] = 1 },

@@ -71,6 +71,9 @@ internal static class StormBenchmark
         var byMinion = Enumerable.Range(0, durations.Length).ToDictionary(BenchMessages.MinionId, i => durations[i]);
         await using var salt = new SimulatedSaltApi { JobDuration = minion => byMinion[minion] };
         await using var autoScaling = new SimulatedAutoScaling();
+        // Auto Scaling knows the instances it launches: the accept gate asks it before any key is accepted.
+        for (var i = 0; i < durations.Length; i++)
+            autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
         string Scaled(double seconds) => TimeSpan.FromSeconds(seconds * timeScale).ToString("c", CultureInfo.InvariantCulture);
         await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: limit, new Dictionary<string, string?>
         {
@@ -88,8 +91,14 @@ internal static class StormBenchmark
         await app.StartAsync();
         var clock = Stopwatch.StartNew();
         await queue.FillAsync(BenchMessages.Launches(durations.Length));
+        var deadline = DateTime.UtcNow + TimeSpan.FromTicks(durations.Sum(d => d.Ticks)) + TimeSpan.FromMinutes(2);
         while (autoScaling.Completions.Count < durations.Length)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"storm: {autoScaling.Completions.Count} of {durations.Length} launches completed before the deadline");
             await Task.Delay(10);
+        }
+
         var makespan = clock.Elapsed;
         await app.StopAsync();
         if (salt.Violations.Count > 0)

@@ -83,7 +83,7 @@ internal static class HarnessProgram
             Say("");
             Say($"Resident memory by kind: {inFlight.Breakdown}.");
             Say("");
-            Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process): managed heap after a full GC, and the process's working set.");
+            Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process), the fleet turning over (each slice launches new instances and terminates the previous slice's): managed heap after a full GC, and the process's working set.");
             Say("");
             Say("| after | working set | managed heap |");
             Say("|---|---:|---:|");

@@ -50,21 +50,29 @@ internal static class MemoryBenchmark
         return new InFlightResult(instances, rss, peak, daemon.Breakdown());
     }
 
+    /// <summary>
+    /// A fleet that turns over: each slice launches new instances and ends the previous slice's (terminate
+    /// notification, key deleted), so the live fleet stays the same size while the messages add up. What the daemon
+    /// keeps per live instance (its provisioning record) is state, not growth; what it keeps per message must be none.
+    /// </summary>
     public static async Task<IReadOnlyList<Sample>> StreamAsync(FauxqsEmulator emulator, int messages, int sampleEvery)
     {
         using var sqs = emulator.CreateSqsClient();
         var queue = await BenchQueue.CreateAsync(emulator, sqs, "stream");
-        var lifecycle = new InstantLifecycleActions();
-        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: 64, salt: new InstantSaltMaster(), lifecycle: lifecycle);
+        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: 64, salt: new InstantSaltMaster(), lifecycle: new InstantLifecycleActions());
+        var settled = 0;
+        app.Pipeline().Settled += _ => Interlocked.Increment(ref settled);
         await app.StartAsync();
         var samples = new List<Sample>();
-        // Fed in slices, so the emulator's backlog (another process) stays small and the run stays steady.
-        for (var sent = 0; sent < messages; sent += sampleEvery)
+        var perSlice = sampleEvery / 2;
+        var first = 2_000_000;
+        for (var sent = 0; sent < messages; sent += perSlice * 2)
         {
-            await queue.FillAsync(BenchMessages.Launches(sampleEvery, first: 2_000_000 + sent));
-            while (lifecycle.Completions < sent + sampleEvery)
+            // Fed in slices, so the emulator's backlog (another process) stays small and the run stays steady.
+            await queue.FillAsync([.. BenchMessages.Launches(perSlice, first + sent), .. BenchMessages.Terminations(perSlice, first + sent - (perSlice * 2))]);
+            while (Volatile.Read(ref settled) < sent + (perSlice * 2))
                 await Task.Delay(20);
-            samples.Add(new Sample(sent + sampleEvery, WorkingSet(), GC.GetTotalMemory(forceFullCollection: true)));
+            samples.Add(new Sample(sent + (perSlice * 2), WorkingSet(), GC.GetTotalMemory(forceFullCollection: true)));
         }
 
         await app.StopAsync();

@@ -45,7 +45,11 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
     }
 
     /// <summary>Installs the pinned emulator when missing (npm ci), starts it and waits for its endpoint.</summary>
-    public static async Task<FauxqsEmulator> StartAsync(string directory, Action<string>? progress, CancellationToken cancellationToken)
+    /// <param name="port">0: any free loopback port.</param>
+    /// <param name="queuesJson">With a fixed port: a JSON array of <c>{"name", "attributes"}</c> created before the port
+    /// opens (so a restarted emulator has its queues back at the same URLs).</param>
+    public static async Task<FauxqsEmulator> StartAsync(
+        string directory, Action<string>? progress, CancellationToken cancellationToken, int port = 0, string queuesJson = "[]")
     {
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "fauxqs")))
         {
@@ -61,6 +65,8 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["FAUXQS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FAUXQS_QUEUES"] = queuesJson;
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         try
         {

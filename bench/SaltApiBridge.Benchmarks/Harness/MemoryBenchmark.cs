@@ -64,7 +64,7 @@ internal static class MemoryBenchmark
         app.Pipeline().Settled += _ => Interlocked.Increment(ref settled);
         await app.StartAsync();
         var samples = new List<Sample>();
-        var perSlice = sampleEvery / 2;
+        var perSlice = Math.Max(1, sampleEvery / 2);
         var first = 2_000_000;
         for (var sent = 0; sent < messages; sent += perSlice * 2)
         {

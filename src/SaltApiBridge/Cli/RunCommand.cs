@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Hosting;
 
@@ -31,7 +33,12 @@ public static class RunCommand
 
             await using (app)
             {
-                if (BridgeHost.ConfigurationProblems(app.Services) is { Count: > 0 } problems)
+                // The hooks' check asks AWS; run it here too, so its verdict is a clean error line, not a host failure.
+                var heartbeatCheck = app.Services.GetServices<IHostedService>().OfType<HeartbeatIntervalCheck>().FirstOrDefault();
+                var problems = BridgeHost.ConfigurationProblems(app.Services);
+                if (problems.Count == 0 && heartbeatCheck is not null)
+                    problems = await heartbeatCheck.ProblemsAsync(cancellationToken);
+                if (problems.Count > 0)
                 {
                     await error.WriteLineAsync("error: invalid configuration:");
                     foreach (var problem in problems)

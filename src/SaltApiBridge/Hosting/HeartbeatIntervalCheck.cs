@@ -20,9 +20,17 @@ internal sealed class HeartbeatIntervalCheck(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (autoScaling.Value.HeartbeatInterval is not { } interval)
-            return;
+        var problems = await ProblemsAsync(cancellationToken);
+        if (problems.Count > 0)
+            throw new OptionsValidationException(AutoScalingOptions.SectionName, typeof(AutoScalingOptions), problems);
+    }
+
+    /// <summary>The hooks a configured interval is too long for (empty when none, or when none is configured).</summary>
+    public async Task<IReadOnlyList<string>> ProblemsAsync(CancellationToken cancellationToken)
+    {
         var problems = new List<string>();
+        if (autoScaling.Value.HeartbeatInterval is not { } interval)
+            return problems;
         foreach (var group in bridge.Value.Groups.Distinct(StringComparer.Ordinal))
         {
             try
@@ -39,8 +47,7 @@ internal sealed class HeartbeatIntervalCheck(
             }
         }
 
-        if (problems.Count > 0)
-            throw new OptionsValidationException(AutoScalingOptions.SectionName, typeof(AutoScalingOptions), problems);
+        return problems;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

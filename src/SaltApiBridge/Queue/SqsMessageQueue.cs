@@ -129,7 +129,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
         {
             throw e.ErrorCode == "AWS.SimpleQueueService.NonExistentQueue"
                 ? new QueueUnavailableException($"SQS {what} does not exist: check Queue:QueueUrl / Queue:QueueName and Queue:Region", e)
-                : new QueueUnavailableException($"access to SQS {what} is denied ({e.Message}): grant the bridge's role sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility and sqs:GetQueueUrl on it", e);
+                : new QueueUnavailableException($"access to SQS {what} is denied ({e.Message}): grant the bridge's role sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility, sqs:GetQueueUrl and sqs:GetQueueAttributes on it", e);
         }
         catch (AmazonServiceException e) when (e.ErrorCode is "InvalidClientTokenId" or "UnrecognizedClientException" or "SignatureDoesNotMatch" or "ExpiredToken")
         {

@@ -33,11 +33,15 @@ public static class RunCommand
 
             await using (app)
             {
-                // The hooks' check asks AWS; run it here too, so its verdict is a clean error line, not a host failure.
-                var heartbeatCheck = app.Services.GetServices<IHostedService>().OfType<HeartbeatIntervalCheck>().FirstOrDefault();
                 var problems = BridgeHost.ConfigurationProblems(app.Services);
-                if (problems.Count == 0 && heartbeatCheck is not null)
-                    problems = await heartbeatCheck.ProblemsAsync(cancellationToken);
+                if (problems.Count == 0)
+                {
+                    // The hooks' check asks AWS; run it here too, so its verdict is a clean error line, not a host
+                    // failure. Only with valid options: building the hosted services reads them.
+                    var heartbeatCheck = app.Services.GetServices<IHostedService>().OfType<HeartbeatIntervalCheck>().FirstOrDefault();
+                    if (heartbeatCheck is not null)
+                        problems = await heartbeatCheck.ProblemsAsync(cancellationToken);
+                }
                 if (problems.Count > 0)
                 {
                     await error.WriteLineAsync("error: invalid configuration:");

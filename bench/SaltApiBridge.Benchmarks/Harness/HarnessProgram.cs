@@ -45,7 +45,7 @@ internal static class HarnessProgram
         {
             var limits = Option(args, "--limits")?.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray()
                 ?? (quick ? [32, 128] : [16, 32, 64, 128]);
-            var compression = double.Parse(Option(args, "--compression") ?? "60", CultureInfo.InvariantCulture);
+            var compression = double.Parse(Option(args, "--compression") ?? "30", CultureInfo.InvariantCulture);
             var results = await StormBenchmark.RunAsync(emulator, launches: quick ? 200 : 1000, timeScale: 1 / compression, limits, seed: 42);
             var fixedCost = await StormBenchmark.FixedCostAsync(emulator, launches: quick ? 200 : 1000, limit: 32);
             Say($"## Scale-out storm: {results[0].Launches} launches, log-normal highstates (median 90 s, σ 0.6), time compressed {compression}×");

@@ -46,7 +46,13 @@ public static class DemoCommand
                 view.Summary(report);
                 return report.Passed ? 0 : 1;
             }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or Amazon.Runtime.AmazonServiceException)
+            catch (OperationCanceledException)
+            {
+                await error.WriteLineAsync("error: the demo was interrupted");
+                return 1;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException
+                or HttpRequestException or System.Text.Json.JsonException or Amazon.Runtime.AmazonServiceException)
             {
                 await error.WriteLineAsync("error: the demo could not run: " + e.Message);
                 return 1;

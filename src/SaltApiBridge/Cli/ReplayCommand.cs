@@ -66,7 +66,8 @@ public static class ReplayCommand
             await using (app)
             {
                 saltApi = salt is null ? null : new Uri(salt.BaseUrl);
-                if (BridgeHost.ConfigurationProblems(app.Services) is { Count: > 0 } problems)
+                // The queue is not used: only what the handler and its clients read must be valid.
+                if (BridgeHost.ConfigurationProblems(app.Services, includeQueueAndHealth: false) is { Count: > 0 } problems)
                 {
                     await error.WriteLineAsync("error: invalid configuration:");
                     foreach (var problem in problems)
@@ -91,12 +92,16 @@ public static class ReplayCommand
                 await output.WriteLineAsync(simulate
                     ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
                     : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
+                // Like the daemon: never two workers on one instance (the daemon's lock, when Pipeline:LockDirectory is set).
+                using var instanceLock = simulate ? null : app.Services.GetRequiredService<IInstanceLock>().TryAcquire(plan.MinionId!);
+                if (!simulate && instanceLock is null)
+                    return await FailAsync(error, $"another process is working on {plan.MinionId}; try again when it is done");
                 var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, "replay-" + (parsed.Event.MessageId ?? "cli"), cancellationToken);
 
                 // Logging out is part of the run: let it be printed before the verdict.
                 await app.Services.GetRequiredService<SaltApiSession>().LogoutAsync(cancellationToken);
                 await output.WriteLineAsync($"{(outcome.Disposition == MessageDisposition.Delete ? "done" : "not done")}: {outcome.Result} — {outcome.Summary}");
-                if (simulate && outcome.Disposition == MessageDisposition.Delete)
+                if (simulate && outcome.Disposition == MessageDisposition.Delete && plan.Event.Kind is LifecycleEventKind.Launching or LifecycleEventKind.Terminating)
                     await output.WriteLineAsync("(a real run also sends heartbeats while Salt works, and may wait for the minion's key and its job)");
                 return outcome.Disposition == MessageDisposition.Delete ? 0 : 1;
             }
@@ -120,7 +125,11 @@ public static class ReplayCommand
         return BridgeHost.Build(configFile, builder => builder.AddInMemoryCollection(settings), services =>
         {
             if (salt is not null)
+            {
                 services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
+                // A dry run must not read, write or delete the daemon's provisioning records.
+                services.Replace(ServiceDescriptor.Singleton<IProvisioningRecords, InMemoryProvisioningRecords>());
+            }
             services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(
                 handlers => handlers.AdditionalHandlers.Add(new RecordingHandler(calls, onCall))));
         });

@@ -10,6 +10,8 @@ namespace SaltApiBridge.Cli;
 /// <summary><c>saltapibridge run</c>: the daemon.</summary>
 public static class RunCommand
 {
+    private static readonly TimeSpan HookCheckTimeout = TimeSpan.FromSeconds(15);
+
     public static Command Create()
     {
         var config = CliOptions.Config();
@@ -39,8 +41,18 @@ public static class RunCommand
                     // The hooks' check asks AWS; run it here too, so its verdict is a clean error line, not a host
                     // failure. Only with valid options: building the hosted services reads them.
                     var heartbeatCheck = app.Services.GetServices<IHostedService>().OfType<HeartbeatIntervalCheck>().FirstOrDefault();
-                    if (heartbeatCheck is not null)
-                        problems = await heartbeatCheck.ProblemsAsync(cancellationToken);
+                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    // Best effort, and bounded: an AWS outage must not hold the start past systemd's start timeout.
+                    bounded.CancelAfter(HookCheckTimeout);
+                    try
+                    {
+                        if (heartbeatCheck is not null)
+                            problems = await heartbeatCheck.ProblemsAsync(bounded.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        await error.WriteLineAsync($"warning: the lifecycle hooks could not be read within {HookCheckTimeout.TotalSeconds:F0} s; AutoScaling:HeartbeatInterval is checked per action instead");
+                    }
                 }
                 if (problems.Count > 0)
                 {
@@ -53,6 +65,13 @@ public static class RunCommand
                 try
                 {
                     await app.RunAsync();
+                    // On .NET 10 a background service that fails stops the host without an error: say so, and exit 1
+                    // so that systemd's Restart=on-failure brings the bridge back.
+                    if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }))
+                    {
+                        await error.WriteLineAsync("error: the daemon stopped on an unexpected failure (see the log)");
+                        return 1;
+                    }
                 }
                 catch (OptionsValidationException e)
                 {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
@@ -68,12 +69,15 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         await daemon.StartAsync(cancellationToken);
         say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); scaling out {instances.Count} instances");
 
+        // The host owns SIGINT/SIGTERM once started: its stopping signal ends the demo too.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, daemon.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var clock = Stopwatch.StartNew();
-        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, cancellationToken);
+        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, stopping.Token);
         await present(tracker, play);
         var timedOut = !await play;
 
-        var left = await DepthAsync(sqs, queueUrl, cancellationToken);
+        var left = await DepthAsync(sqs, queueUrl, stopping.Token);
         await daemon.StopAsync(CancellationToken.None);
         return new DemoReport(
             instances, left, await DepthAsync(sqs, deadLetterUrl, cancellationToken), salt.Violations, tracker.StrayCalls,

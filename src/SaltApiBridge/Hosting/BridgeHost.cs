@@ -73,16 +73,19 @@ public static class BridgeHost
     /// Every configuration problem of every section, found before the host starts (the host would stop at the first
     /// section and log a stack trace). Empty when the configuration is usable.
     /// </summary>
-    public static IReadOnlyList<string> ConfigurationProblems(IServiceProvider services)
+    /// <param name="includeQueueAndHealth">False for commands that use neither the queue nor the HTTP endpoint (replay).</param>
+    public static IReadOnlyList<string> ConfigurationProblems(IServiceProvider services, bool includeQueueAndHealth = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
         Check<BridgeOptions>(services, BridgeOptions.SectionName, problems);
-        Check<QueueOptions>(services, QueueOptions.SectionName, problems);
+        if (includeQueueAndHealth)
+            Check<QueueOptions>(services, QueueOptions.SectionName, problems);
         Check<SaltApiOptions>(services, SaltApiOptions.SectionName, problems);
         Check<AutoScalingOptions>(services, AutoScalingOptions.SectionName, problems);
         Check<PipelineOptions>(services, PipelineOptions.SectionName, problems);
-        Check<HealthOptions>(services, HealthOptions.SectionName, problems);
+        if (includeQueueAndHealth)
+            Check<HealthOptions>(services, HealthOptions.SectionName, problems);
         Check<ReconcileOptions>(services, ReconcileOptions.SectionName, problems);
         return problems;
     }

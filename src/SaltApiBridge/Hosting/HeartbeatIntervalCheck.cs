@@ -18,8 +18,13 @@ internal sealed class HeartbeatIntervalCheck(
     IOptions<BridgeOptions> bridge,
     ILogger<HeartbeatIntervalCheck> logger) : IHostedService
 {
+    private int asked;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // `run` asks before the host starts (to report a clean error line); once is enough.
+        if (Volatile.Read(ref asked) == 1)
+            return;
         var problems = await ProblemsAsync(cancellationToken);
         if (problems.Count > 0)
             throw new OptionsValidationException(AutoScalingOptions.SectionName, typeof(AutoScalingOptions), problems);
@@ -28,6 +33,7 @@ internal sealed class HeartbeatIntervalCheck(
     /// <summary>The hooks a configured interval is too long for (empty when none, or when none is configured).</summary>
     public async Task<IReadOnlyList<string>> ProblemsAsync(CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref asked, 1);
         var problems = new List<string>();
         if (autoScaling.Value.HeartbeatInterval is not { } interval)
             return problems;

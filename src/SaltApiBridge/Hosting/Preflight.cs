@@ -180,7 +180,11 @@ internal sealed class Preflight(IServiceProvider services)
             // Validation comes after authentication and authorisation: the request was signed and allowed.
             return new CheckResult(name, true, $"signed requests accepted (a heartbeat for a made-up action in {group} reached validation)");
         }
-        catch (Exception e) when (e is AutoScalingException or OperationCanceledException)
+        catch (Exception e) when (e is AutoScalingException { IsTransient: true } or OperationCanceledException)
+        {
+            return new CheckResult(name, false, e.Message, "check the network path to Auto Scaling (AutoScaling:Region, AutoScaling:ServiceUrl, a VPC endpoint or proxy)");
+        }
+        catch (AutoScalingException e)
         {
             return new CheckResult(name, false, e.Message, "allow autoscaling:CompleteLifecycleAction and autoscaling:RecordLifecycleActionHeartbeat on the groups (docs/salt-setup.md, IAM policy)");
         }

@@ -19,8 +19,8 @@ internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IO
             if (last is { } cached && timeProvider.GetUtcNow() - cached.At < options.Value.ReadinessCacheDuration)
                 return cached.Report;
             var text = new StringBuilder();
-            var ready = await CheckAsync("sqs", async () => { await queue.ProbeAsync(cancellationToken); return true; }, text)
-                & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text);
+            var ready = await CheckAsync("sqs", async () => { await queue.ProbeAsync(cancellationToken); return true; }, text, cancellationToken)
+                & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text, cancellationToken);
             var report = new ReadinessReport(ready, text.ToString());
             last = (timeProvider.GetUtcNow(), report);
             return report;
@@ -33,7 +33,7 @@ internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IO
 
     public void Dispose() => checking.Dispose();
 
-    private static async Task<bool> CheckAsync<T>(string name, Func<Task<T>> check, StringBuilder text)
+    private static async Task<bool> CheckAsync<T>(string name, Func<Task<T>> check, StringBuilder text, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,7 +41,7 @@ internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IO
             text.Append(name).Append(": ok\n");
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             text.Append(name).Append(": ").Append(e.Message).Append('\n');
             return false;

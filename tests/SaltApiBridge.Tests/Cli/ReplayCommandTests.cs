@@ -43,6 +43,50 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_DryRunWithRecordDirectory_LeavesTheDaemonsRecordsAlone()
+    {
+        var records = Directory.CreateTempSubdirectory("saltapibridge-records-");
+        try
+        {
+            WriteConfig("http://127.0.0.1:8000", $$"""{ "RecordDirectory": "{{records.FullName}}" }""");
+
+            var (code, _, error) = await RunAsync("replay", "--dry-run", "--config", configFile, MessageFixtures.PathOf("direct-launching.json"));
+
+            code.Should().Be(0, error);
+            records.EnumerateFileSystemInfos().Should().BeEmpty("a dry run must not write a provisioning record");
+        }
+        finally
+        {
+            records.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_InstanceLockedByAnotherProcess_RefusesWithoutCalling()
+    {
+        await using var salt = new SimulatedSaltApi { Password = Password };
+        var locks = Directory.CreateTempSubdirectory("saltapibridge-locks-");
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-terminated-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, SampleMessages.ByName("terminated")!, TestContext.Current.CancellationToken);
+        try
+        {
+            WriteConfig(salt.BaseUrl, $$"""{ "LockDirectory": "{{locks.FullName}}" }""");
+            using var held = new SaltApiBridge.Pipeline.FileInstanceLock(locks.FullName).TryAcquire("web-asg-i-0123456789abcdef0");
+
+            var (code, _, error) = await RunAsync("replay", "--config", configFile, file);
+
+            code.Should().Be(2);
+            error.Should().Contain("another process is working on web-asg-i-0123456789abcdef0");
+            salt.Calls.Should().NotContain(c => c.MinionId == "web-asg-i-0123456789abcdef0");
+        }
+        finally
+        {
+            File.Delete(file);
+            locks.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Replay_TestNotification_NothingToCall()
     {
         var (code, output, _) = await RunAsync("replay", "--dry-run", "--config", configFile, MessageFixtures.PathOf("direct-test-notification.json"));
@@ -93,11 +137,12 @@ public sealed class ReplayCommandTests : IDisposable
         }
     }
 
-    private void WriteConfig(string saltApi) =>
+    private void WriteConfig(string saltApi, string pipeline = "{}") =>
         File.WriteAllText(configFile, $$"""
             { "Queue": { "QueueName": "q", "Region": "eu-west-1" },
               "SaltApi": { "BaseUrl": "{{saltApi}}", "Username": "saltapibridge", "Password": "{{Password}}" },
-              "AutoScaling": { "Region": "eu-west-1" } }
+              "AutoScaling": { "Region": "eu-west-1" },
+              "Pipeline": {{pipeline}} }
             """);
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

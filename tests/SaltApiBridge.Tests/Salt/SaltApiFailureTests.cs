@@ -102,13 +102,14 @@ public sealed class SaltApiFailureTests
     [Fact]
     public async Task Call_ReplyStallsAfterItsHeaders_AbandonedAtTheAttemptTimeoutAndRetried()
     {
-        await using var salt = SaltApiHarness.Start(new Dictionary<string, string?> { ["SaltApi:AttemptTimeout"] = "00:00:00.300" }).WithLogin();
+        // 2 s: far below the 30 s stall, and far above what a loaded CI machine needs for the other exchanges.
+        await using var salt = SaltApiHarness.Start(new Dictionary<string, string?> { ["SaltApi:AttemptTimeout"] = "00:00:02" }).WithLogin();
         var stalled = StalledBody.Slow(SaltApiTranscript.Load("44").ResponseBodyRaw, TimeSpan.FromSeconds(30));
         AnswerOnceThenAccepted(salt, stalled);
         try
         {
             // Without a bound on reading the body, the call would wait for the whole stall.
-            var state = await salt.Master.GetKeyStateAsync(Id, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            var state = await salt.Master.GetKeyStateAsync(Id, Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct);
 
             state.Should().Be(MinionKeyState.Accepted);
             salt.Attempts.Attempts.Should().Be(3, "the login, the stalled attempt and its retry");

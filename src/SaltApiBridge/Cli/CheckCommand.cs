@@ -27,7 +27,7 @@ public static class CheckCommand
                     ["Logging:LogLevel:Default"] = "None",
                 }));
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+            catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
                 await error.WriteLineAsync("error: cannot load configuration: " + e.Message);
                 return CliOptions.BadInputExitCode;

@@ -17,6 +17,21 @@ public static class CliOptions
         Description = "A JSON configuration file, read after appsettings.json and before SALTAPIBRIDGE_* environment variables.",
     };
 
+    /// <summary>What loading configuration throws for the operator to fix: a missing or unreadable file, bad JSON, a value that does not bind.</summary>
+    public static bool IsConfigurationError(Exception e) =>
+        e is IOException or InvalidDataException or FormatException or InvalidOperationException;
+
+    /// <summary>Every configuration problem, one line each, under one <c>error:</c> line; the exit code for it.</summary>
+    public static async Task<int> WriteConfigurationProblemsAsync(TextWriter error, IEnumerable<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(problems);
+        await error.WriteLineAsync("error: invalid configuration:");
+        foreach (var problem in problems)
+            await error.WriteLineAsync("  - " + problem);
+        return BadInputExitCode;
+    }
+
     /// <summary>The configuration sources every command uses, in order of precedence (last wins).</summary>
     public static IConfigurationBuilder AddBridgeConfiguration(this IConfigurationBuilder builder, FileInfo? configFile)
     {
@@ -46,7 +61,7 @@ public static class CliOptions
             options = bound;
             return true;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+        catch (Exception e) when (IsConfigurationError(e))
         {
             problem = $"cannot load configuration: {e.Message}";
             return false;

@@ -70,7 +70,7 @@ public static class ReconcileCommand
         {
             configuration = new ConfigurationBuilder().AddBridgeConfiguration(configFile).Build();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+        catch (Exception e) when (CliOptions.IsConfigurationError(e))
         {
             return await FailAsync(error, "cannot load configuration: " + e.Message);
         }
@@ -87,10 +87,7 @@ public static class ReconcileCommand
         BridgeHost.Check<AutoScalingOptions>(provider, AutoScalingOptions.SectionName, problems);
         if (problems.Count > 0)
         {
-            await error.WriteLineAsync("error: invalid configuration:");
-            foreach (var problem in problems)
-                await error.WriteLineAsync("  - " + problem);
-            return CliOptions.BadInputExitCode;
+            return await CliOptions.WriteConfigurationProblemsAsync(error, problems);
         }
 
         var limit = maxDeletions ?? provider.GetRequiredService<IOptions<ReconcileOptions>>().Value.MaxDeletions;

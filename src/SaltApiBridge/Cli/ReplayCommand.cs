@@ -58,7 +58,7 @@ public static class ReplayCommand
             {
                 app = Build(parse.GetValue(config), salt, autoScaling, calls, call => Print(output, call, saltApi));
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+            catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
                 return await FailAsync(error, "cannot load configuration: " + e.Message);
             }
@@ -69,10 +69,7 @@ public static class ReplayCommand
                 // The queue is not used: only what the handler and its clients read must be valid.
                 if (BridgeHost.ConfigurationProblems(app.Services, includeQueueAndHealth: false) is { Count: > 0 } problems)
                 {
-                    await error.WriteLineAsync("error: invalid configuration:");
-                    foreach (var problem in problems)
-                        await error.WriteLineAsync("  - " + problem);
-                    return CliOptions.BadInputExitCode;
+                    return await CliOptions.WriteConfigurationProblemsAsync(error, problems);
                 }
 
                 saltApi = new Uri(app.Services.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);

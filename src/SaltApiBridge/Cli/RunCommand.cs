@@ -27,7 +27,7 @@ public static class RunCommand
             {
                 app = BridgeHost.Build(parse.GetValue(config));
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or InvalidOperationException)
+            catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
                 await error.WriteLineAsync("error: cannot load configuration: " + e.Message);
                 return CliOptions.BadInputExitCode;
@@ -56,10 +56,7 @@ public static class RunCommand
                 }
                 if (problems.Count > 0)
                 {
-                    await error.WriteLineAsync("error: invalid configuration:");
-                    foreach (var problem in problems)
-                        await error.WriteLineAsync("  - " + problem);
-                    return CliOptions.BadInputExitCode;
+                    return await CliOptions.WriteConfigurationProblemsAsync(error, problems);
                 }
 
                 try
@@ -75,10 +72,7 @@ public static class RunCommand
                 }
                 catch (OptionsValidationException e)
                 {
-                    await error.WriteLineAsync("error: invalid configuration:");
-                    foreach (var failure in e.Failures)
-                        await error.WriteLineAsync("  - " + failure);
-                    return CliOptions.BadInputExitCode;
+                    return await CliOptions.WriteConfigurationProblemsAsync(error, e.Failures);
                 }
             }
 

@@ -17,6 +17,31 @@ public static class CliOptions
         Description = "A JSON configuration file, read after appsettings.json and before SALTAPIBRIDGE_* environment variables.",
     };
 
+    /// <summary>The message a command works on: a file, or '-' for standard input.</summary>
+    public static Argument<string> MessageFile() => new("file")
+    {
+        Description = "A message body, or a whole SQS message JSON with its Body; '-' reads standard input.",
+        Arity = ArgumentArity.ZeroOrOne,
+        DefaultValueFactory = _ => "-",
+    };
+
+    /// <summary>Reads the message, or says in <paramref name="problem"/> why it cannot.</summary>
+    public static bool TryReadMessage(string file, out string body, out string? problem)
+    {
+        problem = null;
+        body = "";
+        try
+        {
+            body = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            problem = $"cannot read {file}: {e.Message}";
+            return false;
+        }
+    }
+
     /// <summary>What loading configuration throws for the operator to fix: a missing or unreadable file, bad JSON, a value that does not bind.</summary>
     public static bool IsConfigurationError(Exception e) =>
         e is IOException or InvalidDataException or FormatException or InvalidOperationException;

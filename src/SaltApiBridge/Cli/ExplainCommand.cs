@@ -21,12 +21,7 @@ public static class ExplainCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("file")
-        {
-            Description = "A message body, or a whole SQS message JSON with its Body; '-' reads standard input.",
-            Arity = ArgumentArity.ZeroOrOne,
-            DefaultValueFactory = _ => "-",
-        };
+        var file = CliOptions.MessageFile();
         var sample = new Option<string?>("--sample")
         {
             Description = "Explain a built-in sample instead of a file.",
@@ -48,7 +43,7 @@ public static class ExplainCommand
             var sampleName = parse.GetValue(sample);
             if (sampleName is not null)
                 body = SampleMessages.ByName(sampleName)!;
-            else if (!TryRead(parse.GetValue(file)!, out body, out var readProblem))
+            else if (!CliOptions.TryReadMessage(parse.GetValue(file)!, out body, out var readProblem))
                 return Fail(error, readProblem!);
             return Run(body, options!, output, error);
         });
@@ -72,21 +67,6 @@ public static class ExplainCommand
         return 0;
     }
 
-    internal static bool TryRead(string file, out string body, out string? problem)
-    {
-        problem = null;
-        body = "";
-        try
-        {
-            body = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            problem = $"cannot read {file}: {e.Message}";
-            return false;
-        }
-    }
 
     private static int Fail(TextWriter error, string reason)
     {

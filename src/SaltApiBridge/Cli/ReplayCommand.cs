@@ -26,12 +26,7 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file")
-        {
-            Description = "A message body, or a whole SQS message JSON with its Body; '-' reads standard input.",
-            Arity = ArgumentArity.ZeroOrOne,
-            DefaultValueFactory = _ => "-",
-        };
+        var file = CliOptions.MessageFile();
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls against simulated endpoints; touch nothing real." };
         var config = CliOptions.Config();
         var command = new Command("replay", "Carry out one message's work now (or, with --dry-run, show the exact calls it would make).")
@@ -42,7 +37,7 @@ public static class ReplayCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!ExplainCommand.TryRead(parse.GetValue(file)!, out var body, out var readProblem))
+            if (!CliOptions.TryReadMessage(parse.GetValue(file)!, out var body, out var readProblem))
                 return await FailAsync(error, readProblem!);
             var parsed = LifecycleMessageParser.Parse(body);
             if (!parsed.IsSuccess)

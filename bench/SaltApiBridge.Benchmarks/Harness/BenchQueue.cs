@@ -24,9 +24,5 @@ internal sealed class BenchQueue(FauxqsEmulator emulator, IAmazonSQS sqs, string
             await sqs.SendMessageBatchAsync(Url, [.. batch.Select((body, i) => new SendMessageBatchRequestEntry("m" + i, body))], ct));
     }
 
-    public async Task<int> DepthAsync()
-    {
-        var attributes = await sqs.GetQueueAttributesAsync(Url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
-        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
-    }
+    public Task<int> DepthAsync() => FauxqsEmulator.MessagesLeftAsync(sqs, Url, CancellationToken.None);
 }

@@ -56,7 +56,7 @@ internal static class StormBenchmark
     {
         var random = new Random(seed);
         var durations = Enumerable.Range(0, launches)
-            .Select(_ => TimeSpan.FromSeconds(90 * Math.Exp(0.6 * Gaussian(random)) * timeScale))
+            .Select(_ => LongTail.Sample(random, TimeSpan.FromSeconds(90), sigma: 0.6) * timeScale)
             .ToArray();
         var results = new List<Result>();
         foreach (var limit in limits)
@@ -125,6 +125,4 @@ internal static class StormBenchmark
         return makespan;
     }
 
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

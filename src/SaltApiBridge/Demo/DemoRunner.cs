@@ -42,7 +42,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         await using var salt = new SimulatedSaltApi { LatencyScale = 1 / settings.Speed, Password = Password };
         await using var autoScaling = new SimulatedAutoScaling();
         var random = new Random(settings.Seed);
-        var highstates = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(LongTailed(random, median: 90, sigma: 0.6)));
+        var highstates = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(LongTail.Sample(random, TimeSpan.FromSeconds(90), sigma: 0.6)));
         var boots = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(TimeSpan.FromSeconds(20 + (random.NextDouble() * 40))));
         var byMinion = instances.ToDictionary(i => i.MinionId);
         salt.JobDuration = minion => byMinion[minion].TerminatingSent ? settings.Scaled(TimeSpan.FromSeconds(10)) : highstates[minion];
@@ -77,10 +77,10 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         await present(tracker, play);
         var timedOut = !await play;
 
-        var left = await DepthAsync(sqs, queueUrl, stopping.Token);
+        var left = await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, stopping.Token);
         await daemon.StopAsync(CancellationToken.None);
         return new DemoReport(
-            instances, left, await DepthAsync(sqs, deadLetterUrl, cancellationToken), salt.Violations, tracker.StrayCalls,
+            instances, left, await FauxqsEmulator.MessagesLeftAsync(sqs, deadLetterUrl, cancellationToken), salt.Violations, tracker.StrayCalls,
             salt.Calls.Count, clock.Elapsed, timedOut, logs.Lines);
     }
 
@@ -136,7 +136,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         }
 
         // The last deletes are batched: give them a moment.
-        while (await DepthAsync(sqs, queueUrl, cancellationToken) > 0 && DateTime.UtcNow < deadline)
+        while (await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, cancellationToken) > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(Tick, cancellationToken);
         return true;
     }
@@ -202,16 +202,5 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         return [.. shape.Select((s, i) => new DemoInstance(s.Id, s.Group, s.Via, s.Group == WorkerGroup, i == failing, leaving.Contains(i)))];
     }
 
-    /// <summary>A log-normal duration: most highstates take about the median, a few take far longer.</summary>
-    private static TimeSpan LongTailed(Random random, double median, double sigma)
-    {
-        var gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return TimeSpan.FromSeconds(median * Math.Exp(sigma * gaussian));
-    }
 
-    private static async Task<int> DepthAsync(IAmazonSQS sqs, string queueUrl, CancellationToken cancellationToken)
-    {
-        var attributes = await sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], cancellationToken);
-        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
-    }
 }

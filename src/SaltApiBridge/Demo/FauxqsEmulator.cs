@@ -96,6 +96,14 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
         return response.QueueUrl;
     }
 
+    /// <summary>Messages still in a queue: visible plus in flight.</summary>
+    public static async Task<int> MessagesLeftAsync(IAmazonSQS sqs, string queueUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sqs);
+        var attributes = await sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], cancellationToken);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+
     public static string QueueArn(string name) => $"arn:aws:sqs:{Region}:{AccountId}:{name}";
 
     /// <summary>SNS over its Query API (the SNS SDK package is not in our mirror).</summary>

@@ -3,6 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Demo;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
@@ -441,13 +442,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         return SampleMessages.LifecycleHook(Launching, Group, instance, Hook, token);
     }
 
-    /// <summary>Visible plus in-flight messages.</summary>
-    private async Task<int> QueueDepthAsync()
-    {
-        var attributes = await sqs.GetQueueAttributesAsync(
-            queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], Ct);
-        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
-    }
+    private Task<int> QueueDepthAsync() => FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, Ct);
 
     private Task UntilQueueEmptyAsync(TimeSpan? timeout = null) =>
         Eventually.UntilAsync(

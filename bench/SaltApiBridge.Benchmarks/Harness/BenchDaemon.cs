@@ -1,11 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Demo;
-using SaltApiBridge.Hosting;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
@@ -38,10 +36,8 @@ internal static class BenchDaemon
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;
-        return BridgeHost.Build(null, c => c.AddInMemoryCollection(settings), services =>
+        return LocalDaemon.Build(emulator, settings, services =>
         {
-            services.Replace(ServiceDescriptor.Singleton(_ => emulator.CreateSqsClient()));
-            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
             if (salt is not null)
                 services.Replace(ServiceDescriptor.Singleton(salt));
             if (lifecycle is not null)

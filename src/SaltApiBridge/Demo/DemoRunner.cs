@@ -2,14 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.SQS;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Hosting;
 using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Demo;
@@ -176,15 +172,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:LogLevel:Default"] = "None",
         };
-        return BridgeHost.Build(
-            configFile: null,
-            configureConfiguration: builder => builder.AddInMemoryCollection(configuration),
-            configureServices: services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton(_ => emulator.CreateSqsClient()));
-                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
-                services.AddSingleton<ILoggerProvider>(logs);
-            });
+        return LocalDaemon.Build(emulator, configuration, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 
     /// <summary>The demo's fleet: mostly web servers, a quarter golden-image workers, one highstate that fails.</summary>

@@ -61,10 +61,12 @@ public static class RunCommand
 
                 try
                 {
+                    // Taken before the run: RunAsync disposes the host, and its services with it.
+                    var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
                     await app.RunAsync();
                     // On .NET 10 a background service that fails stops the host without an error: say so, and exit 1
                     // so that systemd's Restart=on-failure brings the bridge back.
-                    if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }))
+                    if (backgroundServices.Any(s => s.ExecuteTask is { IsFaulted: true }))
                     {
                         await error.WriteLineAsync("error: the daemon stopped on an unexpected failure (see the log)");
                         return 1;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -12,6 +13,7 @@ internal sealed class ChildDaemon : IAsyncDisposable
 {
     private readonly Process process;
     private readonly string configFile;
+    private readonly ConcurrentQueue<string> lastLines = new();
 
     private ChildDaemon(Process process, string configFile)
     {
@@ -19,25 +21,28 @@ internal sealed class ChildDaemon : IAsyncDisposable
         this.configFile = configFile;
     }
 
-    public static ChildDaemon Start(IReadOnlyDictionary<string, object> configuration)
+    /// <param name="configuration">The daemon's settings, written to a temporary JSON file.</param>
+    /// <param name="executable">A published daemon (e.g. the Native AOT binary); null runs this build's saltapibridge.dll on the shared framework.</param>
+    public static ChildDaemon Start(IReadOnlyDictionary<string, object> configuration, string? executable = null)
     {
         var configFile = Path.Combine(Path.GetTempPath(), $"saltapibridge-bench-{Guid.NewGuid():N}.json");
         File.WriteAllText(configFile, JsonSerializer.Serialize(configuration));
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "saltapibridge.dll"), "run", "--config", configFile])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = executable is null
+            ? new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "saltapibridge.dll"), "run", "--config", configFile])
+            : new ProcessStartInfo(Path.GetFullPath(executable), ["run", "--config", configFile]);
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment["AWS_ACCESS_KEY_ID"] = "AKIDBENCH";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "bench-secret";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the daemon did not start");
-        // Drain its output so it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var daemon = new ChildDaemon(process, configFile);
+        // Drain its output so it never blocks on a full pipe; keep the tail to say why it stopped.
+        process.OutputDataReceived += (_, e) => daemon.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildDaemon(process, configFile);
+        return daemon;
     }
 
     /// <summary>Resident set size now and at its peak, from /proc (Linux).</summary>
@@ -59,6 +64,18 @@ internal sealed class ChildDaemon : IAsyncDisposable
             .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))));
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The last lines the daemon wrote (stdout and stderr).</summary>
+    public string LastOutput => string.Join(Environment.NewLine, lastLines);
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        lastLines.Enqueue(line);
+        while (lastLines.Count > 20)
+            lastLines.TryDequeue(out _);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -72,7 +72,7 @@ internal static class HarnessProgram
 
         if (what is "memory" or "harness")
         {
-            var inFlight = await MemoryBenchmark.InFlightAsync(emulator, int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture));
+            var inFlight = await MemoryBenchmark.InFlightAsync(emulator, int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture), Option(args, "--daemon"));
             Say("## Memory");
             Say("");
             Say($"The daemon in its own process (`saltapibridge run`), {inFlight.InFlight} launches in flight at once (highstates held open by the simulated salt-api):");

@@ -18,7 +18,7 @@ internal static class MemoryBenchmark
     /// The daemon in its own process with <paramref name="instances"/> launches in flight at once: the simulated
     /// salt-api holds every highstate open until the memory is read.
     /// </summary>
-    public static async Task<InFlightResult> InFlightAsync(FauxqsEmulator emulator, int instances)
+    public static async Task<InFlightResult> InFlightAsync(FauxqsEmulator emulator, int instances, string? executable)
     {
         using var sqs = emulator.CreateSqsClient();
         var queue = await BenchQueue.CreateAsync(emulator, sqs, "inflight");
@@ -35,12 +35,12 @@ internal static class MemoryBenchmark
             ["Pipeline"] = new Dictionary<string, object> { ["MaxInFlight"] = instances },
             ["Health"] = new Dictionary<string, object> { ["Urls"] = "http://127.0.0.1:0" },
             ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning" } },
-        });
+        }, executable);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         while (salt.Calls.Count(c => c.What == "local_async state.highstate") < instances)
         {
             if (daemon.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"only {salt.Calls.Count(c => c.What == "local_async state.highstate")} of {instances} highstates started");
+                throw new InvalidOperationException($"only {salt.Calls.Count(c => c.What == "local_async state.highstate")} of {instances} highstates started; the daemon's last lines:{Environment.NewLine}{daemon.LastOutput}");
             await Task.Delay(200);
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation;
 using Spectre.Console;
 
 namespace SaltApiBridge.Cli;
@@ -16,48 +17,59 @@ public static class DemoCommand
         {
             instances, speed, seed,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var settings = new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed));
-            var error = parse.InvocationConfiguration.Error;
-            if (settings.Problem() is { } problem)
-            {
-                await error.WriteLineAsync("error: " + problem);
-                return CliOptions.BadInputExitCode;
-            }
-
-            var output = parse.InvocationConfiguration.Output;
-            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(output),
-                // Colours and cursor movement only on a terminal: a log file or a test gets plain text.
-                Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-                ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-                Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-            });
-            // A pipe (CI, a log file) has no width: use a wide one rather than wrap every line at 80.
-            if (!console.Profile.Capabilities.Interactive)
-                console.Profile.Width = 120;
-            var view = new DemoView(console, settings);
-            try
-            {
-                var report = await new DemoRunner(settings, view.Say).RunAsync(view.PresentAsync, cancellationToken);
-                view.Summary(report);
-                return report.Passed ? 0 : 1;
-            }
-            catch (OperationCanceledException)
-            {
-                await error.WriteLineAsync("error: the demo was interrupted");
-                return 1;
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException
-                or HttpRequestException or System.Text.Json.JsonException or Amazon.Runtime.AmazonServiceException)
-            {
-                await error.WriteLineAsync("error: the demo could not run: " + e.Message);
-                return 1;
-            }
-        });
+        // A separate method behind the switch: in an async lambda every resume point stays reachable, so the trimmer
+        // would keep the simulators however early the lambda returned.
+        command.SetAction((parse, cancellationToken) => SimulatorSupport.IsSupported
+            ? RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed)), parse.InvocationConfiguration, cancellationToken)
+            : MissingAsync(parse.InvocationConfiguration.Error));
         return command;
+    }
+
+    private static async Task<int> MissingAsync(TextWriter error)
+    {
+        await error.WriteLineAsync("error: " + SimulatorSupport.Missing);
+        return CliOptions.BadInputExitCode;
+    }
+
+    private static async Task<int> RunAsync(DemoSettings settings, InvocationConfiguration invocation, CancellationToken cancellationToken)
+    {
+        var error = invocation.Error;
+        if (settings.Problem() is { } problem)
+        {
+            await error.WriteLineAsync("error: " + problem);
+            return CliOptions.BadInputExitCode;
+        }
+
+        var output = invocation.Output;
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            // Colours and cursor movement only on a terminal: a log file or a test gets plain text.
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // A pipe (CI, a log file) has no width: use a wide one rather than wrap every line at 80.
+        if (!console.Profile.Capabilities.Interactive)
+            console.Profile.Width = 120;
+        var view = new DemoView(console, settings);
+        try
+        {
+            var report = await new DemoRunner(settings, view.Say).RunAsync(view.PresentAsync, cancellationToken);
+            view.Summary(report);
+            return report.Passed ? 0 : 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("error: the demo was interrupted");
+            return 1;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException
+            or HttpRequestException or System.Text.Json.JsonException or Amazon.Runtime.AmazonServiceException)
+        {
+            await error.WriteLineAsync("error: the demo could not run: " + e.Message);
+            return 1;
+        }
     }
 }

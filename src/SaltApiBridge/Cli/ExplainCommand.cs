@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SaltApiBridge.Lifecycle;
 
 namespace SaltApiBridge.Cli;
@@ -11,14 +10,6 @@ namespace SaltApiBridge.Cli;
 /// </summary>
 public static class ExplainCommand
 {
-    private static readonly JsonSerializerOptions OutputOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static Command Create()
     {
         var file = CliOptions.MessageFile();
@@ -63,7 +54,7 @@ public static class ExplainCommand
             return Fail(error, plan.Reason!);
 
         output.WriteLine(JsonSerializer.Serialize(
-            new { @event = parsed.Event, plan.MinionId, plan.Verdict, plan.Reason, plan.Steps }, OutputOptions));
+            new Explanation(parsed.Event, plan.MinionId, plan.Verdict, plan.Reason, plan.Steps), ExplainJsonContext.Default.Explanation));
         return 0;
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,13 +22,6 @@ namespace SaltApiBridge.Cli;
 public static class ReconcileCommand
 {
     public const int RefusedExitCode = 1;
-
-    private static readonly JsonSerializerOptions JsonOutput = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
 
     /// <param name="configureServices">Service overrides applied last (tests).</param>
     public static Command Create(Action<IServiceCollection>? configureServices = null)
@@ -95,7 +87,7 @@ public static class ReconcileCommand
         var report = await provider.GetRequiredService<FleetReconciler>().RunAsync(apply, limit, cancellationToken);
 
         if (json)
-            await output.WriteLineAsync(JsonSerializer.Serialize(report, JsonOutput));
+            await output.WriteLineAsync(JsonSerializer.Serialize(report, ReconcileJsonContext.Default.ReconcileReport));
         else if (report.Compared)
             await WriteTableAsync(output, report);
         if (report.Refusal is { } refusal)

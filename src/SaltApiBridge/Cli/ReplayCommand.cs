@@ -44,14 +44,19 @@ public static class ReplayCommand
                 return await FailAsync(error, parsed.RejectReason);
 
             var simulate = parse.GetValue(dryRun);
-            await using var salt = simulate ? new SimulatedSaltApi() : null;
-            await using var autoScaling = simulate ? new SimulatedAutoScaling() : null;
+            if (simulate && !SimulatorSupport.IsSupported)
+                return await FailAsync(error, "--dry-run: " + SimulatorSupport.Missing);
+            // The switch once more, and the interface type, so the trimmer can see the simulators are unreachable in
+            // the AOT build (calls through the concrete type would keep their code).
+#pragma warning disable CA1859
+            await using IDryRunEndpoints? simulated = simulate && SimulatorSupport.IsSupported ? new DryRunEndpoints() : null;
+#pragma warning restore CA1859
             var calls = new ConcurrentQueue<RecordedCall>();
             Uri? saltApi = null;
             WebApplication app;
             try
             {
-                app = Build(parse.GetValue(config), salt, autoScaling, calls, call => Print(output, call, saltApi));
+                app = Build(parse.GetValue(config), simulated, calls, call => Print(output, call, saltApi));
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
@@ -60,7 +65,7 @@ public static class ReplayCommand
 
             await using (app)
             {
-                saltApi = salt is null ? null : new Uri(salt.BaseUrl);
+                saltApi = simulated is null ? null : new Uri(simulated.SaltApiUrl);
                 // The queue is not used: only what the handler and its clients read must be valid.
                 if (BridgeHost.ConfigurationProblems(app.Services, includeQueueAndHealth: false) is { Count: > 0 } problems)
                 {
@@ -77,10 +82,7 @@ public static class ReplayCommand
                     return 0;
                 }
 
-                if (salt is not null && plan.Event.Kind is LifecycleEventKind.Terminating or LifecycleEventKind.Terminated)
-                    salt.SetKey(plan.MinionId!, "minions");
-                if (autoScaling is not null && plan.Event.Kind == LifecycleEventKind.Launching)
-                    autoScaling.AddInstance(plan.Event.AutoScalingGroupName, plan.Event.InstanceId!, token: plan.Event.LifecycleActionToken);
+                simulated?.Prepare(plan);
                 await output.WriteLineAsync(simulate
                     ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
                     : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
@@ -102,21 +104,21 @@ public static class ReplayCommand
     }
 
     private static WebApplication Build(
-        FileInfo? configFile, SimulatedSaltApi? salt, SimulatedAutoScaling? autoScaling, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
+        FileInfo? configFile, IDryRunEndpoints? simulated, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
     {
         var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None" };
-        if (salt is not null && autoScaling is not null)
+        if (simulated is not null)
         {
             // Only where the calls go and how long the bridge waits between polls change; the calls themselves do not.
-            settings["SaltApi:BaseUrl"] = salt.BaseUrl;
-            settings["AutoScaling:ServiceUrl"] = autoScaling.Url;
+            settings["SaltApi:BaseUrl"] = simulated.SaltApiUrl;
+            settings["AutoScaling:ServiceUrl"] = simulated.AutoScalingUrl;
             foreach (var key in new[] { "SaltApi:KeyPollInterval", "SaltApi:ReachablePollInterval", "SaltApi:JobPollInterval", "Pipeline:StepRetryDelay" })
                 settings[key] = TimeSpan.FromMilliseconds(10).ToString("c", CultureInfo.InvariantCulture);
         }
 
         return BridgeHost.Build(configFile, builder => builder.AddInMemoryCollection(settings), services =>
         {
-            if (salt is not null)
+            if (simulated is not null)
             {
                 services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
                 // A dry run must not read, write or delete the daemon's provisioning records.

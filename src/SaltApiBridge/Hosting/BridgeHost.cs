@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -104,7 +105,7 @@ public static class BridgeHost
     }
 
     /// <summary>Adds the problems of one options type (unknown keys, validation failures, values that do not bind) to <paramref name="problems"/>.</summary>
-    internal static void Check<TOptions>(IServiceProvider services, string section, List<string> problems)
+    internal static void Check<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, string section, List<string> problems)
         where TOptions : class
     {
         // A misspelt key would otherwise be ignored without a word, leaving its default in force.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
 using Amazon;
 using Amazon.SQS;
@@ -22,8 +23,8 @@ public static class BridgeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddFleetReconcile(configuration);
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
-        AddValidated<QueueOptions, QueueOptionsValidator>(services, configuration, QueueOptions.SectionName);
-        AddValidated<HealthOptions, HealthOptionsValidator>(services, configuration, HealthOptions.SectionName);
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.SectionName)).ValidateWith<QueueOptions, QueueOptionsValidator>();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateWith<HealthOptions, HealthOptionsValidator>();
 
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
@@ -52,9 +53,9 @@ public static class BridgeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        AddValidated<BridgeOptions, BridgeOptionsValidator>(services, configuration, BridgeOptions.SectionName);
-        AddValidated<PipelineOptions, PipelineOptionsValidator>(services, configuration, PipelineOptions.SectionName);
-        AddValidated<ReconcileOptions, ReconcileOptionsValidator>(services, configuration, ReconcileOptions.SectionName);
+        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.SectionName)).ValidateWith<BridgeOptions, BridgeOptionsValidator>();
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateWith<PipelineOptions, PipelineOptionsValidator>();
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateWith<ReconcileOptions, ReconcileOptionsValidator>();
         services.AddSaltApi(configuration);
         services.AddAutoScalingLifecycleActions(configuration);
         services.TryAddSingleton<IProvisioningRecords>(sp =>
@@ -66,12 +67,16 @@ public static class BridgeServiceCollectionExtensions
         return services;
     }
 
-    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+    /// <summary>
+    /// Validates the options at start with <typeparamref name="TValidator"/>. The caller binds them: the configuration
+    /// binding generator writes the binder only where the options type is concrete.
+    /// </summary>
+    private static void ValidateWith<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this OptionsBuilder<TOptions> options)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        options.ValidateOnStart();
+        options.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     /// <summary>The SDK's default credential chain (environment, profile, web identity, instance role) and region resolution.</summary>

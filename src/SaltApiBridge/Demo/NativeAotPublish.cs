@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace SaltApiBridge.Demo;
+
+/// <summary>
+/// Publishes the daemon as users install it (<c>dotnet publish -r linux-x64</c>: a Native AOT executable), for the
+/// tests and the benchmarks that must run the real thing. Incremental: quick when nothing changed since the last one.
+/// </summary>
+public static class NativeAotPublish
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>The repository that holds this checkout's SaltApiBridge.sln, found above <paramref name="start"/>.</summary>
+    public static string? FindRepository(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SaltApiBridge.sln")))
+                return directory.FullName;
+        }
+
+        return null;
+    }
+
+    /// <summary>Publishes into <c>artifacts/aot</c> of <paramref name="repository"/> and returns the executable's path.</summary>
+    public static async Task<string> PublishAsync(string repository, CancellationToken cancellationToken)
+    {
+        var output = Path.Combine(repository, "artifacts", "aot");
+        var project = Path.Combine(repository, "src", "SaltApiBridge", "SaltApiBridge.csproj");
+        var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var publish = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start");
+        var stdout = publish.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = publish.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+        try
+        {
+            await publish.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            publish.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet publish (Native AOT) did not finish within {Timeout}");
+        }
+
+        if (publish.ExitCode != 0)
+            throw new InvalidOperationException($"dotnet publish (Native AOT) failed with {publish.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
+        var executable = Path.Combine(output, "saltapibridge");
+        return File.Exists(executable) ? executable : throw new InvalidOperationException($"dotnet publish left no {executable}");
+    }
+}

@@ -1,0 +1,18 @@
+using SaltApiBridge.Demo;
+
+namespace SaltApiBridge.Tests.Fixtures;
+
+/// <summary>The daemon as users install it, a Native AOT executable, published once per test run into artifacts/aot.</summary>
+public sealed class NativeAotBuild : IAsyncLifetime
+{
+    public string Executable { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var repository = NativeAotPublish.FindRepository(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("SaltApiBridge.sln not found above " + AppContext.BaseDirectory);
+        Executable = await NativeAotPublish.PublishAsync(repository, TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

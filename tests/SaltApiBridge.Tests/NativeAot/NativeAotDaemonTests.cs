@@ -1,0 +1,127 @@
+using Amazon.SQS;
+using SaltApiBridge.Cli;
+using SaltApiBridge.Demo;
+using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.Fixtures;
+
+namespace SaltApiBridge.Tests.NativeAot;
+
+/// <summary>
+/// The Native AOT executable users install, in its own process, on what compiling without reflection or a JIT could
+/// break and the JIT-built tests cannot see: configuration binding and validation, JSON in and out, the HTTP
+/// endpoints, a whole launch and scale-in against fauxqs and the simulated salt-api and Auto Scaling, a clean stop.
+/// </summary>
+public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild build) : IClassFixture<NativeAotBuild>, IAsyncLifetime
+{
+    private const string Group = "web-asg";
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SimulatedSaltApi salt = new();
+    private readonly SimulatedAutoScaling autoScaling = new();
+    private readonly IAmazonSQS sqs = fauxqs.CreateSqsClient();
+    private string queueUrl = "";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => queueUrl = await fauxqs.CreateQueueAsync("aot-" + Guid.NewGuid().ToString("N"));
+
+    public async ValueTask DisposeAsync()
+    {
+        sqs.Dispose();
+        await salt.DisposeAsync();
+        await autoScaling.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_LaunchThenScaleIn_CompletesBothActionsServesMetricsAndStopsOnSigterm()
+    {
+        var instance = "i-0123456789abcdef0";
+        var minion = $"{Group}-{instance}";
+        autoScaling.AddInstance(Group, instance, token: "token-launch");
+        var health = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], Configuration(health));
+
+        await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch"), Ct);
+        await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");
+        await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, instance, "clean-up", "token-clean"), Ct);
+        await sqs.SendMessageAsync(queueUrl, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance), Ct);
+        await UntilAsync(() => salt.KeyOf(minion) is null && autoScaling.Completions.Count == 2, daemon, "the scale-in never finished");
+        await Eventually.UntilAsync(async () => await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, Ct) == 0, TimeSpan.FromSeconds(30), () => "the queue never emptied:\n" + daemon.Output);
+
+        salt.CallsFor(minion).Should().Equal(
+            "hook " + BridgeEventTags.Launching, "wheel key.name_match", "wheel key.accept_dict", "hook " + BridgeEventTags.KeyAccepted,
+            "local test.ping", "local_async state.highstate", "hook " + BridgeEventTags.Provisioned,
+            "hook " + BridgeEventTags.Terminating, "local_async state.sls clean", "hook " + BridgeEventTags.Cleaned,
+            "wheel key.delete_dict", "hook " + BridgeEventTags.KeyDeleted);
+        autoScaling.Completions.Select(c => (c.Hook, c.Token, c.Result, c.Signed)).Should().Equal(
+            ("provision", "token-launch", "CONTINUE", true), ("clean-up", "token-clean", "CONTINUE", true));
+        salt.Violations.Should().BeEmpty();
+
+        using var http = new HttpClient();
+        (await http.GetStringAsync(new Uri(health, "/healthz"), Ct)).Should().Be("ok\n");
+        (await http.GetStringAsync(new Uri(health, "/metrics"), Ct)).Should()
+            .MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Launching\",result=\"CONTINUE\"\\} 1$")
+            .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Terminating\",result=\"CONTINUE\"\\} 1$");
+
+        await daemon.SigtermAsync();
+        (await daemon.ExitCodeAsync(ExitTimeout)).Should().Be(0, daemon.Output);
+    }
+
+    [Fact]
+    public async Task Run_InvalidConfiguration_ListsEveryProblemAndExits2()
+    {
+        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], new
+        {
+            Queue = new { QueueUrl = "", Pollers = 0, Regoin = "eu-west-1" },
+            SaltApi = new { BaseUrl = "http://10.0.0.5:8000", Username = "saltapi", Password = "pw" },
+            Pipeline = new { MaxInFlight = "lots" },
+        });
+
+        (await daemon.ExitCodeAsync(ExitTimeout)).Should().Be(2, daemon.Output);
+        daemon.Output.Should().Contain("invalid configuration")
+            .And.Contain("Queue:QueueUrl")
+            .And.Contain("Queue:Pollers")
+            .And.Contain("Queue:Regoin is not a setting")
+            .And.Contain("loopback")
+            .And.Contain("MaxInFlight")
+            .And.NotContain("   at ", "a problem, not a stack trace");
+    }
+
+    [Fact]
+    public async Task Explain_EveryFixtureMessage_PrintsWhatTheJitBuildPrints()
+    {
+        foreach (var file in Directory.GetFiles(SharedFixtures.Path("fixtures", "messages"), "*.json"))
+        {
+            var expectedOutput = new StringWriter();
+            var expectedError = new StringWriter();
+            var expectedCode = ExplainCommand.Run(await File.ReadAllTextAsync(file, Ct), new BridgeOptions(), expectedOutput, expectedError);
+
+            await using var explain = DaemonProcess.Start(build.Executable, ["explain", file]);
+
+            (await explain.ExitCodeAsync(ExitTimeout)).Should().Be(expectedCode, file);
+            explain.Output.Trim().Should().Be((expectedOutput.ToString() + expectedError).Trim(), file);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_InTheAotBuild_SaysToRunItFromACheckoutAndExits2()
+    {
+        await using var demo = DaemonProcess.Start(build.Executable, ["demo"]);
+
+        (await demo.ExitCodeAsync(ExitTimeout)).Should().Be(2);
+        demo.Output.Should().Contain("dotnet run --project src/SaltApiBridge");
+    }
+
+    private object Configuration(Uri health) => new
+    {
+        Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
+        SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
+        AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
+        Pipeline = new { DrainTimeout = "00:00:05", DeleteBatchWindow = "00:00:00.050" },
+        Health = new { Urls = health.ToString() },
+    };
+
+    private static Task UntilAsync(Func<bool> condition, DaemonProcess daemon, string failure) =>
+        Eventually.UntilAsync(() => Task.FromResult(condition()), TimeSpan.FromSeconds(30), () => failure + ":\n" + daemon.Output);
+}

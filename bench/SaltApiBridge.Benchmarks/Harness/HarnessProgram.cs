@@ -72,16 +72,19 @@ internal static class HarnessProgram
 
         if (what is "memory" or "harness")
         {
-            var inFlight = await MemoryBenchmark.InFlightAsync(emulator, int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture), Option(args, "--daemon"));
+            var instances = int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture);
+            // The daemon as installed (the Native AOT publish), and for comparison the same code on the shared framework.
+            var published = Option(args, "--daemon") ?? await PublishAsync();
+            var aot = await MemoryBenchmark.InFlightAsync(emulator, instances, published);
+            var jit = await MemoryBenchmark.InFlightAsync(emulator, instances, executable: null);
             Say("## Memory");
             Say("");
-            Say($"The daemon in its own process (`saltapibridge run`), {inFlight.InFlight} launches in flight at once (highstates held open by the simulated salt-api):");
+            Say($"The daemon in its own process (`saltapibridge run`), {instances} launches in flight at once (highstates held open by the simulated salt-api):");
             Say("");
-            Say("| case | working set (RSS) | peak (VmHWM) | target |");
-            Say("|---|---:|---:|---|");
-            Say($"| {inFlight.InFlight} instances in flight | {Mb(inFlight.WorkingSetBytes)} | {Mb(inFlight.PeakWorkingSetBytes)} | < 100 MB {(inFlight.PeakWorkingSetBytes < 100L * 1024 * 1024 ? "✓" : "✗")} |");
-            Say("");
-            Say($"Resident memory by kind: {inFlight.Breakdown}.");
+            Say("| build | working set (RSS) | peak (VmHWM) | anonymous | file-backed | shared (JIT code) | target |");
+            Say("|---|---:|---:|---:|---:|---:|---|");
+            Say($"| published, Native AOT (as installed) | {Mb(aot.Memory.Rss)} | {Mb(aot.Memory.PeakRss)} | {Mb(aot.Memory.Anonymous)} | {Mb(aot.Memory.File)} | {Mb(aot.Memory.Shared)} | < 100 MB {(aot.Memory.PeakRss < 100L * 1024 * 1024 ? "✓" : "✗")} |");
+            Say($"| `dotnet saltapibridge.dll` (JIT, for comparison) | {Mb(jit.Memory.Rss)} | {Mb(jit.Memory.PeakRss)} | {Mb(jit.Memory.Anonymous)} | {Mb(jit.Memory.File)} | {Mb(jit.Memory.Shared)} | |");
             Say("");
             Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process), the fleet turning over (each slice launches new instances and terminates the previous slice's): managed heap after a full GC, and the process's working set.");
             Say("");
@@ -127,6 +130,15 @@ internal static class HarnessProgram
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>The Native AOT executable, published from this checkout (incremental when nothing changed).</summary>
+    private static async Task<string> PublishAsync()
+    {
+        var repository = NativeAotPublish.FindRepository(Environment.CurrentDirectory) ?? NativeAotPublish.FindRepository(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("SaltApiBridge.sln not found: run from the repository, or pass --daemon PATH");
+        Console.WriteLine("publishing the daemon (Native AOT) for the memory measurement…");
+        return await NativeAotPublish.PublishAsync(repository, CancellationToken.None);
+    }
 
     private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
 

@@ -26,7 +26,7 @@ saltapibridge-install:
 
 {%- else %}
 
-# The self-contained publish output (the runtime is inside; nothing else to install). Owned by root so
+# The published executable (Native AOT: the runtime is inside; nothing else to install). Owned by root so
 # the service account cannot modify its own code; re-extracted when source_hash changes.
 saltapibridge-install:
   archive.extracted:

@@ -6,7 +6,11 @@ namespace SaltApiBridge.Demo;
 /// <summary>Fixed credentials for the simulated Auto Scaling endpoint: the demo must not look at the machine's AWS setup.</summary>
 internal sealed class DemoCredentials : IAwsCredentialsSource
 {
-    private static readonly ImmutableCredentials Credentials = new("AKIDDEMO", "demo-secret-key", null);
+    public const string AccessKeyId = "AKIDDEMO";
+
+    public const string SecretAccessKey = "demo-secret-key";
+
+    private static readonly ImmutableCredentials Credentials = new(AccessKeyId, SecretAccessKey, null);
 
     public Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(Credentials);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Amazon.SQS;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Demo;
@@ -71,12 +73,12 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     [Fact]
     public async Task Run_InvalidConfiguration_ListsEveryProblemAndExits2()
     {
-        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], new
+        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], JsonSerializer.Serialize(new
         {
             Queue = new { QueueUrl = "", Pollers = 0, Regoin = "eu-west-1" },
             SaltApi = new { BaseUrl = "http://10.0.0.5:8000", Username = "saltapi", Password = "pw" },
             Pipeline = new { MaxInFlight = "lots" },
-        });
+        }));
 
         (await daemon.ExitCodeAsync(ExitTimeout)).Should().Be(2, daemon.Output);
         daemon.Output.Should().Contain("invalid configuration")
@@ -105,6 +107,34 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     }
 
     [Fact]
+    public async Task Check_HealthySetup_EveryCheckPassesExit0()
+    {
+        await using var check = DaemonProcess.Start(build.Executable, ["check"], Configuration(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")));
+
+        (await check.ExitCodeAsync(ExitTimeout)).Should().Be(0, check.Output);
+        check.Output.Should().Contain("✓").And.NotContain("✗");
+    }
+
+    [Fact]
+    public async Task Reconcile_Json_ReportsTheOrphanKeyAndDeletesNothing()
+    {
+        var live = "i-0aaaaaaaaaaaaaaa1";
+        var gone = "i-0bbbbbbbbbbbbbbb2";
+        autoScaling.AddInstance(Group, live, state: "InService");
+        salt.SetKey($"{Group}-{live}", "minions");
+        salt.SetKey($"{Group}-{gone}", "minions");
+
+        await using var reconcile = DaemonProcess.Start(build.Executable, ["reconcile", "--json"], Configuration(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")));
+
+        (await reconcile.ExitCodeAsync(ExitTimeout)).Should().Be(0, reconcile.Output);
+        var report = JsonNode.Parse(reconcile.Output)!;
+        report["applied"]!.GetValue<bool>().Should().BeFalse();
+        report["findings"]!.AsArray().Select(f => (f!["kind"]!.GetValue<string>(), f["minionId"]!.GetValue<string>(), f["action"]!.GetValue<string>()))
+            .Should().Equal(("orphan", $"{Group}-{gone}", "would delete"));
+        salt.KeyOf($"{Group}-{gone}").Should().Be("minions");
+    }
+
+    [Fact]
     public async Task Demo_InTheAotBuild_SaysToRunItFromACheckoutAndExits2()
     {
         await using var demo = DaemonProcess.Start(build.Executable, ["demo"]);
@@ -113,14 +143,15 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         demo.Output.Should().Contain("dotnet run --project src/SaltApiBridge");
     }
 
-    private object Configuration(Uri health) => new
+    private string Configuration(Uri health) => JsonSerializer.Serialize(new
     {
         Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
         SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
         AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
+        Bridge = new { Groups = new[] { Group } },
         Pipeline = new { DrainTimeout = "00:00:05", DeleteBatchWindow = "00:00:00.050" },
         Health = new { Urls = health.ToString() },
-    };
+    });
 
     private static Task UntilAsync(Func<bool> condition, DaemonProcess daemon, string failure) =>
         Eventually.UntilAsync(() => Task.FromResult(condition()), TimeSpan.FromSeconds(30), () => failure + ":\n" + daemon.Output);

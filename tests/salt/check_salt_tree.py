@@ -812,15 +812,17 @@ def systemd_unit_hardening():
         "PrivateDevices": "yes", "ProtectKernelTunables": "yes", "ProtectKernelModules": "yes",
         "ProtectKernelLogs": "yes", "ProtectControlGroups": "yes", "CapabilityBoundingSet": "",
         "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "SystemCallFilter": "@system-service",
-        "RestrictSUIDSGID": "yes", "LockPersonality": "yes",
+        "RestrictSUIDSGID": "yes", "LockPersonality": "yes", "MemoryDenyWriteExecute": "yes",
     }
     problems = [f"{k}={d.get(('Service', k))} (want {v!r})" for k, v in required.items()
                 if d.get(("Service", k)) != [v]]
     ro = " ".join(d.get(("Service", "ReadOnlyPaths"), []))
     if "/opt/saltapibridge" not in ro or "/etc/saltapibridge" not in ro:
         problems.append(f"ReadOnlyPaths={ro!r}")
-    if ("Service", "MemoryDenyWriteExecute") in d:
-        problems.append("MemoryDenyWriteExecute breaks the .NET JIT")
+    # Only the Native AOT executable can live with MemoryDenyWriteExecute: a JIT needs W+X memory.
+    csproj = (REPO / "src" / "SaltApiBridge" / "SaltApiBridge.csproj").read_text()
+    if "<PublishAot>true</PublishAot>" not in csproj:
+        problems.append("MemoryDenyWriteExecute=yes needs the daemon published as Native AOT (PublishAot)")
     if d.get(("Install", "WantedBy")) != ["multi-user.target"]:
         problems.append("not WantedBy=multi-user.target")
     expect(not problems, "; ".join(problems))

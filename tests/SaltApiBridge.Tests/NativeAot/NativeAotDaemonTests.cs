@@ -47,8 +47,10 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch"), Ct);
         await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");
         await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, instance, "clean-up", "token-clean"), Ct);
+        await UntilAsync(() => autoScaling.Completions.Count == 2, daemon, "the scale-in was never completed");
+        // Only then: a standard queue does not keep the order of two messages sent together.
         await sqs.SendMessageAsync(queueUrl, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance), Ct);
-        await UntilAsync(() => salt.KeyOf(minion) is null && autoScaling.Completions.Count == 2, daemon, "the scale-in never finished");
+        await UntilAsync(() => salt.KeyOf(minion) is null, daemon, "the key was never deleted");
         await Eventually.UntilAsync(async () => await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, Ct) == 0, TimeSpan.FromSeconds(30), () => "the queue never emptied:\n" + daemon.Output);
 
         salt.CallsFor(minion).Should().Equal(
@@ -62,6 +64,8 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
 
         using var http = new HttpClient();
         (await http.GetStringAsync(new Uri(health, "/healthz"), Ct)).Should().Be("ok\n");
+        using var ready = await http.GetAsync(new Uri(health, "/readyz"), Ct);
+        ready.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await ready.Content.ReadAsStringAsync(Ct));
         (await http.GetStringAsync(new Uri(health, "/metrics"), Ct)).Should()
             .MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Launching\",result=\"CONTINUE\"\\} 1$")
             .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Terminating\",result=\"CONTINUE\"\\} 1$");

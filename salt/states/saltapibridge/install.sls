@@ -26,7 +26,8 @@ saltapibridge-install:
 
 {%- else %}
 
-# The published executable (Native AOT: the runtime is inside; nothing else to install). Owned by root so
+# The published executable (Native AOT: the runtime is inside; it needs a glibc as new as the build
+# machine's, and libssl). Owned by root so
 # the service account cannot modify its own code; re-extracted when source_hash changes.
 saltapibridge-install:
   archive.extracted:

@@ -17,6 +17,7 @@ public static class DemoCommand
         {
             instances, speed, seed,
         };
+        command.Hidden = !SimulatorSupport.IsSupported;
         // A separate method behind the switch: in an async lambda every resume point stays reachable, so the trimmer
         // would keep the simulators however early the lambda returned.
         command.SetAction((parse, cancellationToken) => SimulatorSupport.IsSupported

@@ -27,9 +27,11 @@ public static class ReplayCommand
     public static Command Create()
     {
         var file = CliOptions.MessageFile();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls against simulated endpoints; touch nothing real." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls against simulated endpoints; touch nothing real.", Hidden = !SimulatorSupport.IsSupported };
         var config = CliOptions.Config();
-        var command = new Command("replay", "Carry out one message's work now (or, with --dry-run, show the exact calls it would make).")
+        var command = new Command("replay", SimulatorSupport.IsSupported
+            ? "Carry out one message's work now (or, with --dry-run, show the exact calls it would make)."
+            : "Carry out one message's work now.")
         {
             file, dryRun, config,
         };

@@ -9,7 +9,7 @@ namespace SaltApiBridge.Demo;
 /// process: a published executable, or this build's saltapibridge.dll on the shared framework. Settings come from a
 /// temporary JSON file, AWS credentials from the environment (the SDK's chain); everything it writes is kept.
 /// </summary>
-public sealed class DaemonProcess : IAsyncDisposable
+internal sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly string? configFile;
@@ -61,21 +61,31 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <summary>Everything it wrote so far, stdout and stderr interleaved.</summary>
     public string Output => string.Join(Environment.NewLine, lines);
 
-    /// <summary>Its exit code, waiting up to <paramref name="timeout"/>.</summary>
-    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    /// <summary>Its exit code, waiting up to <paramref name="timeout"/>; a <see cref="TimeoutException"/> with its output after that.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(deadline.Token);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"still running after {timeout}; it wrote:{Environment.NewLine}{Output}");
+        }
+
         // The output readers may still be delivering the last lines.
         process.WaitForExit();
         return process.ExitCode;
     }
 
     /// <summary>What systemd sends on <c>systemctl stop</c>.</summary>
-    public async Task SigtermAsync()
+    public async Task SigtermAsync(CancellationToken cancellationToken)
     {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace SaltApiBridge.Demo;
 
@@ -6,9 +7,12 @@ namespace SaltApiBridge.Demo;
 /// Publishes the daemon as users install it (<c>dotnet publish -r linux-x64</c>: a Native AOT executable), for the
 /// tests and the benchmarks that must run the real thing. Incremental: quick when nothing changed since the last one.
 /// </summary>
-public static class NativeAotPublish
+internal static class NativeAotPublish
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>The portable runtime identifier of this machine (linux-x64, linux-arm64): what users publish for.</summary>
+    private static string RuntimeIdentifier => "linux-" + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
     /// <summary>The repository that holds this checkout's SaltApiBridge.sln, found above <paramref name="start"/>.</summary>
     public static string? FindRepository(string start)
@@ -22,12 +26,12 @@ public static class NativeAotPublish
         return null;
     }
 
-    /// <summary>Publishes into <c>artifacts/aot</c> of <paramref name="repository"/> and returns the executable's path.</summary>
+    /// <summary>Publishes for this machine's runtime (e.g. linux-x64) into <c>artifacts/aot</c> of <paramref name="repository"/> and returns the executable's path.</summary>
     public static async Task<string> PublishAsync(string repository, CancellationToken cancellationToken)
     {
         var output = Path.Combine(repository, "artifacts", "aot");
         var project = Path.Combine(repository, "src", "SaltApiBridge", "SaltApiBridge.csproj");
-        var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"])
+        var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", output, "-nologo"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -45,6 +49,7 @@ public static class NativeAotPublish
         catch (OperationCanceledException)
         {
             publish.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"dotnet publish (Native AOT) did not finish within {Timeout}");
         }
 

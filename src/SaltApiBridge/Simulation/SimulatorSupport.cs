@@ -12,7 +12,7 @@ internal static class SimulatorSupport
     public const string SwitchName = "SaltApiBridge.Simulators.IsSupported";
 
     public const string Missing =
-        "this build (the Native AOT publish) leaves out the simulators; run it from a checkout with `dotnet run --project src/SaltApiBridge -- …`";
+        "the published build leaves out the simulators; run it from a checkout with `dotnet run --project src/SaltApiBridge -- …`";
 
     [FeatureSwitchDefinition(SwitchName)]
     public static bool IsSupported => !AppContext.TryGetSwitch(SwitchName, out var enabled) || enabled;

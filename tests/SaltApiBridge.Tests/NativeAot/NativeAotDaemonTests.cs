@@ -14,7 +14,8 @@ namespace SaltApiBridge.Tests.NativeAot;
 /// break and the JIT-built tests cannot see: configuration binding and validation, JSON in and out, the HTTP
 /// endpoints, a whole launch and scale-in against fauxqs and the simulated salt-api and Auto Scaling, a clean stop.
 /// </summary>
-public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild build) : IClassFixture<NativeAotBuild>, IAsyncLifetime
+[Collection(nameof(NativeAotCollection))]
+public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild build) : IAsyncLifetime
 {
     private const string Group = "web-asg";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
@@ -41,8 +42,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         var instance = "i-0123456789abcdef0";
         var minion = $"{Group}-{instance}";
         autoScaling.AddInstance(Group, instance, token: "token-launch");
-        var health = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], Configuration(health));
+        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], Configuration());
 
         await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch"), Ct);
         await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");
@@ -62,6 +62,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
             ("provision", "token-launch", "CONTINUE", true), ("clean-up", "token-clean", "CONTINUE", true));
         salt.Violations.Should().BeEmpty();
 
+        var health = await HealthUrlAsync(daemon);
         using var http = new HttpClient();
         (await http.GetStringAsync(new Uri(health, "/healthz"), Ct)).Should().Be("ok\n");
         using var ready = await http.GetAsync(new Uri(health, "/readyz"), Ct);
@@ -70,8 +71,8 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
             .MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Launching\",result=\"CONTINUE\"\\} 1$")
             .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Terminating\",result=\"CONTINUE\"\\} 1$");
 
-        await daemon.SigtermAsync();
-        (await daemon.ExitCodeAsync(ExitTimeout)).Should().Be(0, daemon.Output);
+        await daemon.SigtermAsync(Ct);
+        (await daemon.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, daemon.Output);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
             Pipeline = new { MaxInFlight = "lots" },
         }));
 
-        (await daemon.ExitCodeAsync(ExitTimeout)).Should().Be(2, daemon.Output);
+        (await daemon.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(2, daemon.Output);
         daemon.Output.Should().Contain("invalid configuration")
             .And.Contain("Queue:QueueUrl")
             .And.Contain("Queue:Pollers")
@@ -105,7 +106,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
 
             await using var explain = DaemonProcess.Start(build.Executable, ["explain", file]);
 
-            (await explain.ExitCodeAsync(ExitTimeout)).Should().Be(expectedCode, file);
+            (await explain.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(expectedCode, file);
             explain.Output.Trim().Should().Be((expectedOutput.ToString() + expectedError).Trim(), file);
         }
     }
@@ -113,9 +114,9 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     [Fact]
     public async Task Check_HealthySetup_EveryCheckPassesExit0()
     {
-        await using var check = DaemonProcess.Start(build.Executable, ["check"], Configuration(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")));
+        await using var check = DaemonProcess.Start(build.Executable, ["check"], Configuration());
 
-        (await check.ExitCodeAsync(ExitTimeout)).Should().Be(0, check.Output);
+        (await check.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, check.Output);
         check.Output.Should().Contain("✓").And.NotContain("✗");
     }
 
@@ -128,9 +129,9 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         salt.SetKey($"{Group}-{live}", "minions");
         salt.SetKey($"{Group}-{gone}", "minions");
 
-        await using var reconcile = DaemonProcess.Start(build.Executable, ["reconcile", "--json"], Configuration(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")));
+        await using var reconcile = DaemonProcess.Start(build.Executable, ["reconcile", "--json"], Configuration());
 
-        (await reconcile.ExitCodeAsync(ExitTimeout)).Should().Be(0, reconcile.Output);
+        (await reconcile.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, reconcile.Output);
         var report = JsonNode.Parse(reconcile.Output)!;
         report["applied"]!.GetValue<bool>().Should().BeFalse();
         report["findings"]!.AsArray().Select(f => (f!["kind"]!.GetValue<string>(), f["minionId"]!.GetValue<string>(), f["action"]!.GetValue<string>()))
@@ -138,24 +139,51 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         salt.KeyOf($"{Group}-{gone}").Should().Be("minions");
     }
 
-    [Fact]
-    public async Task Demo_InTheAotBuild_SaysToRunItFromACheckoutAndExits2()
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("replay --dry-run")]
+    public async Task Simulators_InTheAotBuild_OneErrorLineSayingToRunFromACheckoutExit2(string command)
     {
-        await using var demo = DaemonProcess.Start(build.Executable, ["demo"]);
+        var arguments = command.Split(' ').ToList();
+        if (arguments[0] == "replay")
+            arguments.Add(SharedFixtures.Path("fixtures", "messages", "direct-launching.json"));
+        await using var refused = DaemonProcess.Start(build.Executable, arguments);
 
-        (await demo.ExitCodeAsync(ExitTimeout)).Should().Be(2);
-        demo.Output.Should().Contain("dotnet run --project src/SaltApiBridge");
+        (await refused.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(2, refused.Output);
+        refused.Output.Should().StartWith("error: ").And.Contain("dotnet run --project src/SaltApiBridge").And.NotContain("\n");
     }
 
-    private string Configuration(Uri health) => JsonSerializer.Serialize(new
+    [Fact]
+    public async Task Help_InTheAotBuild_ListsNeitherDemoNorDryRun()
+    {
+        await using var help = DaemonProcess.Start(build.Executable, ["--help"]);
+        await using var replayHelp = DaemonProcess.Start(build.Executable, ["replay", "--help"]);
+
+        (await help.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0);
+        (await replayHelp.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0);
+        help.Output.Should().Contain("run").And.NotContain("demo");
+        replayHelp.Output.Should().NotContain("--dry-run");
+    }
+
+    private string Configuration() => JsonSerializer.Serialize(new
     {
         Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
         SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
         AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
         Bridge = new { Groups = new[] { Group } },
         Pipeline = new { DrainTimeout = "00:00:05", DeleteBatchWindow = "00:00:00.050" },
-        Health = new { Urls = health.ToString() },
+        // Port 0: the daemon picks a free port and logs it (no race with other tests for a port chosen here).
+        Health = new { Urls = "http://127.0.0.1:0" },
     });
+
+    /// <summary>Where the daemon serves health and metrics: the port it picked, from its start-up log line.</summary>
+    private static async Task<Uri> HealthUrlAsync(DaemonProcess daemon)
+    {
+        const string Listening = "Now listening on: ";
+        await Eventually.UntilAsync(() => Task.FromResult(daemon.Output.Contains(Listening, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => "no listening line:\n" + daemon.Output);
+        var line = daemon.Output.Split('\n').First(l => l.Contains(Listening, StringComparison.Ordinal));
+        return new Uri(line[(line.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim());
+    }
 
     private static Task UntilAsync(Func<bool> condition, DaemonProcess daemon, string failure) =>
         Eventually.UntilAsync(() => Task.FromResult(condition()), TimeSpan.FromSeconds(30), () => failure + ":\n" + daemon.Output);

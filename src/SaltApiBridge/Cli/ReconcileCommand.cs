@@ -77,6 +77,7 @@ public static class ReconcileCommand
         BridgeHost.Check<ReconcileOptions>(provider, ReconcileOptions.SectionName, problems);
         BridgeHost.Check<SaltApiOptions>(provider, SaltApiOptions.SectionName, problems);
         BridgeHost.Check<AutoScalingOptions>(provider, AutoScalingOptions.SectionName, problems);
+        BridgeHost.CheckAutoScalingRegion(provider, problems);
         if (problems.Count > 0)
         {
             return await CliOptions.WriteConfigurationProblemsAsync(error, problems);

@@ -84,6 +84,7 @@ public static class BridgeHost
             Check<QueueOptions>(services, QueueOptions.SectionName, problems);
         Check<SaltApiOptions>(services, SaltApiOptions.SectionName, problems);
         Check<AutoScalingOptions>(services, AutoScalingOptions.SectionName, problems);
+        CheckAutoScalingRegion(services, problems);
         Check<PipelineOptions>(services, PipelineOptions.SectionName, problems);
         if (includeQueueAndHealth)
             Check<HealthOptions>(services, HealthOptions.SectionName, problems);
@@ -101,6 +102,26 @@ public static class BridgeHost
         catch (InvalidOperationException)
         {
             return new PipelineOptions().DrainTimeout;
+        }
+    }
+
+    /// <summary>
+    /// No region in the options nor from the SDK: the first Auto Scaling call would throw from deep inside the HTTP
+    /// client factory, a stack trace instead of a line.
+    /// </summary>
+    internal static void CheckAutoScalingRegion(IServiceProvider services, List<string> problems)
+    {
+        try
+        {
+            _ = services.GetRequiredService<AutoScalingEndpoint>();
+        }
+        catch (AutoScalingException e)
+        {
+            problems.Add(e.Message);
+        }
+        catch (OptionsValidationException)
+        {
+            // Already listed by the section's own check.
         }
     }
 

@@ -228,7 +228,7 @@ internal sealed class SaltApiMaster(
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentNullException.ThrowIfNull(states);
-        IReadOnlyList<string> chosen = states.Count > 0 ? states : [.. Options.DefaultStates];
+        IReadOnlyList<string> chosen = states.Count > 0 ? states : Options.EffectiveDefaultStates;
         var invalid = chosen.FirstOrDefault(s => !SaltNames.IsStateName(s));
         if (invalid is not null || chosen.Count == 0)
         {

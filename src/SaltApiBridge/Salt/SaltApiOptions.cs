@@ -70,6 +70,12 @@ public sealed class SaltApiOptions
 
     public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The states ApplyStatesAsync runs when it is given none.</summary>
-    public IList<string> DefaultStates { get; set; } = ["clean"];
+    /// <summary>
+    /// The states ApplyStatesAsync runs when it is given none; empty means ["clean"]. Empty by default because the
+    /// configuration binder adds to a list it finds filled: a default of ["clean"] turned [a, b] into [clean, a, b].
+    /// </summary>
+    public IList<string> DefaultStates { get; } = [];
+
+    /// <summary><see cref="DefaultStates"/>, or ["clean"] when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveDefaultStates => DefaultStates.Count > 0 ? [.. DefaultStates] : ["clean"];
 }

@@ -87,16 +87,9 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             problems.Add($"{section}:PingGatherJobTimeoutSeconds must be at least 1 (was {options.PingGatherJobTimeoutSeconds}).");
         }
 
-        if (options.DefaultStates is null || options.DefaultStates.Count == 0)
+        foreach (var state in options.DefaultStates.Where(s => !SaltNames.IsStateName(s)))
         {
-            problems.Add($"{section}:DefaultStates must name at least one state.");
-        }
-        else
-        {
-            foreach (var state in options.DefaultStates.Where(s => !SaltNames.IsStateName(s)))
-            {
-                problems.Add($"{section}:DefaultStates entry '{state}' is not a state name (letters, digits, . _ - /; no commas).");
-            }
+            problems.Add($"{section}:DefaultStates entry '{state}' is not a state name (letters, digits, . _ - /; no commas).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

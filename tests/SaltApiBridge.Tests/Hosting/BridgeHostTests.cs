@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.Tests.Hosting;
@@ -45,5 +48,15 @@ public sealed class BridgeHostTests
             .And.Contain(p => p.Contains("MinionIdTemplate", StringComparison.Ordinal))
             .And.Contain(p => p.Contains("MaxInstancesInFlight", StringComparison.Ordinal), "a misspelt key is reported, not ignored");
         problems.Should().NotContain(p => p.Contains("secret", StringComparison.Ordinal), "the password never appears in an error");
+    }
+
+    [Fact]
+    public async Task ConfigurationProblems_NoAutoScalingRegionAnywhere_ListedInsteadOfThrownLater()
+    {
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid), services =>
+            services.Replace(ServiceDescriptor.Singleton(_ => AutoScalingEndpoint.Resolve(new AutoScalingOptions(), sdkRegion: () => null))));
+
+        BridgeHost.ConfigurationProblems(app.Services).Should().ContainSingle()
+            .Which.Should().Contain("AutoScaling:Region is not set");
     }
 }

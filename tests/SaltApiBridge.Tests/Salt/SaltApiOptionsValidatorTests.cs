@@ -59,7 +59,7 @@ public sealed class SaltApiOptionsValidatorTests
             JobPollInterval = TimeSpan.FromSeconds(30),
             JobPollMaxInterval = TimeSpan.FromSeconds(10),
             PingTimeoutSeconds = 0,
-            DefaultStates = ["clean", "a,b"],
+            DefaultStates = { "clean", "a,b" },
         };
 
         var result = new SaltApiOptionsValidator().Validate(null, options);
@@ -97,6 +97,21 @@ public sealed class SaltApiOptionsValidatorTests
         var act = () => services.GetRequiredService<IStartupValidator>().Validate();
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should().HaveCount(3);
+    }
+
+    [Theory]
+    [InlineData("", "clean")]
+    [InlineData("highstate-off,decommission", "highstate-off,decommission")]
+    public void AddSaltApi_DefaultStates_ConfiguredListReplacesTheDefault(string configured, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["SaltApi:Username"] = "saltapi", ["SaltApi:Password"] = "pw" };
+        var states = configured.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < states.Length; i++)
+            settings[$"SaltApi:DefaultStates:{i}"] = states[i];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddLogging().AddSaltApi(configuration).BuildServiceProvider();
+
+        services.GetRequiredService<IOptions<SaltApiOptions>>().Value.EffectiveDefaultStates.Should().Equal(expected.Split(','));
     }
 
     [Fact]

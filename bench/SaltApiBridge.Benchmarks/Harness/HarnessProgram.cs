@@ -134,10 +134,8 @@ internal static class HarnessProgram
     /// <summary>The Native AOT executable, published from this checkout (incremental when nothing changed).</summary>
     private static async Task<string> PublishAsync()
     {
-        var repository = NativeAotPublish.FindRepository(Environment.CurrentDirectory) ?? NativeAotPublish.FindRepository(AppContext.BaseDirectory)
-            ?? throw new InvalidOperationException("SaltApiBridge.sln not found: run from the repository, or pass --daemon PATH");
         Console.WriteLine("publishing the daemon (Native AOT) for the memory measurement…");
-        return await NativeAotPublish.PublishAsync(repository, CancellationToken.None);
+        return await NativeAotPublish.PublishAsync(CancellationToken.None);
     }
 
     private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";

@@ -29,20 +29,10 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
     public string Endpoint { get; }
 
     /// <summary>tools/fauxqs above the current directory or the binary, or null.</summary>
-    public static string? FindDirectory()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tools", "fauxqs");
-                if (File.Exists(Path.Combine(candidate, "start.mjs")))
-                    return candidate;
-            }
-        }
-
-        return null;
-    }
+    public static string? FindDirectory() =>
+        LocalCheckout.Root() is { } root && File.Exists(Path.Combine(root, "tools", "fauxqs", "start.mjs"))
+            ? Path.Combine(root, "tools", "fauxqs")
+            : null;
 
     /// <summary>Installs the pinned emulator when missing (npm ci), starts it and waits for its endpoint.</summary>
     /// <param name="port">0: any free loopback port.</param>

@@ -14,21 +14,10 @@ internal static class NativeAotPublish
     /// <summary>The portable runtime identifier of this machine (linux-x64, linux-arm64): what users publish for.</summary>
     private static string RuntimeIdentifier => "linux-" + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
-    /// <summary>The repository that holds this checkout's SaltApiBridge.sln, found above <paramref name="start"/>.</summary>
-    public static string? FindRepository(string start)
+    /// <summary>Publishes for this machine's runtime (e.g. linux-x64) into <c>artifacts/aot</c> of this checkout and returns the executable's path.</summary>
+    public static async Task<string> PublishAsync(CancellationToken cancellationToken)
     {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SaltApiBridge.sln")))
-                return directory.FullName;
-        }
-
-        return null;
-    }
-
-    /// <summary>Publishes for this machine's runtime (e.g. linux-x64) into <c>artifacts/aot</c> of <paramref name="repository"/> and returns the executable's path.</summary>
-    public static async Task<string> PublishAsync(string repository, CancellationToken cancellationToken)
-    {
+        var repository = LocalCheckout.Root() ?? throw new InvalidOperationException("SaltApiBridge.sln not found: publish from a checkout");
         var output = Path.Combine(repository, "artifacts", "aot");
         var project = Path.Combine(repository, "src", "SaltApiBridge", "SaltApiBridge.csproj");
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", output, "-nologo"])

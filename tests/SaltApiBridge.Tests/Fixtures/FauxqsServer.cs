@@ -48,7 +48,7 @@ public sealed class FauxqsServer : IAsyncLifetime
     /// <summary>Starts the launcher in tools/fauxqs (the demo's own, <see cref="FauxqsEmulator"/>; npm ci when missing).</summary>
     public async ValueTask InitializeAsync()
     {
-        var directory = Path.Combine(RepositoryRoot(), "tools", "fauxqs");
+        var directory = FauxqsEmulator.FindDirectory() ?? throw new DirectoryNotFoundException("tools/fauxqs not found above " + AppContext.BaseDirectory);
         emulator = await FauxqsEmulator.StartAsync(directory, null, CancellationToken.None, port, queues);
     }
 
@@ -86,15 +86,4 @@ public sealed class FauxqsServer : IAsyncLifetime
 
     public Task PublishAsync(string topicArn, string message, string? subject = null) =>
         Running.PublishAsync(topicArn, message, subject, CancellationToken.None);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SaltApiBridge.sln")))
-                return dir.FullName;
-        }
-
-        throw new DirectoryNotFoundException("SaltApiBridge.sln not found above " + AppContext.BaseDirectory);
-    }
 }

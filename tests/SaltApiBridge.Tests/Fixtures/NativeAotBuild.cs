@@ -9,9 +9,7 @@ public sealed class NativeAotBuild : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var repository = NativeAotPublish.FindRepository(AppContext.BaseDirectory)
-            ?? throw new InvalidOperationException("SaltApiBridge.sln not found above " + AppContext.BaseDirectory);
-        Executable = await NativeAotPublish.PublishAsync(repository, TestContext.Current.CancellationToken);
+        Executable = await NativeAotPublish.PublishAsync(TestContext.Current.CancellationToken);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

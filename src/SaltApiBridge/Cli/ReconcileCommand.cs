@@ -4,12 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
-using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Pipeline;
 using SaltApiBridge.Reconcile;
-using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Cli;
 
@@ -71,13 +67,8 @@ public static class ReconcileCommand
         services.AddFleetReconcile(configuration);
         configureServices?.Invoke(services);
         await using var provider = services.BuildServiceProvider();
-        var problems = new List<string>();
-        BridgeHost.Check<BridgeOptions>(provider, BridgeOptions.SectionName, problems);
-        BridgeHost.Check<PipelineOptions>(provider, PipelineOptions.SectionName, problems);
-        BridgeHost.Check<ReconcileOptions>(provider, ReconcileOptions.SectionName, problems);
-        BridgeHost.Check<SaltApiOptions>(provider, SaltApiOptions.SectionName, problems);
-        BridgeHost.Check<AutoScalingOptions>(provider, AutoScalingOptions.SectionName, problems);
-        BridgeHost.CheckAutoScalingRegion(provider, problems);
+        // No queue and no HTTP endpoint here: only what the reconciler and its clients read must be valid.
+        var problems = BridgeHost.ConfigurationProblems(provider, includeQueueAndHealth: false);
         if (problems.Count > 0)
         {
             return await CliOptions.WriteConfigurationProblemsAsync(error, problems);

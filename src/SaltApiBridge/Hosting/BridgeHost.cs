@@ -74,7 +74,7 @@ public static class BridgeHost
     /// Every configuration problem of every section, found before the host starts (the host would stop at the first
     /// section and log a stack trace). Empty when the configuration is usable.
     /// </summary>
-    /// <param name="includeQueueAndHealth">False for commands that use neither the queue nor the HTTP endpoint (replay).</param>
+    /// <param name="includeQueueAndHealth">False for commands that use neither the queue nor the HTTP endpoint (replay, reconcile).</param>
     public static IReadOnlyList<string> ConfigurationProblems(IServiceProvider services, bool includeQueueAndHealth = true)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -109,7 +109,7 @@ public static class BridgeHost
     /// No region in the options nor from the SDK: the first Auto Scaling call would throw from deep inside the HTTP
     /// client factory, a stack trace instead of a line.
     /// </summary>
-    internal static void CheckAutoScalingRegion(IServiceProvider services, List<string> problems)
+    private static void CheckAutoScalingRegion(IServiceProvider services, List<string> problems)
     {
         try
         {

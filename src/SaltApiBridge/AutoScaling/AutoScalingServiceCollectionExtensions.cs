@@ -20,8 +20,7 @@ public static class AutoScalingServiceCollectionExtensions
     public static IServiceCollection AddAutoScalingLifecycleActions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<AutoScalingOptions>().Bind(configuration.GetSection(AutoScalingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AutoScalingOptions>, AutoScalingOptionsValidator>());
+        services.AddOptions<AutoScalingOptions>().Bind(configuration.GetSection(AutoScalingOptions.SectionName)).ValidateWith<AutoScalingOptions, AutoScalingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialsSource, DefaultChainCredentialsSource>();
         services.TryAddSingleton(sp => AutoScalingEndpoint.Resolve(

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
 using Amazon;
 using Amazon.SQS;
@@ -65,18 +64,6 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<ReconcileMetrics>();
         services.TryAddSingleton<FleetReconciler>();
         return services;
-    }
-
-    /// <summary>
-    /// Validates the options at start with <typeparamref name="TValidator"/>. The caller binds them: the configuration
-    /// binding generator writes the binder only where the options type is concrete.
-    /// </summary>
-    private static void ValidateWith<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this OptionsBuilder<TOptions> options)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        options.ValidateOnStart();
-        options.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     /// <summary>The SDK's default credential chain (environment, profile, web identity, instance role) and region resolution.</summary>

@@ -24,8 +24,7 @@ public static class SaltApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SaltApiOptions>()
             .Bind(configuration.GetSection(SaltApiOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SaltApiOptions>, SaltApiOptionsValidator>());
+            .ValidateWith<SaltApiOptions, SaltApiOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         var client = services.AddRefitGeneratedClient<ISaltApi>(SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName)

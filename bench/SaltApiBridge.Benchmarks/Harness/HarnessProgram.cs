@@ -83,8 +83,10 @@ internal static class HarnessProgram
             Say("");
             Say("| build | working set (RSS) | peak (VmHWM) | anonymous | file-backed | shared (JIT code) | target |");
             Say("|---|---:|---:|---:|---:|---:|---|");
-            Say($"| published, Native AOT (as installed) | {Mb(aot.Memory.Rss)} | {Mb(aot.Memory.PeakRss)} | {Mb(aot.Memory.Anonymous)} | {Mb(aot.Memory.File)} | {Mb(aot.Memory.Shared)} | < 100 MB {(aot.Memory.PeakRss < 100L * 1024 * 1024 ? "✓" : "✗")} |");
-            Say($"| `dotnet saltapibridge.dll` (JIT, for comparison) | {Mb(jit.Memory.Rss)} | {Mb(jit.Memory.PeakRss)} | {Mb(jit.Memory.Anonymous)} | {Mb(jit.Memory.File)} | {Mb(jit.Memory.Shared)} | |");
+            void Row(string build, ProcessMemory m, string target) =>
+                Say($"| {build} | {Mb(m.Rss)} | {Mb(m.PeakRss)} | {Mb(m.Anonymous)} | {Mb(m.File)} | {Mb(m.Shared)} | {target} |");
+            Row("published, Native AOT (as installed)", aot.Memory, $"< 100 MB {(aot.Memory.PeakRss < 100L * 1024 * 1024 ? "✓" : "✗")}");
+            Row("`dotnet saltapibridge.dll` (JIT, for comparison)", jit.Memory, "");
             Say("");
             Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process), the fleet turning over (each slice launches new instances and terminates the previous slice's): managed heap after a full GC, and the process's working set.");
             Say("");

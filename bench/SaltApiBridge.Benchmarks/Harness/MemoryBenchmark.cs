@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SaltApiBridge.Demo;
 using SaltApiBridge.Simulation;
@@ -72,7 +71,7 @@ internal static class MemoryBenchmark
             await queue.FillAsync([.. BenchMessages.Launches(perSlice, first + sent), .. BenchMessages.Terminations(perSlice, first + sent - (perSlice * 2))]);
             while (Volatile.Read(ref settled) < sent + (perSlice * 2))
                 await Task.Delay(20);
-            samples.Add(new Sample(sent + (perSlice * 2), WorkingSet(), LiveManagedBytes()));
+            samples.Add(new Sample(sent + (perSlice * 2), ProcessMemory.Of(Environment.ProcessId).Rss, LiveManagedBytes()));
         }
 
         await app.StopAsync();
@@ -90,12 +89,5 @@ internal static class MemoryBenchmark
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return info.HeapSizeBytes - info.FragmentedBytes;
-    }
-
-    private static long WorkingSet()
-    {
-        using var self = Process.GetCurrentProcess();
-        self.Refresh();
-        return self.WorkingSet64;
     }
 }

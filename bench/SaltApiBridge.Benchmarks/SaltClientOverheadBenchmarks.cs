@@ -28,7 +28,7 @@ public class SaltClientOverheadBenchmarks
     private const string MinionId = "my-asg-i-0123456789abcdef0";
     private const string Tag = "saltapibridge/launching";
 
-    // Bodies of shared/fixtures/salt-api transcripts 01 (login), 26 (hook) and 44 (wheel key.name_match).
+    // Bodies of fixtures/salt-api transcripts 01 (login), 26 (hook) and 44 (wheel key.name_match).
     private const string LoginBody = """{"return": [{"token": "96319d4b685f15c0fc5988246d5a6965791d7728", "expire": 1795649598.3245456, "start": 1795606398.3245454, "user": "saltapi", "eauth": "file", "perms": [".*", "@jobs", "@runner", "@wheel"]}]}""";
     private const string HookBody = """{"success": true}""";
     private const string NameMatchBody = """{"return": [{"tag": "salt/wheel/20261125113812528762", "data": {"fun": "wheel.key.name_match", "jid": "20261125113812528762", "tag": "salt/wheel/20261125113812528762", "user": "saltapi", "_stamp": "2026-11-25T11:38:12.544998", "return": {"minions": ["my-asg-i-0123456789abcdef0"]}, "success": true}}]}""";

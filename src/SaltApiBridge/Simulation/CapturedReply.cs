@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace SaltApiBridge.Simulation;
 
 /// <summary>
-/// A reply a real Salt 3006.10 master (rest_cherrypy) sent, as captured in <c>Simulation/Transcripts/NN-name.json</c>
-/// (copies of the shared fixtures, embedded): status, headers in server order, body text and how long it took.
+/// A reply a real Salt 3006.10 master (rest_cherrypy) sent, as captured in the checkout's <c>fixtures/salt-api/NN-name.json</c>
+/// (embedded): status, headers in server order, body text and how long it took.
 /// </summary>
 internal sealed record CapturedReply(
     string Name, int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body, TimeSpan Elapsed)
@@ -35,7 +35,8 @@ internal sealed record CapturedReply(
             name,
             response.GetProperty("status").GetInt32(),
             [.. response.GetProperty("headers").EnumerateObject().Select(h => new KeyValuePair<string, string>(h.Name, h.Value.GetString() ?? ""))],
-            response.GetProperty("body_raw").GetString() ?? "",
-            TimeSpan.FromSeconds(response.GetProperty("elapsed_seconds").GetDouble()));
+            // The event-stream captures (50, 54) hold a stream of events instead of one body.
+            response.TryGetProperty("body_raw", out var body) && body.ValueKind == JsonValueKind.String ? body.GetString()! : "",
+            response.TryGetProperty("elapsed_seconds", out var elapsed) ? TimeSpan.FromSeconds(elapsed.GetDouble()) : TimeSpan.Zero);
     }
 }

@@ -6,11 +6,11 @@ using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 
-/// <summary>AWS's Signature V4 test suite from shared/fixtures/sigv4, one <see cref="Vector"/> per test.</summary>
+/// <summary>AWS's Signature V4 test suite from fixtures/sigv4, one <see cref="Vector"/> per test.</summary>
 internal static class SigV4TestSuite
 {
     private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(SharedFixtures.Path("fixtures", "sigv4", "aws-sigv4-test-suite.json"))));
+        JsonDocument.Parse(File.ReadAllText(RepoFixtures.Path("sigv4", "aws-sigv4-test-suite.json"))));
 
     public static string Service => Config("service");
 

@@ -17,7 +17,7 @@ public sealed class ExplainCommandTests
     [Fact]
     public async Task Explain_FixtureFile_PrintsEventMinionIdAndSteps()
     {
-        var (code, output, error) = await Run("explain", SharedFixtures.Path("fixtures", "messages", "direct-launching.json"));
+        var (code, output, error) = await Run("explain", RepoFixtures.Path("messages", "direct-launching.json"));
 
         code.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
@@ -32,7 +32,7 @@ public sealed class ExplainCommandTests
     [Fact]
     public async Task Explain_UnparseableFile_PrintsOneErrorLineAndExits2()
     {
-        var (code, output, error) = await Run("explain", SharedFixtures.Path("fixtures", "messages", "sns-foreign-message.json"));
+        var (code, output, error) = await Run("explain", RepoFixtures.Path("messages", "sns-foreign-message.json"));
 
         code.Should().Be(2);
         output.Should().BeEmpty();

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace SaltApiBridge.Tests.Fixtures;
 
 /// <summary>
-/// One captured salt-api exchange from <c>shared/fixtures/salt-api/NN-name.json</c>: the request as curl sent it and
+/// One captured salt-api exchange from <c>fixtures/salt-api/NN-name.json</c>: the request as curl sent it and
 /// the response exactly as the real master wrote it (status, headers in server order and case, body byte for byte).
 /// </summary>
 internal sealed record SaltApiTranscript(
@@ -35,7 +35,7 @@ internal sealed record SaltApiTranscript(
 
     private static SaltApiTranscript Read(string numberOrName)
     {
-        var dir = SharedFixtures.Path("fixtures", "salt-api");
+        var dir = RepoFixtures.Path("salt-api");
         var file = Directory.GetFiles(dir, "*.json")
             .Select(f => (Path: f, Name: Path.GetFileNameWithoutExtension(f)))
             .Where(f => f.Name == numberOrName || f.Name.StartsWith(numberOrName + "-", StringComparison.Ordinal))
@@ -52,9 +52,8 @@ internal sealed record SaltApiTranscript(
         var headers = response.GetProperty("headers").EnumerateObject()
             .Select(h => new KeyValuePair<string, string>(h.Name, h.Value.GetString() ?? ""))
             .ToList();
-        var body = response.GetProperty("body_raw").ValueKind == JsonValueKind.String
-            ? response.GetProperty("body_raw").GetString() ?? ""
-            : "";
+        // The event-stream captures (50, 54) hold a stream of events instead of one body.
+        var body = response.TryGetProperty("body_raw", out var raw) && raw.ValueKind == JsonValueKind.String ? raw.GetString() ?? "" : "";
         var transcript = new SaltApiTranscript(
             file[0].Name,
             root.GetProperty("title").GetString() ?? "",

@@ -5,7 +5,7 @@ namespace SaltApiBridge.Tests.Lifecycle;
 
 public sealed class LifecycleMessageParserTests
 {
-    /// <summary>The table in shared/fixtures/messages/README.md, plus what each message must plan to.</summary>
+    /// <summary>The table in fixtures/messages/README.md, plus what each message must plan to.</summary>
     public static TheoryData<string, LifecycleEventKind, SourceFormat, string?, string, string?, string?, string?, string> Fixtures => new()
     {
         { "direct-launching.json", LifecycleEventKind.Launching, SourceFormat.LifecycleHook, "i-0853dfa8ce1627af9", "DenoTestStack-AutoscalingGroupASG25987EFB-1FXPOBZFMDQTL", "DenoTestStack-AutoscalingGroupLifecycleHookOnLaunch49A664EF-3lhKS3adlUsx", "917070d0-a303-474b-a36c-a5e38a19de5e", "DenoTestStack-AutoscalingGroupASG25987EFB-1FXPOBZFMDQTL-i-0853dfa8ce1627af9", "Act:AcceptKey,Highstate,CompleteLifecycleAction(Continue/Abandon)" },

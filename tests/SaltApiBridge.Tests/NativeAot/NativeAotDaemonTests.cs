@@ -98,7 +98,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     [Fact]
     public async Task Explain_EveryFixtureMessage_PrintsWhatTheJitBuildPrints()
     {
-        foreach (var file in Directory.GetFiles(SharedFixtures.Path("fixtures", "messages"), "*.json"))
+        foreach (var file in Directory.GetFiles(RepoFixtures.Path("messages"), "*.json"))
         {
             var expectedOutput = new StringWriter();
             var expectedError = new StringWriter();
@@ -146,7 +146,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     {
         var arguments = command.Split(' ').ToList();
         if (arguments[0] == "replay")
-            arguments.Add(SharedFixtures.Path("fixtures", "messages", "direct-launching.json"));
+            arguments.Add(RepoFixtures.Path("messages", "direct-launching.json"));
         await using var refused = DaemonProcess.Start(build.Executable, arguments);
 
         (await refused.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(2, refused.Output);

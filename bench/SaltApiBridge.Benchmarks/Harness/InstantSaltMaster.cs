@@ -24,7 +24,10 @@ internal sealed class InstantSaltMaster : ISaltMaster
 
     public Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult<string?>(Jid);
+    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public Task<bool> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
 
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
@@ -32,9 +35,6 @@ internal sealed class InstantSaltMaster : ISaltMaster
             await hold.Task.WaitAsync(cancellationToken);
         return Success;
     }
-
-    public Task<StateRunResult> ApplyStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, CancellationToken cancellationToken) =>
-        Task.FromResult(Success);
 
     public Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken) => Task.CompletedTask;
 }

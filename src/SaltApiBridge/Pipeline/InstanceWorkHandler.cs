@@ -20,6 +20,7 @@ internal sealed class InstanceWorkHandler(
     AcceptGate gate,
     IProvisioningRecords records,
     IOptions<PipelineOptions> options,
+    IOptions<SaltApiOptions> saltOptions,
     TimeProvider timeProvider,
     BridgeMetrics metrics,
     ILogger<InstanceWorkHandler> logger)
@@ -122,7 +123,13 @@ internal sealed class InstanceWorkHandler(
 
             if (failure is null && work.Plan.Steps.Any(s => s.Kind == PlannedStepKind.Highstate))
             {
-                (failure, jid) = await HighstateAsync(work, resumed, cancellationToken);
+                bool busy;
+                (failure, jid, busy) = await HighstateAsync(work, resumed, cancellationToken);
+                if (busy && !lease.ActionGone)
+                {
+                    // Another state run held the minion past the bound: no verdict on this instance, so no ABANDON.
+                    return WorkOutcome.Retry(failure!);
+                }
             }
             else if (failure is null)
             {
@@ -145,42 +152,21 @@ internal sealed class InstanceWorkHandler(
         return await CompleteAsync(work, result, failure is null ? $"provisioned{JidText(jid)}" : failure, cancellationToken);
     }
 
-    /// <summary>The highstate step: waits for the one this action already published, else pings and publishes one.</summary>
-    private async Task<(string? Failure, string? Jid)> HighstateAsync(Work work, bool resumed, CancellationToken cancellationToken)
+    /// <summary>The highstate step: once per action, under the jid recorded for it (see <see cref="RunOnceAsync"/>).</summary>
+    private async Task<(string? Failure, string? Jid, bool Busy)> HighstateAsync(Work work, bool resumed, CancellationToken cancellationToken)
     {
-        StateRunResult? run = null;
-        if (resumed && work.Record?.HighstateJid is { } earlier)
-        {
-            // Salt still knows the job: a second highstate would run beside it. Its verdict stands, failed or not.
-            run = await RunStatesAsync("highstate", work, () => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), cancellationToken, retryFailed: false);
-            if (run.Status == StateRunStatus.JobUnknown)
-            {
-                PipelineLog.ResumedJobLost(logger, work.InstanceId, work.MinionId, earlier);
-                run = null;
-            }
-        }
-
+        var job = new StateJob(
+            "highstate",
+            resumed ? work.Record?.HighstateJid : null,
+            jid => SaveRecordAsync(work, work.Record! with { HighstateJid = jid, HighstatePublishedAt = timeProvider.GetUtcNow() }, cancellationToken),
+            jid => salt.StartHighstateAsync(work.MinionId, jid, cancellationToken));
+        var run = await RunOnceAsync(job, work, cancellationToken);
         if (run is null)
-        {
-            if (!await salt.WaitUntilReachableAsync(work.MinionId, cancellationToken))
-                return ($"{work.MinionId} did not answer test.ping after its key was accepted", null);
-            run = await RunStatesAsync("highstate", work, () => PublishHighstateAsync(work, cancellationToken), cancellationToken);
-        }
-
+            return ($"{work.MinionId} did not answer test.ping after its key was accepted", null, false);
         if (!run.Succeeded)
-            return (Describe("highstate", run), run.Jid);
+            return (Describe("highstate", run), run.Jid, run.Status == StateRunStatus.AnotherRunInProgress);
         await SaveRecordAsync(work, work.Record! with { ProvisionedAt = timeProvider.GetUtcNow(), ProvisionedJid = run.Jid }, cancellationToken);
-        return (null, run.Jid);
-    }
-
-    /// <summary>Publishes the highstate and writes its jid down before waiting, so a restart can find the job again.</summary>
-    private async Task<StateRunResult> PublishHighstateAsync(Work work, CancellationToken cancellationToken)
-    {
-        var jid = await salt.StartHighstateAsync(work.MinionId, cancellationToken);
-        if (jid is null)
-            return new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], $"no accepted key matched minion {work.MinionId}; nothing was published");
-        await SaveRecordAsync(work, work.Record! with { HighstateJid = jid, HighstatePublishedAt = timeProvider.GetUtcNow() }, cancellationToken);
-        return await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
+        return (null, run.Jid, false);
     }
 
     private async Task<WorkOutcome> TerminateAsync(Work work, CancellationToken cancellationToken)
@@ -194,7 +180,18 @@ internal sealed class InstanceWorkHandler(
             await using var lease = await heartbeats.StartAsync(work.Action, null, resumed: false, cancellationToken);
             try
             {
-                var run = await RunStatesAsync("clean", work, () => salt.ApplyStatesAsync(work.MinionId, clean.States!, null, cancellationToken), cancellationToken);
+                // The clean-up's jid is recorded like the highstate's, so a redelivery of this action republishes it.
+                var record = await ReadRecordAsync(work.MinionId, cancellationToken);
+                var token = work.Plan.Event.LifecycleActionToken;
+                work.Record = record ?? new ProvisioningRecord(
+                    work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
+                var job = new StateJob(
+                    "clean",
+                    record?.IsCleanFor(token) == true ? record.CleanJid : null,
+                    j => SaveRecordAsync(work, work.Record! with { CleanActionKey = ProvisioningRecord.KeyOf(token), CleanJid = j }, cancellationToken),
+                    j => salt.StartStatesAsync(work.MinionId, clean.States!, null, j, cancellationToken),
+                    PingFirst: false);
+                var run = (await RunOnceAsync(job, work, cancellationToken))!;
                 jid = run.Jid;
                 if (!run.Succeeded)
                     failure = Describe("clean", run);
@@ -253,17 +250,82 @@ internal sealed class InstanceWorkHandler(
         return WorkOutcome.Done("action gone", $"{step}; the lifecycle action had already ended (timed out or completed elsewhere)");
     }
 
-    private async Task<StateRunResult> RunStatesAsync(
-        string step, Work work, Func<Task<StateRunResult>> run, CancellationToken cancellationToken, bool retryFailed = true)
+    /// <summary>
+    /// Runs one state job for this lifecycle action, at most once on the minion. Its jid is chosen here and recorded
+    /// before the first publish; every retry (a lost or failed reply, a timeout, a restart that finds the record)
+    /// republishes that same jid, which the minion runs once (it drops a jid among its last 100), and then waits for it.
+    /// A verdict is never retried: a second run would be a second run. When the minion refuses because another state
+    /// run is in progress there, nothing ran: that run is waited out (bounded by <see cref="SaltApiOptions.JobTimeout"/>,
+    /// heartbeats going on), then ours goes out under a new jid, since the refused one is spent. Null when the minion did
+    /// not answer the ping before a first publish.
+    /// </summary>
+    private async Task<StateRunResult?> RunOnceAsync(StateJob job, Work work, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        var result = await AttemptAsync(
-            run, r => !retryFailed || r.Succeeded || r.Status is StateRunStatus.MinionDidNotReturn or StateRunStatus.NoMatchingMinion or StateRunStatus.JobUnknown,
-            cancellationToken);
-        metrics.SaltJob(step, result.Status.ToString(), timeProvider.GetElapsedTime(started));
-        PipelineLog.StatesRan(logger, work.InstanceId, work.MinionId, step, result.Jid, result.Status);
-        return result;
+        StateRunResult? run = null;
+        if (job.RecordedJid is { } earlier)
+        {
+            // Recorded before a restart: the master may have the job (running or done), or the publish never happened.
+            run = await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), _ => true, cancellationToken);
+            if (run.Status == StateRunStatus.JobUnknown)
+            {
+                PipelineLog.ResumedJobRepublished(logger, work.InstanceId, work.MinionId, job.Step, earlier);
+                run = null;
+            }
+        }
+
+        if (run is null)
+        {
+            if (job.PingFirst && !await salt.WaitUntilReachableAsync(work.MinionId, cancellationToken))
+                return null;
+            var jid = job.RecordedJid ?? await NewJidAsync(job);
+            run = await PublishAndWaitAsync(job, work, jid, cancellationToken);
+        }
+
+        var busySince = timeProvider.GetTimestamp();
+        var bound = saltOptions.Value.JobTimeout;
+        while (run.Status == StateRunStatus.AnotherRunInProgress)
+        {
+            PipelineLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
+            metrics.SaltJob(job.Step, run.Status.ToString(), timeProvider.GetElapsedTime(started));
+            var waited = run.RunningJid is { } other && SaltJid.IsValid(other)
+                ? await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken)
+                : null;
+            if (waited is null or { Status: StateRunStatus.JobUnknown })
+            {
+                // A run the master's job cache does not know (salt-call on the minion): look again after a pause.
+                await Task.Delay(options.Value.StepRetryDelay, timeProvider, cancellationToken);
+            }
+
+            if (timeProvider.GetElapsedTime(busySince) >= bound)
+            {
+                PipelineLog.StillBusy(logger, work.InstanceId, work.MinionId, job.Step, bound);
+                break;
+            }
+
+            run = await PublishAndWaitAsync(job, work, await NewJidAsync(job), cancellationToken);
+        }
+
+        metrics.SaltJob(job.Step, run.Status.ToString(), timeProvider.GetElapsedTime(started));
+        PipelineLog.StatesRan(logger, work.InstanceId, work.MinionId, job.Step, run.Jid, run.Status);
+        return run;
     }
+
+    private async Task<string> NewJidAsync(StateJob job)
+    {
+        var jid = SaltJid.New(timeProvider);
+        await job.Record(jid);
+        return jid;
+    }
+
+    /// <summary>Publishes under <paramref name="jid"/> and waits; a transient failure anywhere republishes the same jid.</summary>
+    private Task<StateRunResult> PublishAndWaitAsync(StateJob job, Work work, string jid, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () => await job.Publish(jid)
+                ? await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken)
+                : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], $"no accepted key matched minion {work.MinionId}; nothing was published"),
+            _ => true,
+            cancellationToken);
 
     /// <summary>
     /// Up to <see cref="PipelineOptions.StepAttempts"/> attempts while the result is not final or salt-api fails
@@ -361,12 +423,16 @@ internal sealed class InstanceWorkHandler(
         StateRunStatus.MinionDidNotReturn => $"{step}{JidText(run.Jid)}: the minion did not return before the deadline",
         StateRunStatus.NoMatchingMinion => $"{step}: salt-api matched no accepted key for the minion",
         StateRunStatus.JobUnknown => $"{step}{JidText(run.Jid)}: the master does not know the job",
+        StateRunStatus.AnotherRunInProgress => $"{step}{JidText(run.Jid)}: not started, another state run (jid {run.RunningJid}) was still in progress on the minion",
         _ => $"{step}{JidText(run.Jid)} failed: " + (run.FailedStates.Count > 0
             ? string.Join("; ", run.FailedStates.Take(3).Select(s => s.Comment is null ? s.Id : $"{s.Id}: {s.Comment}"))
             : run.Message ?? "no detail"),
     };
 
     private static string JidText(string? jid) => jid is null ? "" : $" (jid {jid})";
+
+    /// <summary>One state job of an action: how to record its jid (before publishing) and how to publish under a jid.</summary>
+    private sealed record StateJob(string Step, string? RecordedJid, Func<string, Task> Record, Func<string, Task<bool>> Publish, bool PingFirst = true);
 
     private sealed class Work(ActionPlan plan, string correlationId)
     {

@@ -77,9 +77,15 @@ internal static partial class PipelineLog
     [LoggerMessage(2023, LogLevel.Information, "Resuming work for {InstanceId} as {MinionId} after a redelivery (highstate jid {Jid})")]
     public static partial void Resuming(ILogger logger, string instanceId, string minionId, string? jid);
 
-    [LoggerMessage(2024, LogLevel.Warning, "Job {Jid} of {MinionId} ({InstanceId}), published before a restart, is unknown to the master; publishing a new highstate")]
-    public static partial void ResumedJobLost(ILogger logger, string instanceId, string minionId, string jid);
+    [LoggerMessage(2024, LogLevel.Warning, "{Step} job {Jid} of {MinionId} ({InstanceId}), recorded before a restart, is unknown to the master; publishing it under the same jid (the minion runs a jid once)")]
+    public static partial void ResumedJobRepublished(ILogger logger, string instanceId, string minionId, string step, string jid);
 
     [LoggerMessage(2025, LogLevel.Warning, "Cannot write the provisioning record of {MinionId}: {Error}")]
     public static partial void RecordFailed(ILogger logger, string minionId, string error);
+
+    [LoggerMessage(2026, LogLevel.Warning, "{Step} on {MinionId} ({InstanceId}) was not started: another state run is in progress there (jid {RunningJid}); waiting for it to end, then publishing ours")]
+    public static partial void AnotherRunInProgress(ILogger logger, string instanceId, string minionId, string step, string? runningJid);
+
+    [LoggerMessage(2027, LogLevel.Warning, "{Step} on {MinionId} ({InstanceId}): another state run was still in progress after {Bound}; leaving the message for redelivery")]
+    public static partial void StillBusy(ILogger logger, string instanceId, string minionId, string step, TimeSpan bound);
 }

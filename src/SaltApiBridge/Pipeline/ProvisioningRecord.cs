@@ -5,8 +5,10 @@ namespace SaltApiBridge.Pipeline;
 
 /// <summary>
 /// What the bridge remembers about one minion between restarts: the lifecycle action it is working on (by a hash of
-/// its token; the token itself is never stored), the highstate it published for it, and the last provisioning that
-/// succeeded (a successful highstate, or the key accept of a golden-image group). Reconcile reads the latter.
+/// its token; the token itself is never stored), the jid chosen for its highstate (written before the publish, so a
+/// retry or a restart republishes that jid, which the minion runs once), the last provisioning that succeeded (a
+/// successful highstate, or the key accept of a golden-image group; reconcile reads it), and likewise the
+/// terminating action and the jid of its clean-up.
 /// </summary>
 public sealed record ProvisioningRecord(
     string MinionId,
@@ -17,7 +19,9 @@ public sealed record ProvisioningRecord(
     string? HighstateJid = null,
     DateTimeOffset? HighstatePublishedAt = null,
     DateTimeOffset? ProvisionedAt = null,
-    string? ProvisionedJid = null)
+    string? ProvisionedJid = null,
+    string? CleanActionKey = null,
+    string? CleanJid = null)
 {
     /// <summary>A stable, non-reversible name for a lifecycle action token (or null without one).</summary>
     public static string? KeyOf(string? lifecycleActionToken) =>
@@ -27,4 +31,7 @@ public sealed record ProvisioningRecord(
 
     /// <summary>This record is about the action with that token.</summary>
     public bool IsFor(string? lifecycleActionToken) => ActionKey is not null && ActionKey == KeyOf(lifecycleActionToken);
+
+    /// <summary>This record's clean-up is for the terminating action with that token.</summary>
+    public bool IsCleanFor(string? lifecycleActionToken) => CleanActionKey is not null && CleanActionKey == KeyOf(lifecycleActionToken);
 }

@@ -33,8 +33,19 @@ public interface ISaltMaster
     /// <summary>Deletes the minion's accepted key. Deleting an absent key is success.</summary>
     Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken);
 
-    /// <summary>Publishes state.highstate to the one minion; its jid, or null when no accepted key matched (nothing was published).</summary>
-    Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Publishes state.highstate to the one minion under <paramref name="jid"/> (chosen by the caller, see
+    /// <see cref="SaltJid"/>); false when no accepted key matched (nothing was published). Publishing the same jid again
+    /// is safe: the minion runs a jid once.
+    /// </summary>
+    Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Publishes state.sls with the given states (and optional pillar) to the one minion under <paramref name="jid"/>,
+    /// as <see cref="StartHighstateAsync"/> does.
+    /// </summary>
+    Task<bool> StartStatesAsync(
+        string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken);
 
     /// <summary>
     /// Waits (bounded) for job <paramref name="jid"/> of the one minion to return and reads its verdict from the master's
@@ -42,10 +53,6 @@ public interface ISaltMaster
     /// jid the master does not know then is <see cref="StateRunStatus.JobUnknown"/> rather than late.
     /// </summary>
     Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken);
-
-    /// <summary>Runs state.sls with the given states (and optional pillar) on the one minion and waits for its return (bounded).</summary>
-    Task<StateRunResult> ApplyStatesAsync(
-        string minionId, IReadOnlyList<string> states, JsonObject? pillar, CancellationToken cancellationToken);
 
     /// <summary>Fires <c>salt/netapi/hook/{tag}</c> on the master's event bus with <paramref name="data"/> as the body.</summary>
     Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken);

@@ -164,10 +164,10 @@ internal sealed class SaltApiMaster(
         logger.KeyDeleted(minionId);
     }
 
-    public async Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken)
+    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
-        return await PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), cancellationToken);
+        return PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), jid, cancellationToken);
     }
 
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
@@ -223,8 +223,8 @@ internal sealed class SaltApiMaster(
             StateRunStatus.MinionDidNotReturn, jid, [], $"minion {minionId} did not return job {jid} within {o.JobTimeout}");
     }
 
-    public Task<StateRunResult> ApplyStatesAsync(
-        string minionId, IReadOnlyList<string> states, JsonObject? pillar, CancellationToken cancellationToken)
+    public Task<bool> StartStatesAsync(
+        string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentNullException.ThrowIfNull(states);
@@ -240,7 +240,7 @@ internal sealed class SaltApiMaster(
             Arg = [string.Join(',', chosen)],
             Kwarg = pillar is null ? null : new JsonObject { ["pillar"] = pillar.DeepClone() },
         };
-        return RunStateJobAsync(minionId, lowstate, cancellationToken);
+        return PublishAsync(minionId, lowstate, jid, cancellationToken);
     }
 
     public async Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken)
@@ -261,28 +261,34 @@ internal sealed class SaltApiMaster(
         logger.EventFired(tag);
     }
 
-    private async Task<StateRunResult> RunStateJobAsync(string minionId, Lowstate job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes a state job to exactly one minion under the caller's jid; false when no accepted key matched
+    /// (<c>local_async</c> then answers <c>{}</c> and publishes nothing).
+    /// </summary>
+    private async Task<bool> PublishAsync(string minionId, Lowstate job, string jid, CancellationToken cancellationToken)
     {
-        var jid = await PublishAsync(minionId, job, cancellationToken);
-        return jid is null
-            ? new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], $"no accepted key matched minion {minionId}; nothing was published")
-            : await WaitForJobAsync(minionId, jid, resumed: false, cancellationToken);
-    }
+        if (!SaltJid.IsValid(jid))
+        {
+            throw new ArgumentException($"'{jid}' is not a jid (20 digits, optionally '_' and letters or digits).", nameof(jid));
+        }
 
-    /// <summary>Publishes a state job to exactly one minion; its jid, or null when no accepted key matched.</summary>
-    private async Task<string?> PublishAsync(string minionId, Lowstate job, CancellationToken cancellationToken)
-    {
-        var lowstate = job with { Tgt = [minionId], TgtType = TargetList };
+        var lowstate = job with { Tgt = [minionId], TgtType = TargetList, Jid = jid };
         var started = await session.InvokeAsync(
             $"local_async {job.Fun}", (token, ct) => api.StartJobAsync(token, [lowstate], ct), cancellationToken);
-        if (started.First?.Jid is not { Length: > 0 } jid)
+        if (started.First?.Jid is not { Length: > 0 } published)
         {
             logger.NoMatchingMinion(job.Fun, minionId);
-            return null;
+            return false;
+        }
+
+        if (published != jid)
+        {
+            // The master chose another jid: a retry could then run the job twice, so this master is not fit to use.
+            throw SaltApiFailures.UnexpectedReply($"local_async {job.Fun}", $"published under jid {published}, not the requested {jid}");
         }
 
         logger.JobPublished(job.Fun, minionId, jid);
-        return jid;
+        return true;
     }
 
     /// <summary>Runs one wheel function and returns <c>data.return</c>, or throws on <c>success: false</c>.</summary>

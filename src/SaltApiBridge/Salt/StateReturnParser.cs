@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace SaltApiBridge.Salt;
 
@@ -10,7 +11,7 @@ namespace SaltApiBridge.Salt;
 /// <c>return</c>, <c>success</c>, … seen in the job cache of Salt 3006.10); only <c>result</c>, <c>comment</c> and
 /// <c>__run_num__</c> are read.
 /// </summary>
-internal static class StateReturnParser
+internal static partial class StateReturnParser
 {
     private const int MaxCommentLength = 1000;
 
@@ -30,6 +31,13 @@ internal static class StateReturnParser
                 return FromStates(jid, ret, retcode);
             case JsonValueKind.Array:
                 var messages = ret.EnumerateArray().Select(Text).Where(m => m.Length > 0).ToList();
+                if (messages.Count > 0 && messages.All(m => AnotherRun().IsMatch(m)))
+                {
+                    // state.* refuses to start beside a running state run (salt/modules/state.py, running()): nothing ran.
+                    var running = AnotherRun().Match(messages[0]).Groups["jid"].Value;
+                    return new StateRunResult(StateRunStatus.AnotherRunInProgress, jid, [], Truncate(messages[0]), running);
+                }
+
                 return Failed(jid, [], messages.Count == 0 ? "the state run returned an empty list" : string.Join("; ", messages));
             case JsonValueKind.String:
                 return Failed(jid, [], ret.GetString() ?? "");
@@ -85,6 +93,10 @@ internal static class StateReturnParser
         JsonValueKind.Null or JsonValueKind.Undefined => "",
         _ => value.GetRawText(),
     };
+
+    /// <summary>The refusal's text as Salt 3006 writes it (transcript 49); "started at" is empty for a suffixed jid.</summary>
+    [GeneratedRegex("^The function \"[^\"]+\" is running as PID [0-9]+ and was started at .* with jid (?<jid>[^ ]+)$")]
+    private static partial Regex AnotherRun();
 
     private static string Truncate(string text) => text.Length <= MaxCommentLength ? text : text[..MaxCommentLength] + "…";
 }

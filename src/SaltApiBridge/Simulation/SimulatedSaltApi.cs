@@ -198,9 +198,13 @@ internal sealed class SimulatedSaltApi : IAsyncDisposable
             case ("local_async", "state.highstate" or "state.sls"):
                 if (!accepted)
                     return Reply("25");
-                var jid = NextJid();
+                // A caller may choose the jid (transcript 47); the minion runs a jid it has seen once (48).
+                var jid = lowstate["jid"]?.GetValue<string>() ?? NextJid();
                 lock (publishing)
                 {
+                    if (jobs.ContainsKey(jid))
+                        return Reply("13", minion, jid);
+
                     // A job runs on the minion until its end, whether or not anyone has asked /jobs about it since.
                     var now = time.GetUtcNow();
                     if (jobs.Values.Any(j => j.MinionId == minion && j.DoneAt > now))

@@ -102,8 +102,8 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         await SendAsync(LaunchHook(instance, "token-2"));
         await UntilQueueEmptyAsync();
 
-        // Pipeline:StepAttempts (2) runs a failed highstate once more before giving up.
-        salt.CallsFor(minion).Should().Equal([.. LaunchCalls[..^1], "local_async state.highstate", "hook " + BridgeEventTags.ProvisionFailed]);
+        // A failed highstate is a verdict: never run a second time for the same action.
+        salt.CallsFor(minion).Should().Equal([.. LaunchCalls[..^1], "hook " + BridgeEventTags.ProvisionFailed]);
         autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("ABANDON");
     }
 

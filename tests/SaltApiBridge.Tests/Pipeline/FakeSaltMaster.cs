@@ -4,12 +4,18 @@ using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
-/// <summary>A scriptable Salt master that records every call. Keys start pending; an accept makes them accepted.</summary>
+/// <summary>
+/// A scriptable Salt master that records every call. Keys start pending; an accept makes them accepted. Its minions
+/// behave as Salt's do (transcripts 47–49): a jid they have seen is not run again, and a state run published under a
+/// new jid while another runs is refused with "is running as PID … with jid …".
+/// </summary>
 internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 {
     private readonly ConcurrentDictionary<string, MinionKeyState> keys = new();
     private readonly ConcurrentDictionary<string, Task<StateRunResult>> jobs = new();
-    private int jids;
+    private readonly Dictionary<string, FakeMinion> minions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> cleanJobs = new(StringComparer.Ordinal);
+    private int lostReplies;
 
     /// <summary>The key state of an id nobody set or accepted.</summary>
     public MinionKeyState NewKeys { get; set; } = MinionKeyState.Pending;
@@ -22,10 +28,35 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Func<string, CancellationToken, Task> Delete { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>How long <see cref="WaitForJobAsync"/> waits before "did not return", as <c>SaltApi:JobTimeout</c>.</summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every state run a minion started: (minion, jid, function). Refused and republished jids are not in it.</summary>
+    public ConcurrentQueue<(string Minion, string Jid, string Function)> StartedRuns { get; } = new();
+
+    /// <summary>Every jid published, in order, republications included.</summary>
+    public ConcurrentQueue<string> PublishedJids { get; } = new();
+
     public void SetKey(string minionId, MinionKeyState state) => keys[minionId] = state;
 
     /// <summary>A job the master knows, as if published earlier (by another process).</summary>
     public void AddJob(string jid, Task<StateRunResult> job) => jobs[jid] = job;
+
+    /// <summary>The next <paramref name="count"/> publishes reach the minion, but their replies are lost (a transient failure).</summary>
+    public void LoseReplies(int count) => Interlocked.Exchange(ref lostReplies, count);
+
+    /// <summary>A state run started by someone else (an operator) runs on the minion under <paramref name="jid"/> until <paramref name="run"/> ends.</summary>
+    public void Occupy(string minionId, string jid, Task<StateRunResult> run)
+    {
+        lock (minions)
+        {
+            var minion = Minion(minionId);
+            minion.Seen.Add(jid);
+            minion.Running = (jid, run);
+        }
+
+        jobs[jid] = run;
+    }
 
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken)
     {
@@ -68,28 +99,35 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         keys.TryRemove(minionId, out _);
     }
 
-    public Task<string?> StartHighstateAsync(string minionId, CancellationToken cancellationToken)
+    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
         log.Add($"highstate {minionId}");
-        var jid = NextJid();
-        jobs[jid] = Highstate(minionId, cancellationToken);
-        return Task.FromResult<string?>(jid);
+        return PublishAsync(minionId, jid, "state.highstate", () => Highstate(minionId, cancellationToken));
+    }
+
+    public Task<bool> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
+    {
+        log.Add($"sls {string.Join(",", states)} {minionId}");
+        return PublishAsync(minionId, jid, "state.sls", () => Clean(minionId, cancellationToken));
     }
 
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         if (!jobs.TryGetValue(jid, out var job))
             return new StateRunResult(StateRunStatus.JobUnknown, jid, [], "unknown jid");
-        var result = await job.WaitAsync(cancellationToken);
-        log.Add($"highstate-done {minionId}");
-        return result with { Jid = result.Jid ?? jid };
-    }
-
-    public async Task<StateRunResult> ApplyStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, CancellationToken cancellationToken)
-    {
-        log.Add($"sls {string.Join(",", states)} {minionId}");
-        var result = await Clean(minionId, cancellationToken);
-        return result with { Jid = result.Jid ?? NextJid() };
+        try
+        {
+            var result = await job.WaitAsync(JobTimeout, cancellationToken);
+            if (result.Status == StateRunStatus.AnotherRunInProgress)
+                log.Add($"refused {minionId}");
+            else if (!cleanJobs.ContainsKey(jid))
+                log.Add($"highstate-done {minionId}");
+            return result with { Jid = result.Jid ?? jid };
+        }
+        catch (TimeoutException)
+        {
+            return new StateRunResult(StateRunStatus.MinionDidNotReturn, jid, [], "did not return");
+        }
     }
 
     public Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken)
@@ -98,5 +136,49 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         return Task.CompletedTask;
     }
 
-    private string NextJid() => $"2026112512000000{Interlocked.Increment(ref jids):D4}";
+    private Task<bool> PublishAsync(string minionId, string jid, string function, Func<Task<StateRunResult>> run)
+    {
+        SaltJid.IsValid(jid).Should().BeTrue($"'{jid}' must be a jid Salt accepts");
+        PublishedJids.Enqueue(jid);
+        lock (minions)
+        {
+            var minion = Minion(minionId);
+            if (minion.Seen.Add(jid))
+            {
+                if (minion.Running is { } other && !other.Run.IsCompleted)
+                {
+                    jobs[jid] = Task.FromResult(new StateRunResult(
+                        StateRunStatus.AnotherRunInProgress, jid, [], $"The function \"state.highstate\" is running as PID 8036 and was started at  with jid {other.Jid}", other.Jid));
+                }
+                else
+                {
+                    StartedRuns.Enqueue((minionId, jid, function));
+                    if (function == "state.sls")
+                        cleanJobs[jid] = true;
+                    var job = run();
+                    minion.Running = (jid, job);
+                    jobs[jid] = job;
+                }
+            }
+        }
+
+        if (Interlocked.Decrement(ref lostReplies) >= 0)
+            throw new SaltApiException("salt-api did not answer local_async in time (the master published the job)", isTransient: true);
+        return Task.FromResult(true);
+    }
+
+    private FakeMinion Minion(string minionId)
+    {
+        if (!minions.TryGetValue(minionId, out var minion))
+            minions[minionId] = minion = new FakeMinion();
+        return minion;
+    }
+
+    private sealed class FakeMinion
+    {
+        /// <summary>Jids the minion has seen (Salt keeps the last 100; no test here comes near).</summary>
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
+        public (string Jid, Task<StateRunResult> Run)? Running { get; set; }
+    }
 }

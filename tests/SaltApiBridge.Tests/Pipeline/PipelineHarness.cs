@@ -6,6 +6,7 @@ using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
+using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
@@ -18,12 +19,12 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null)
     {
         loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
         Queue = queue ?? new InMemoryQueue(Log, TimeSpan.FromSeconds(30));
-        Salt = new FakeSaltMaster(Log);
+        Salt = new FakeSaltMaster(Log) { JobTimeout = jobTimeout ?? TimeSpan.FromMinutes(5) };
         Actions = new FakeLifecycleActions(Log);
         Inventory = new FakeAutoScalingInventory();
         var bridgeOptions = bridge ?? new BridgeOptions();
@@ -34,7 +35,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var heartbeats = new HeartbeatKeeper(Actions, hooks, autoScalingOptions, TimeProvider.System, NullLogger<HeartbeatKeeper>.Instance);
         var gate = new AcceptGate(Salt, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), metrics, NullLogger<AcceptGate>.Instance);
         var handler = new InstanceWorkHandler(
-            Salt, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
+            Salt, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(new SaltApiOptions { JobTimeout = Salt.JobTimeout }), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
         Pipeline = new LifecyclePipeline(
             Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
             Microsoft.Extensions.Options.Options.Create(Options),

@@ -45,10 +45,11 @@ public sealed class ResumeAndGateTests
     }
 
     [Fact]
-    public async Task RunAsync_RedeliveredButTheMasterForgotTheJob_PublishesANewHighstate()
+    public async Task RunAsync_RestartBetweenRecordAndPublish_PublishesTheRecordedJid()
     {
         await using var harness = new PipelineHarness();
-        await harness.Records.SaveAsync(EarlierRecord("20261125110000009999"), TestContext.Current.CancellationToken);
+        const string recorded = "20261125110000009999_0123456789abcdef";
+        await harness.Records.SaveAsync(EarlierRecord(recorded), TestContext.Current.CancellationToken);
         harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
         harness.Queue.Send(Launch());
         harness.Start();
@@ -56,6 +57,8 @@ public sealed class ResumeAndGateTests
         await harness.WaitForSettledAsync(1);
 
         harness.Log.Matching("highstate ").Should().ContainSingle();
+        harness.Salt.StartedRuns.Should().Equal((Minion, recorded, "state.highstate"));
+        (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken))!.HighstateJid.Should().Be(recorded);
         harness.Log.Matching("accept").Should().BeEmpty("the key was accepted before the restart");
         harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
     }
@@ -99,6 +102,133 @@ public sealed class ResumeAndGateTests
         running.ProvisionedAt.Should().BeNull();
         running.ActionKey.Should().NotBe(Token).And.HaveLength(64);
         (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken))!.ProvisionedAt.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task RunAsync_FreshLaunch_JidIsOnRecordBeforeThePublish()
+    {
+        await using var harness = new PipelineHarness();
+        ProvisioningRecord? atPublish = null;
+        harness.Salt.Highstate = async (minion, ct) =>
+        {
+            atPublish = await harness.Records.GetAsync(minion, ct);
+            return new StateRunResult(StateRunStatus.Succeeded, null, [], null);
+        };
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        var run = harness.Salt.StartedRuns.Should().ContainSingle().Subject;
+        atPublish!.HighstateJid.Should().Be(run.Jid);
+    }
+
+    [Fact]
+    public async Task RunAsync_PublishReplyLost_RepublishesTheSameJidAndRunsOnce()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Salt.LoseReplies(1);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Salt.PublishedJids.Should().HaveCount(2).And.OnlyContain(j => j == harness.Salt.PublishedJids.First());
+        harness.Salt.StartedRuns.Should().ContainSingle();
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryPublishReplyLost_RedeliveryFindsTheOneRunAndCompletes()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Salt.LoseReplies(100);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(2);
+
+        harness.Salt.StartedRuns.Should().ContainSingle("every retry and the redelivery republish the recorded jid");
+        harness.Salt.PublishedJids.Distinct().Should().ContainSingle();
+        harness.Settled.First().Outcome.Disposition.Should().Be(MessageDisposition.RetryLater);
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherStateRunInProgress_WaitsForItThenRunsOursOnce()
+    {
+        await using var harness = new PipelineHarness();
+        const string operators = "20261125100000000001";
+        var theirs = new TaskCompletionSource<StateRunResult>();
+        harness.Salt.Occupy(Minion, operators, theirs.Task);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.Log.WaitUntilAsync(calls => calls.Contains($"refused {Minion}"));
+        theirs.SetResult(new StateRunResult(StateRunStatus.Failed, operators, [], "the operator's run failed"));
+        await harness.WaitForSettledAsync(1);
+
+        var ours = harness.Salt.StartedRuns.Should().ContainSingle().Subject;
+        harness.Salt.PublishedJids.Should().HaveCount(2).And.EndWith(ours.Jid);
+        harness.Salt.PublishedJids.First().Should().NotBe(ours.Jid, "the refused jid is spent: the minion would drop it");
+        (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken))!.ProvisionedJid.Should().Be(ours.Jid);
+        harness.Log.Matching("provision_failed").Should().BeEmpty();
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherStateRunOutlastsTheJobTimeout_RetriedNeverAbandoned()
+    {
+        await using var harness = new PipelineHarness(jobTimeout: TimeSpan.FromMilliseconds(300));
+        harness.Salt.Occupy(Minion, "20261125100000000001", new TaskCompletionSource<StateRunResult>().Task);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Settled.First().Outcome.Disposition.Should().Be(MessageDisposition.RetryLater);
+        harness.Settled.First().Outcome.Summary.Should().Contain("another state run");
+        harness.Salt.StartedRuns.Should().BeEmpty();
+        harness.Log.Matching("complete").Should().BeEmpty();
+        harness.Log.Matching("provision_failed").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_CleanPublishReplyLost_CleansOnceAndContinues()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Salt.LoseReplies(1);
+        harness.Queue.Send(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, Instance, "drain", Token));
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Salt.StartedRuns.Should().ContainSingle().Which.Function.Should().Be("state.sls");
+        harness.Salt.PublishedJids.Distinct().Should().ContainSingle();
+        var record = await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken);
+        record!.CleanJid.Should().Be(harness.Salt.StartedRuns.Single().Jid);
+        record.IsCleanFor(Token).Should().BeTrue();
+        harness.Log.Matching("clean_failed").Should().BeEmpty();
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_TerminatingRedeliveredWhileItsCleanRuns_WaitsWithoutPublishing()
+    {
+        await using var harness = new PipelineHarness();
+        const string cleanJid = "20261125110000000002_00000000000000aa";
+        await harness.Records.SaveAsync(
+            EarlierRecord(Jid) with { CleanActionKey = ProvisioningRecord.KeyOf(Token), CleanJid = cleanJid }, TestContext.Current.CancellationToken);
+        harness.Salt.AddJob(cleanJid, Task.FromResult(new StateRunResult(StateRunStatus.Succeeded, cleanJid, [], null)));
+        harness.Queue.Send(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, Instance, "drain", Token));
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Log.Matching("sls ").Should().BeEmpty();
+        harness.Log.Matching("event saltapibridge/cleaned").Should().ContainSingle();
+        harness.Settled.Single().Outcome.Summary.Should().Contain(cleanJid);
     }
 
     [Fact]

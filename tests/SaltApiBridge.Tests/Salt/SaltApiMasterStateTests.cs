@@ -31,7 +31,8 @@ public sealed class SaltApiMasterStateTests
         result.Message.Should().Be("2 states succeeded");
 
         var lowstate = salt.Lowstates("state.highstate").Should().ContainSingle().Subject.Lowstate;
-        lowstate.Select(p => p.Key).Should().BeEquivalentTo("client", "fun", "tgt", "tgt_type");
+        lowstate.Select(p => p.Key).Should().BeEquivalentTo("client", "fun", "tgt", "tgt_type", "jid");
+        lowstate["jid"]!.GetValue<string>().Should().Be(HighstateJid, "the caller chooses the jid");
         lowstate["client"]!.GetValue<string>().Should().Be("local_async");
         lowstate["tgt"]!.ToJsonString().Should().Be("""["my-asg-i-0123456789abcdef0"]""");
         lowstate["tgt_type"]!.GetValue<string>().Should().Be("list");
@@ -52,7 +53,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnLowstate("local_async", "state.sls").RespondWith(SaltApiHarness.Reply("21"));
         salt.OnJob(FailJid).RespondWith(SaltApiHarness.Reply("22"));
 
-        var result = await salt.AdvanceUntilCompleteAsync(salt.Master.ApplyStatesAsync(Id, ["fail"], null, Ct), Step);
+        var result = await salt.AdvanceUntilCompleteAsync(ApplyStatesAsync(salt.Master, ["fail"], FailJid), Step);
 
         result.Status.Should().Be(StateRunStatus.Failed);
         result.Jid.Should().Be(FailJid);
@@ -72,7 +73,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnLowstate("local_async", "state.sls").RespondWith(SaltApiHarness.Reply("25"));
         var pillar = new JsonObject { ["instance_id"] = "i-0123456789abcdef0", ["reason"] = "scale-in" };
 
-        await salt.Master.ApplyStatesAsync(Id, ["clean", "app.deregister"], pillar, Ct);
+        (await salt.Master.StartStatesAsync(Id, ["clean", "app.deregister"], pillar, HighstateJid, Ct)).Should().BeFalse("transcript 25: no key matched");
 
         var lowstate = salt.Lowstates("state.sls").Single().Lowstate;
         lowstate["tgt"]!.ToJsonString().Should().Be("""["my-asg-i-0123456789abcdef0"]""");
@@ -86,7 +87,7 @@ public sealed class SaltApiMasterStateTests
         await using var salt = SaltApiHarness.Start().WithLogin();
         salt.OnLowstate("local_async", "state.sls").RespondWith(SaltApiHarness.Reply("25"));
 
-        await salt.Master.ApplyStatesAsync(Id, [], null, Ct);
+        await salt.Master.StartStatesAsync(Id, [], null, HighstateJid, Ct);
 
         salt.Lowstates("state.sls").Single().Lowstate["arg"]!.ToJsonString().Should().Be("""["clean"]""");
     }
@@ -118,7 +119,6 @@ public sealed class SaltApiMasterStateTests
         var result = await RunHighstateAsync(salt.Master, SaltApiHarness.UnknownMinionId);
 
         result.Status.Should().Be(StateRunStatus.NoMatchingMinion);
-        result.Jid.Should().BeNull();
         salt.Lowstates("state.highstate").Single().Lowstate["tgt"]!.ToJsonString()
             .Should().Be("""["my-asg-i-00000000000000bad"]""");
         salt.Server!.LogEntries.Should().NotContain(e => e.RequestMessage!.Path.StartsWith("/jobs", StringComparison.Ordinal));
@@ -176,18 +176,97 @@ public sealed class SaltApiMasterStateTests
         result.Message.Should().Contain("retcode is 1");
     }
 
+    [Fact]
+    public async Task StartHighstate_ChosenJid_PublishesExactlyTheCapturedLowstate()
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("47"));
+        const string chosen = "20261129144256000001";
+
+        (await salt.Master.StartHighstateAsync(Id, chosen, Ct)).Should().BeTrue();
+
+        var sent = salt.Lowstates("state.highstate").Single().Lowstate;
+        var captured = SaltApiTranscript.Load("47").RequestBody!.RootElement[0];
+        sent["jid"]!.GetValue<string>().Should().Be(captured.GetProperty("jid").GetString());
+        sent.Select(p => p.Key).Should().BeEquivalentTo(captured.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task StartHighstate_MasterAnswersAnotherJid_ThrowsInsteadOfRisingASecondRun()
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+        salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+
+        var publish = () => salt.Master.StartHighstateAsync(Id, "20261129144256000001_ab12", Ct);
+
+        (await publish.Should().ThrowAsync<SaltApiException>()).Which.Message.Should().Contain("not the requested");
+    }
+
+    [Theory]
+    [InlineData("2026112914425600000")]
+    [InlineData("20261129144256000001-x")]
+    [InlineData("20261129144256000001_a/b")]
+    [InlineData("*")]
+    public async Task StartHighstate_InvalidJid_RefusedBeforeAnyCall(string jid)
+    {
+        await using var salt = SaltApiHarness.Start().WithLogin();
+
+        var publish = () => salt.Master.StartHighstateAsync(Id, jid, Ct);
+
+        await publish.Should().ThrowAsync<ArgumentException>();
+        salt.Lowstates("state.highstate").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Parse_ConcurrentRunRefusal_AnotherRunInProgressNamingTheRunningJid()
+    {
+        var result = StateReturnParser.Parse("20261129144259569980", MinionResult("49"));
+
+        result.Status.Should().Be(StateRunStatus.AnotherRunInProgress);
+        result.RunningJid.Should().Be("20261129144256000001");
+        result.Succeeded.Should().BeFalse();
+        result.Message.Should().StartWith("The function \"state.highstate\" is running as PID 9550");
+    }
+
+    [Fact]
+    public void Parse_ListOfOtherStrings_StillAFailure()
+    {
+        var entry = new { @return = new[] { "No Top file or master_tops data matches found." }, retcode = 2, success = false };
+
+        var result = StateReturnParser.Parse(HighstateJid, JsonSerializer.SerializeToElement(entry));
+
+        result.Status.Should().Be(StateRunStatus.Failed);
+        result.RunningJid.Should().BeNull();
+    }
+
+    [Fact]
+    public void New_TwoJidsAtTheSameMicrosecond_DifferAndAreValid()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T14:42:56Z", System.Globalization.CultureInfo.InvariantCulture));
+
+        var first = SaltJid.New(time);
+        var second = SaltJid.New(time);
+
+        first.Should().NotBe(second);
+        SaltJid.IsValid(first).Should().BeTrue();
+        first.Should().MatchRegex("^[0-9]{20}_[0-9a-f]{16}$");
+        first[..20].Should().Be(second[..20]);
+    }
+
     private static JsonElement MinionResult(string transcript)
     {
         using var doc = JsonDocument.Parse(SaltApiTranscript.Load(transcript).ResponseBodyRaw);
         return doc.RootElement.GetProperty("info")[0].GetProperty("Result").GetProperty(Id).Clone();
     }
 
-    /// <summary>Publish, then wait: what the handler does for a fresh highstate.</summary>
-    private static async Task<StateRunResult> RunHighstateAsync(SaltApiMaster master, string minionId)
-    {
-        var jid = await master.StartHighstateAsync(minionId, Ct);
-        return jid is null
-            ? new StateRunResult(StateRunStatus.NoMatchingMinion, null, [], "nothing published")
-            : await master.WaitForJobAsync(minionId, jid, resumed: false, Ct);
-    }
+    /// <summary>Publish under the transcript's jid, then wait: what the handler does for a fresh highstate.</summary>
+    private static async Task<StateRunResult> RunHighstateAsync(SaltApiMaster master, string minionId) =>
+        await master.StartHighstateAsync(minionId, HighstateJid, Ct)
+            ? await master.WaitForJobAsync(minionId, HighstateJid, resumed: false, Ct)
+            : new StateRunResult(StateRunStatus.NoMatchingMinion, HighstateJid, [], "nothing published");
+
+    private static async Task<StateRunResult> ApplyStatesAsync(SaltApiMaster master, IReadOnlyList<string> states, string jid) =>
+        await master.StartStatesAsync(Id, states, null, jid, Ct)
+            ? await master.WaitForJobAsync(Id, jid, resumed: false, Ct)
+            : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], "nothing published");
 }

@@ -38,6 +38,11 @@ internal sealed record Lowstate(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? IncludeDenied { get; init; }
 
+    /// <summary>With <c>local_async</c>: the jid to publish under, chosen by the caller (transcript 47).</summary>
+    [JsonPropertyName("jid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Jid { get; init; }
+
     [JsonPropertyName("timeout")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Timeout { get; init; }

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 using SaltApiBridge.Benchmarks.Harness;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 // `all` runs everything and writes docs/bench/ (results.md, storm.svg); `pipeline`, `storm`, `memory` or `harness`
 // run the end-to-end harness; anything else goes to BenchmarkDotNet (parser and salt-api client overhead), e.g.

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.AutoScaling;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 

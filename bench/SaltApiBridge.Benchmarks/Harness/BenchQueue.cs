@@ -1,6 +1,6 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Benchmarks.Harness;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Benchmarks.Harness;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Benchmarks.Harness;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Benchmarks.Harness;
 

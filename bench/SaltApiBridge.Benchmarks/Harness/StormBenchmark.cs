@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Benchmarks.Harness;

@@ -13,7 +13,6 @@ public static class BridgeCli
             RunCommand.Create(),
             ExplainCommand.Create(),
             ReconcileCommand.Create(configureServices),
-            DemoCommand.Create(),
             CheckCommand.Create(),
             ReplayCommand.Create(),
         };

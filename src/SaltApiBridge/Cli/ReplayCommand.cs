@@ -8,30 +8,28 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Cli.DryRun;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
-using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Cli;
 
 /// <summary>
 /// <c>saltapibridge replay FILE|-</c>: does for one captured message what the daemon would, through the same handler
-/// and clients, printing every salt-api and Auto Scaling call (secrets masked). <c>--dry-run</c> sends them to an
-/// in-process salt-api and Auto Scaling endpoint that answer as a healthy master and AWS would, so nothing real is touched.
+/// and clients, printing every salt-api and Auto Scaling call (secrets masked). <c>--dry-run</c> answers them in
+/// process (<see cref="DryRunHandler"/>) as a healthy master and AWS would, so nothing real is touched and no
+/// credentials are needed.
 /// </summary>
 public static class ReplayCommand
 {
     public static Command Create()
     {
         var file = CliOptions.MessageFile();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls against simulated endpoints; touch nothing real.", Hidden = !SimulatorSupport.IsSupported };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls, answered in process as a healthy master and AWS would; touch nothing real." };
         var config = CliOptions.Config();
-        var command = new Command("replay", SimulatorSupport.IsSupported
-            ? "Carry out one message's work now (or, with --dry-run, show the exact calls it would make)."
-            : "Carry out one message's work now.")
+        var command = new Command("replay", "Carry out one message's work now (or, with --dry-run, show the exact calls it would make).")
         {
             file, dryRun, config,
         };
@@ -46,19 +44,13 @@ public static class ReplayCommand
                 return await FailAsync(error, parsed.RejectReason);
 
             var simulate = parse.GetValue(dryRun);
-            if (simulate && !SimulatorSupport.IsSupported)
-                return await FailAsync(error, "--dry-run: " + SimulatorSupport.Missing);
-            // The switch once more, and the interface type, so the trimmer can see the simulators are unreachable in
-            // the AOT build (calls through the concrete type would keep their code).
-#pragma warning disable CA1859
-            await using IDryRunEndpoints? simulated = simulate && SimulatorSupport.IsSupported ? new DryRunEndpoints() : null;
-#pragma warning restore CA1859
             var calls = new ConcurrentQueue<RecordedCall>();
             Uri? saltApi = null;
+            using var answers = simulate ? new DryRunHandler(TimeProvider.System) : null;
             WebApplication app;
             try
             {
-                app = Build(parse.GetValue(config), simulated, calls, call => Print(output, call, saltApi));
+                app = Build(parse.GetValue(config), answers, calls, call => Print(output, call, saltApi));
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
@@ -67,7 +59,6 @@ public static class ReplayCommand
 
             await using (app)
             {
-                saltApi = simulated is null ? null : new Uri(simulated.SaltApiUrl);
                 // The queue is not used: only what the handler and its clients read must be valid.
                 if (BridgeHost.ConfigurationProblems(app.Services, includeQueueAndHealth: false) is { Count: > 0 } problems)
                 {
@@ -84,7 +75,12 @@ public static class ReplayCommand
                     return 0;
                 }
 
-                simulated?.Prepare(plan);
+                if (answers is not null)
+                {
+                    answers.SaltApi = saltApi;
+                    answers.Prepare(plan);
+                }
+
                 await output.WriteLineAsync(simulate
                     ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
                     : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
@@ -106,30 +102,50 @@ public static class ReplayCommand
     }
 
     private static WebApplication Build(
-        FileInfo? configFile, IDryRunEndpoints? simulated, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
+        FileInfo? configFile, DryRunHandler? answers, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
     {
         var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None" };
-        if (simulated is not null)
+        var simulate = answers is not null;
+        if (simulate)
         {
-            // Only where the calls go and how long the bridge waits between polls change; the calls themselves do not.
-            settings["SaltApi:BaseUrl"] = simulated.SaltApiUrl;
-            settings["AutoScaling:ServiceUrl"] = simulated.AutoScalingUrl;
+            // How long the bridge waits between polls changes; the calls themselves do not.
             foreach (var key in new[] { "SaltApi:KeyPollInterval", "SaltApi:ReachablePollInterval", "SaltApi:JobPollInterval", "Pipeline:StepRetryDelay" })
                 settings[key] = TimeSpan.FromMilliseconds(10).ToString("c", CultureInfo.InvariantCulture);
+            // Nothing is sent anywhere: no password (file) is read, and what the configuration leaves out gets a stand-in.
+            settings["SaltApi:Password"] = "dry-run";
+            settings["SaltApi:PasswordFile"] = "";
+            var configured = new ConfigurationBuilder().AddBridgeConfiguration(configFile).Build();
+            foreach (var (key, standIn) in DryRunStandIns)
+            {
+                if (string.IsNullOrWhiteSpace(configured[key]))
+                    settings[key] = standIn;
+            }
         }
 
         return BridgeHost.Build(configFile, builder => builder.AddInMemoryCollection(settings), services =>
         {
-            if (simulated is not null)
+            if (simulate)
             {
-                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
-                // A dry run must not read, write or delete the daemon's provisioning records.
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DryRunCredentials>());
+                // A dry run must not read, write or delete the daemon's provisioning records, nor take its locks.
                 services.Replace(ServiceDescriptor.Singleton<IProvisioningRecords, InMemoryProvisioningRecords>());
             }
-            services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(
-                handlers => handlers.AdditionalHandlers.Add(new RecordingHandler(calls, onCall))));
+
+            services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(handlers =>
+            {
+                handlers.AdditionalHandlers.Add(new RecordingHandler(calls, onCall));
+                if (answers is not null)
+                    handlers.PrimaryHandler = answers;
+            }));
         });
     }
+
+    /// <summary>What a dry run fills in when the configuration leaves it out (it only shows in the printed calls).</summary>
+    private static readonly (string Key, string StandIn)[] DryRunStandIns =
+    [
+        ("SaltApi:Username", "saltapibridge"),
+        ("AutoScaling:Region", "us-east-1"),
+    ];
 
     private static void Print(TextWriter output, RecordedCall call, Uri? saltApi)
     {

@@ -5,10 +5,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SaltApiBridge.Simulation;
-using SaltApiBridge.Tests.Fixtures;
-using WireMock;
-using WireMock.Types;
-using WireMock.Util;
 
 namespace SaltApiBridge.Tests.Chaos;
 
@@ -30,7 +26,7 @@ internal sealed class SaltFaultInjector
     private readonly ConcurrentDictionary<string, string> jobMinions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SaltFault, int> injected = new();
     private readonly ConcurrentQueue<RawSaltRequest> requests = new();
-    private readonly ConditionalWeakTable<IRequestMessage, Decision> decisions = [];
+    private readonly ConditionalWeakTable<SaltApiRequest, Decision> decisions = [];
     private int exchanges;
 
     /// <param name="rate">The share of exchanges that get a fault (0.2: one in five).</param>
@@ -58,7 +54,7 @@ internal sealed class SaltFaultInjector
 
     public int InjectedTotal => injected.Values.Sum();
 
-    private TimeSpan OnArrival(IRequestMessage request)
+    private TimeSpan OnArrival(SaltApiRequest request)
     {
         Interlocked.Increment(ref exchanges);
         requests.Enqueue(new RawSaltRequest(request.Method, request.Path, request.Body));
@@ -73,7 +69,7 @@ internal sealed class SaltFaultInjector
         return TimeSpan.Zero;
     }
 
-    private ResponseMessage? Before(IRequestMessage request)
+    private SaltApiReply? Before(SaltApiRequest request)
     {
         if (!decisions.TryGetValue(request, out var decision))
             return null;
@@ -81,7 +77,7 @@ internal sealed class SaltFaultInjector
         {
             case SaltFault.TimeoutNotActed:
                 // Nobody reads it: the client gave up at its attempt timeout.
-                return new ResponseMessage { StatusCode = 503 };
+                return SaltApiReply.Page(503, "");
             case SaltFault.ServerErrorHtml:
                 Count(SaltFault.ServerErrorHtml);
                 return Page(500, ServerErrorPage());
@@ -103,25 +99,25 @@ internal sealed class SaltFaultInjector
         }
     }
 
-    private IResponseMessage After(IRequestMessage request, IResponseMessage reply)
+    private SaltApiReply After(SaltApiRequest request, SaltApiReply reply)
     {
         RememberJob(request, reply);
-        if (!decisions.TryGetValue(request, out var decision) || reply.StatusCode is not 200 || reply.BodyData?.BodyAsString is not { Length: > 1 } body)
+        if (!decisions.TryGetValue(request, out var decision) || reply.Status is not 200 || reply.Body is not { Length: > 1 } body)
             return reply;
         switch (decision.Fault)
         {
             case SaltFault.SlowBody:
                 Count(SaltFault.SlowBody);
-                return StalledBody.Slow(body, stall).Reply();
+                return SaltApiReply.Page(200, body, "application/json") with { StallMidway = stall };
             case SaltFault.ConnectionReset:
                 Count(SaltFault.ConnectionReset);
-                return StalledBody.ResetMidway(body).Reply();
+                return SaltApiReply.Page(200, body, "application/json") with { ResetMidway = true };
             default:
                 return reply;
         }
     }
 
-    private SaltFault? Choose(IRequestMessage request)
+    private SaltFault? Choose(SaltApiRequest request)
     {
         var subject = Subject(request);
         if (subject is null)
@@ -137,7 +133,7 @@ internal sealed class SaltFaultInjector
     }
 
     /// <summary>What the request asks, independent of timing; null for requests never faulted (logout).</summary>
-    private string? Subject(IRequestMessage request)
+    private string? Subject(SaltApiRequest request)
     {
         if (request.Path == "/logout")
             return null;
@@ -160,9 +156,9 @@ internal sealed class SaltFaultInjector
         }
     }
 
-    private void RememberJob(IRequestMessage request, IResponseMessage reply)
+    private void RememberJob(SaltApiRequest request, SaltApiReply reply)
     {
-        if (request.Path != "/" || reply.BodyData?.BodyAsString is not { } text || !text.Contains("\"jid\"", StringComparison.Ordinal))
+        if (request.Path != "/" || reply.Body is not { } text || !text.Contains("\"jid\"", StringComparison.Ordinal))
             return;
         try
         {
@@ -185,17 +181,8 @@ internal sealed class SaltFaultInjector
             .Replace("Client disabled: 'ssh'. Add to 'netapi_enable_clients' master config option to enable.",
                 "The server encountered an unexpected condition which prevented it from fulfilling the request.", StringComparison.Ordinal);
 
-    private static ResponseMessage Page(int status, string body, string contentType = "text/html;charset=utf-8")
-    {
-        var message = new ResponseMessage
-        {
-            StatusCode = status,
-            BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-        };
-        message.AddHeader("Content-Type", contentType);
-        message.AddHeader("Server", "CherryPy/18.8.0");
-        return message;
-    }
+    private static SaltApiReply Page(int status, string body, string contentType = "text/html;charset=utf-8") =>
+        SaltApiReply.Page(status, body, contentType);
 
     private sealed record Decision(SaltFault? Fault);
 }

@@ -3,7 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Amazon.SQS;
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Tests.Fixtures;
 

@@ -1,4 +1,4 @@
-using SaltApiBridge.Demo;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Tests.Fixtures;
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Simulation;
-using WireMock;
 
 namespace SaltApiBridge.Tests.Simulation;
 
@@ -30,7 +29,7 @@ public sealed class SimulatedSaltApiTests
     }
 
     [Fact]
-    public async Task Highstate_WhileEarlierJobRuns_RecordsTheOverlap()
+    public async Task Highstate_NewJidWhileEarlierJobRuns_IsRefusedNotRunAndRecorded()
     {
         await using var salt = new SimulatedSaltApi(timeProvider: time) { JobDuration = _ => TimeSpan.FromSeconds(10) };
         salt.SetKey(Minion, "minions");
@@ -40,7 +39,8 @@ public sealed class SimulatedSaltApiTests
         time.Advance(TimeSpan.FromSeconds(9));
         await StartHighstateAsync(http);
 
-        salt.Violations.Should().Equal($"two jobs ran at once on {Minion}");
+        salt.StateRunsStarted(Minion).Should().Be(1, "the minion refuses a second state run");
+        salt.Violations.Should().ContainSingle().Which.Should().Contain($"published on {Minion} under a new jid").And.Contain("refused");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class SimulatedSaltApiTests
         await using var salt = new SimulatedSaltApi(timeProvider: time);
         salt.SetKey(Minion, "minions_pre");
         using var http = await LoggedInAsync(salt);
-        salt.ReplyFilter = (request, reply) => request.Path == "/" ? new ResponseMessage { StatusCode = 500 } : reply;
+        salt.ReplyFilter = (request, reply) => request.Path == "/" ? SaltApiReply.Page(500, "") : reply;
 
         using var response = await PostLowstateAsync(http, new JsonObject
         {
@@ -69,7 +69,7 @@ public sealed class SimulatedSaltApiTests
         salt.SetKey(Minion, "minions_pre");
         using var http = await LoggedInAsync(salt);
         salt.Stall = request => request.Path == "/" ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
-        salt.Interceptor = request => request.Path == "/" ? new ResponseMessage { StatusCode = 503 } : null;
+        salt.Interceptor = request => request.Path == "/" ? SaltApiReply.Page(503, "") : null;
 
         var call = PostLowstateAsync(http, new JsonObject
         {

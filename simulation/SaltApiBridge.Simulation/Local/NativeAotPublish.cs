@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace SaltApiBridge.Demo;
+namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>
 /// Publishes the daemon as users install it (<c>dotnet publish -r linux-x64</c>: a Native AOT executable), for the

@@ -5,7 +5,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 
-namespace SaltApiBridge.Demo;
+namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>
 /// The fauxqs SQS/SNS emulator (tools/fauxqs, Node) on a loopback port, for the demo. Starting Node is the demo's

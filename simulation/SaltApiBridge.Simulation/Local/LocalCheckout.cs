@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Demo;
+namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>The checkout this build runs from, for the demo, the tests and the benchmarks (never the installed daemon).</summary>
 internal static class LocalCheckout

@@ -1,11 +1,10 @@
-using SaltApiBridge.Cli;
 using SaltApiBridge.Demo;
 using SaltApiBridge.Tests.Fixtures;
 
-namespace SaltApiBridge.Tests.Cli;
+namespace SaltApiBridge.Tests.Simulation;
 
 /// <summary>The demo in its short mode, as CI runs it: the real daemon, emulator and simulators, checked by its own summary.</summary>
-public sealed class DemoCommandTests(FauxqsServer fauxqs)
+public sealed class DemoTests(FauxqsServer fauxqs)
 {
     [Fact]
     public async Task Demo_ShortRun_ExitsZeroWithEveryCheckPassed()
@@ -14,7 +13,7 @@ public sealed class DemoCommandTests(FauxqsServer fauxqs)
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await BridgeCli.RunAsync(["demo", "--instances", "8", "--speed", "200", "--seed", "3"], output, error);
+        var code = await DemoCommandLine.RunAsync(["--instances", "8", "--speed", "200", "--seed", "3"], output, error);
 
         var text = output.ToString();
         code.Should().Be(0, text + error);
@@ -33,7 +32,7 @@ public sealed class DemoCommandTests(FauxqsServer fauxqs)
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await BridgeCli.RunAsync(["demo", flag, value], output, error);
+        var code = await DemoCommandLine.RunAsync([flag, value], output, error);
 
         code.Should().Be(2);
         error.ToString().Should().StartWith("error: ").And.Contain(flag);

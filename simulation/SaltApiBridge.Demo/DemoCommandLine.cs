@@ -1,35 +1,50 @@
 using System.CommandLine;
-using SaltApiBridge.Demo;
-using SaltApiBridge.Simulation;
 using Spectre.Console;
 
-namespace SaltApiBridge.Cli;
+namespace SaltApiBridge.Demo;
 
-/// <summary><c>saltapibridge demo</c>: the whole bridge on this machine, against an emulated AWS and a simulated Salt master.</summary>
-public static class DemoCommand
+/// <summary>
+/// The demo (<c>dotnet run --project simulation/SaltApiBridge.Demo</c>): the whole bridge on this machine, against an
+/// emulated AWS and a simulated Salt master.
+/// </summary>
+internal static class DemoCommandLine
 {
-    public static Command Create()
+    private const int BadInputExitCode = 2;
+
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
+    /// <param name="output">Where the live view and summary go (the console by default; tests pass a writer).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var configuration = new InvocationConfiguration();
+        if (output is not null)
+            configuration.Output = output;
+        if (error is not null)
+            configuration.Error = error;
+        var parsed = Create().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Bad input is exit 2 with one error: line per problem, as the daemon's commands report it.
+            foreach (var problem in parsed.Errors)
+                await configuration.Error.WriteLineAsync("error: " + problem.Message);
+            return BadInputExitCode;
+        }
+
+        return await parsed.InvokeAsync(configuration);
+    }
+
+    private static RootCommand Create()
     {
         var instances = new Option<int>("--instances") { Description = "Instances in the scale-out (a quarter are then scaled in).", DefaultValueFactory = _ => 20 };
         var speed = new Option<double>("--speed") { Description = "How many times faster than real time Salt works.", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (instance ids, durations, which highstate fails).", DefaultValueFactory = _ => 1 };
-        var command = new Command("demo", "Run the bridge locally: SQS/SNS emulator, simulated salt-api and Auto Scaling, a scale-out and a scale-in; exit 0 when every lifecycle action ended as expected.")
+        var command = new RootCommand("Run the bridge locally: SQS/SNS emulator, simulated salt-api and Auto Scaling, a scale-out and a scale-in; exit 0 when every lifecycle action ended as expected.")
         {
             instances, speed, seed,
         };
-        command.Hidden = !SimulatorSupport.IsSupported;
-        // A separate method behind the switch: in an async lambda every resume point stays reachable, so the trimmer
-        // would keep the simulators however early the lambda returned.
-        command.SetAction((parse, cancellationToken) => SimulatorSupport.IsSupported
-            ? RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed)), parse.InvocationConfiguration, cancellationToken)
-            : MissingAsync(parse.InvocationConfiguration.Error));
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed)), parse.InvocationConfiguration, cancellationToken));
         return command;
-    }
-
-    private static async Task<int> MissingAsync(TextWriter error)
-    {
-        await error.WriteLineAsync("error: " + SimulatorSupport.Missing);
-        return CliOptions.BadInputExitCode;
     }
 
     private static async Task<int> RunAsync(DemoSettings settings, InvocationConfiguration invocation, CancellationToken cancellationToken)
@@ -38,7 +53,7 @@ public static class DemoCommand
         if (settings.Problem() is { } problem)
         {
             await error.WriteLineAsync("error: " + problem);
-            return CliOptions.BadInputExitCode;
+            return BadInputExitCode;
         }
 
         var output = invocation.Output;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Demo;
 
@@ -29,7 +30,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
     {
         ArgumentNullException.ThrowIfNull(present);
         var directory = FauxqsEmulator.FindDirectory()
-            ?? throw new InvalidOperationException("tools/fauxqs not found: run the demo from the repository (dotnet run --project src/SaltApiBridge -- demo)");
+            ?? throw new InvalidOperationException("tools/fauxqs not found: run the demo from the repository (dotnet run --project simulation/SaltApiBridge.Demo)");
         var instances = Scenario(settings);
         var tracker = new DemoTracker(instances);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
 
-namespace SaltApiBridge.Demo;
+namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>The real daemon (<see cref="BridgeHost"/>) against the local emulator, with fixed AWS credentials: the demo and the benchmarks.</summary>
 internal static class LocalDaemon

@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using SaltApiBridge.AutoScaling;
 
-namespace SaltApiBridge.Demo;
+namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>Fixed credentials for the simulated Auto Scaling endpoint: the demo must not look at the machine's AWS setup.</summary>
 internal sealed class DemoCredentials : IAwsCredentialsSource

@@ -24,7 +24,26 @@ internal static class ChaosInvariants
         SaltCallsTargetOneExactMinion(record, broken);
         NoSecretInTheLogs(record, broken);
         NothingDeletedBeforeItsWorkWasDone(record, broken);
+        AtMostOneStateRunPerAction(record, broken);
         return broken;
+    }
+
+    /// <summary>
+    /// A minion started no more state runs than its lifecycle actions (each launch or terminating hook, however often
+    /// its message came): a retried publish repeats its jid, which the minion runs once.
+    /// </summary>
+    private static void AtMostOneStateRunPerAction(ChaosRecord record, List<string> broken)
+    {
+        const string invariant = "at most one state run per lifecycle action";
+        var actions = record.Sent.Where(s => s.Message.Expect == Expectation.CompleteAction && s.Message.MinionId is not null)
+            .GroupBy(s => s.Message.MinionId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.Message.Token).Distinct().Count(), StringComparer.Ordinal);
+        foreach (var (minion, runs) in record.StateRunsStarted)
+        {
+            var allowed = actions.GetValueOrDefault(minion);
+            if (runs > allowed)
+                broken.Add($"{invariant}: {minion} started {runs} state runs for {allowed} lifecycle actions");
+        }
     }
 
     /// <summary>Every lifecycle action: exactly one successful completion (Auto Scaling refuses later ones), with the right result.</summary>

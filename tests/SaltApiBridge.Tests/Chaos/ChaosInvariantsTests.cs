@@ -82,6 +82,11 @@ public sealed class ChaosInvariantsTests
     public void Check_DeletedBeforeTheActionWasCompleted_Reported() =>
         ChaosInvariants.Check(Record(deleteFirst: true)).Should().ContainSingle().Which.Should().StartWith("deleted only when done: launch");
 
+    [Fact]
+    public void Check_SecondStateRunForOneAction_Reported() =>
+        ChaosInvariants.Check(Record(stateRuns: 2)).Should().ContainSingle()
+            .Which.Should().Be($"at most one state run per lifecycle action: {Minion} started 2 state runs for 1 lifecycle actions");
+
     private static AutoScalingCall Completion(string result) =>
         new("CompleteLifecycleAction", ChaosMessages.Group, ChaosMessages.LaunchHook, null, Launch.Token, result, Signed: true);
 
@@ -90,7 +95,7 @@ public sealed class ChaosInvariantsTests
     /// <summary>A launch done right and a hostile message rejected, with one thing changed.</summary>
     private static ChaosRecord Record(
         AutoScalingCall[]? completions = null, bool deadLettered = false, int leftInQueue = 0, bool logRejection = true,
-        bool refused = false, bool deleteFirst = false, RawSaltRequest[]? extraRequests = null, string[]? extraLogs = null)
+        bool refused = false, bool deleteFirst = false, RawSaltRequest[]? extraRequests = null, string[]? extraLogs = null, int stateRuns = 1)
     {
         var timeline = new ChaosTimeline();
         var launchDone = completions ?? [Completion("CONTINUE")];
@@ -121,6 +126,7 @@ public sealed class ChaosInvariantsTests
             refused ? new HashSet<string> { Minion } : [],
             deadLettered ? [new DeadLetter("m-1", Launch.Body, 6)] : [],
             leftInQueue, logs,
-            ["96319d4b685f15c0fc5988246d5a6965791d7728", "saltapi-test-pw"]);
+            ["96319d4b685f15c0fc5988246d5a6965791d7728", "saltapi-test-pw"],
+            new Dictionary<string, int> { [Minion] = stateRuns });
     }
 }

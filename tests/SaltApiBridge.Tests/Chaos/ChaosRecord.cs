@@ -8,6 +8,7 @@ namespace SaltApiBridge.Tests.Chaos;
 /// <param name="RefusedKeys">Minions whose keys an operator rejected before the run.</param>
 /// <param name="LeftInQueue">Messages still in the main queue (visible or in flight).</param>
 /// <param name="Secrets">Strings that must appear in no log line.</param>
+/// <param name="StateRunsStarted">Per minion: the state runs its (simulated) minion actually started, refusals and repeated jids not counted.</param>
 internal sealed record ChaosRecord(
     IReadOnlyList<SentMessage> Sent,
     ChaosTimeline Timeline,
@@ -18,8 +19,12 @@ internal sealed record ChaosRecord(
     IReadOnlyList<DeadLetter> DeadLetters,
     int LeftInQueue,
     IReadOnlyList<string> LogLines,
-    IReadOnlyList<string> Secrets)
+    IReadOnlyList<string> Secrets,
+    IReadOnlyDictionary<string, int> StateRunsStarted)
 {
+    /// <summary>Lifecycle actions that run states (a launch's highstate, a terminating hook's clean-up), each counted once however often its message came.</summary>
+    public int StateRunActions => Sent.Where(s => s.Message.Expect == Expectation.CompleteAction).Select(s => s.Message.Token).Distinct().Count();
+
     public IReadOnlyList<AutoScalingCall> AutoScalingCalls => [.. Timeline.AutoScalingCalls.Select(c => c.Value)];
 
     public IReadOnlyList<SaltCall> SaltCalls => [.. Timeline.SaltCalls.Select(c => c.Value)];

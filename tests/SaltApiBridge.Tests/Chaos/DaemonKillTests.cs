@@ -16,6 +16,9 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
     private const int VisibilityTimeoutSeconds = 10;
     private readonly string configFile = Path.Combine(Path.GetTempPath(), $"saltapibridge-chaos-{Guid.NewGuid():N}.json");
 
+    /// <summary>Durable provisioning records, as the formula installs them: the restarted daemon republishes recorded jids.</summary>
+    private readonly string recordDirectory = Directory.CreateTempSubdirectory("saltapibridge-chaos-records-").FullName;
+
     [Fact]
     public async Task Run_DaemonKilledMidStormAndStartedAgain_EveryInvariantHolds()
     {
@@ -71,7 +74,11 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
             "messages the killed daemon had in flight came back to the new one");
     }
 
-    public void Dispose() => File.Delete(configFile);
+    public void Dispose()
+    {
+        File.Delete(configFile);
+        Directory.Delete(recordDirectory, recursive: true);
+    }
 
     /// <summary>The daemon's configuration as a file (the password too: never on the command line).</summary>
     private string Config(ChaosRun run) => JsonSerializer.Serialize(new Dictionary<string, object>
@@ -116,6 +123,7 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
             ["DrainTimeout"] = "00:00:03",
             ["VisibilityExtensionInterval"] = "00:00:01",
             ["DeleteBatchWindow"] = "00:00:00.050",
+            ["RecordDirectory"] = recordDirectory,
         },
         ["Health"] = new Dictionary<string, object> { ["Urls"] = "http://127.0.0.1:0" },
         ["Logging"] = new Dictionary<string, object>

@@ -383,6 +383,51 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_HighstatePublishReplyLost_RepublishesTheSameJidOneRunContinue()
+    {
+        var instance = InstanceId(60);
+        var minion = $"{Group}-{instance}";
+        salt.JobDuration = _ => TimeSpan.FromSeconds(1);
+        var lost = 0;
+        // The master publishes, then the reply is lost (a proxy resetting the connection, as tried on a real master).
+        salt.ReplyFilter = (request, reply) => request.Body.Contains("state.highstate", StringComparison.Ordinal) && Interlocked.Increment(ref lost) == 1
+            ? reply with { ResetMidway = true }
+            : reply;
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(LaunchHook(instance, "token-60"));
+        await UntilQueueEmptyAsync();
+
+        salt.PublishedJids(minion).Should().HaveCountGreaterThan(1).And.OnlyContain(j => j == salt.PublishedJids(minion)[0]);
+        salt.StateRunsStarted(minion).Should().Be(1);
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+        salt.Violations.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_OperatorsHighstateRunning_WaitsForItThenRunsOursOnceContinue()
+    {
+        var instance = InstanceId(61);
+        var minion = $"{Group}-{instance}";
+        salt.SetKey(minion, "minions");
+        salt.JobDuration = _ => TimeSpan.FromSeconds(2);
+        var (http, _) = await SaltApiBridge.Tests.Simulation.SimulatorHttp.LoggedInAsync(salt, Ct);
+        using (http)
+            await SaltApiBridge.Tests.Simulation.SimulatorHttp.LowstateAsync(http, SaltApiBridge.Tests.Simulation.SimulatorHttp.Publish(minion, "state.highstate", "20261129100000000001"), Ct);
+        await using var daemon = await StartDaemonAsync();
+
+        await SendAsync(LaunchHook(instance, "token-61"));
+        await UntilQueueEmptyAsync();
+
+        var published = salt.PublishedJids(minion);
+        published[0].Should().Be("20261129100000000001");
+        published.Skip(1).Distinct().Should().HaveCount(2, "ours was refused once, then published under a new jid after the operator's ended");
+        salt.StateRunsStarted(minion).Should().Be(2, "the operator's and ours");
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+        daemon.Logs.Lines.Should().Contain(l => l.Contains("another state run is in progress", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_RestartMidHighstate_ResumesHeartbeatsAndWaitsForTheSameJob()
     {
         var instance = InstanceId(50);

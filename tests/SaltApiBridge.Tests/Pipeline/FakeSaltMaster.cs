@@ -16,6 +16,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     private readonly Dictionary<string, FakeMinion> minions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> cleanJobs = new(StringComparer.Ordinal);
     private int lostReplies;
+    private int lostJobReplies;
 
     /// <summary>The key state of an id nobody set or accepted.</summary>
     public MinionKeyState NewKeys { get; set; } = MinionKeyState.Pending;
@@ -111,8 +112,13 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         return PublishAsync(minionId, jid, "state.sls", () => Clean(minionId, cancellationToken));
     }
 
+    /// <summary>The next <paramref name="count"/> job lookups fail transiently (a GET /jobs reply lost).</summary>
+    public void LoseJobReplies(int count) => Interlocked.Exchange(ref lostJobReplies, count);
+
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
+        if (Interlocked.Decrement(ref lostJobReplies) >= 0)
+            throw new SaltApiException("GET /jobs: the connection was reset", isTransient: true);
         if (!jobs.TryGetValue(jid, out var job))
             return new StateRunResult(StateRunStatus.JobUnknown, jid, [], "unknown jid");
         try

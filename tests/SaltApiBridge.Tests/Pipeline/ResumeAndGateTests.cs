@@ -155,6 +155,39 @@ public sealed class ResumeAndGateTests
     }
 
     [Fact]
+    public async Task RunAsync_JobReplyLost_RepublishesTheSameJidAndRunsOnce()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Salt.LoseJobReplies(1);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Salt.StartedRuns.Should().ContainSingle();
+        harness.Salt.PublishedJids.Should().HaveCount(2).And.OnlyContain(j => j == harness.Salt.StartedRuns.Single().Jid);
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_CompletionReplyLost_RedeliveryCompletesWithoutASecondRun()
+    {
+        await using var harness = new PipelineHarness();
+        var completions = 0;
+        harness.Actions.Complete = _ => Interlocked.Increment(ref completions) == 1
+            ? Task.FromException<LifecycleActionOutcome>(new AutoScalingException("CompleteLifecycleAction: the connection was reset", isTransient: true))
+            : Task.FromResult(LifecycleActionOutcome.Done);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(2);
+
+        harness.Settled.First().Outcome.Disposition.Should().Be(MessageDisposition.RetryLater);
+        harness.Salt.StartedRuns.Should().ContainSingle("the redelivery finds the recorded jid done");
+        harness.Log.Matching("complete").Should().HaveCount(2).And.AllBe($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
     public async Task RunAsync_AnotherStateRunInProgress_WaitsForItThenRunsOursOnce()
     {
         await using var harness = new PipelineHarness();

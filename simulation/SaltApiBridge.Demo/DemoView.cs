@@ -17,7 +17,8 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         ArgumentNullException.ThrowIfNull(play);
         if (console.Profile.Capabilities.Interactive)
         {
-            await console.Live(LiveTable(tracker)).AutoClear(true).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
+            // Cropped at the bottom: the title and header stay on screen however small the terminal.
+            await console.Live(LiveTable(tracker)).AutoClear(true).Overflow(VerticalOverflow.Ellipsis).Cropping(VerticalOverflowCropping.Bottom).StartAsync(async context =>
             {
                 while (!play.IsCompleted)
                 {
@@ -42,16 +43,24 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
     public void Summary(DemoReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var idWidth = report.Instances.Max(i => i.MinionId.Length);
+        // A narrow terminal (80 columns) keeps ids whole: no via column, a one-word result, the steps wrapped.
+        var wide = console.Profile.Width >= idWidth + 90;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]SaltApiBridge demo[/] — seed {settings.Seed}, {settings.Speed.ToString(CultureInfo.InvariantCulture)}× real time")
-            .AddColumn("minion id").AddColumn("via").AddColumn("steps").AddColumn("result").AddColumn(new TableColumn("launch*").RightAligned());
+            .AddColumn(new TableColumn("minion id").Width(idWidth).NoWrap());
+        if (wide)
+            table.AddColumn("via");
+        table.AddColumn("steps").AddColumn(new TableColumn("result").NoWrap()).AddColumn(new TableColumn("launch*").NoWrap().RightAligned());
         foreach (var i in report.Instances)
         {
-            table.AddRow(
-                new Text(i.MinionId),
-                new Text(i.Via),
-                new Text(string.Join(" → ", i.Steps)),
-                new Markup(i.AsExpected ? $"[green]{Markup.Escape(i.Outcome)}[/]" : $"[red]{Markup.Escape(i.Outcome)}[/]"),
-                new Text(Took(i)));
+            var outcome = wide ? i.Outcome : i.Outcome.Split(',', '(')[0].Trim();
+            List<Spectre.Console.Rendering.IRenderable> cells = [new Text(i.MinionId)];
+            if (wide)
+                cells.Add(new Text(i.Via));
+            cells.Add(new Text(string.Join(" → ", i.Steps)));
+            cells.Add(new Markup(i.AsExpected ? $"[green]{Markup.Escape(outcome)}[/]" : $"[red]{Markup.Escape(outcome)}[/]"));
+            cells.Add(new Text(Took(i)));
+            table.AddRow(cells);
         }
 
         console.Write(table);
@@ -69,6 +78,7 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
             $"queue empty ({report.MessagesLeft} left), dead-letter queue empty ({report.DeadLetters})");
         Check(report.Violations.Count == 0 && report.StrayCalls == 0,
             $"{report.SaltCalls} salt-api calls, each targeting one exact, announced minion id ({report.Violations.Count + report.StrayCalls} violations)");
+        console.MarkupLine("[grey]  (the call count may differ by a few between runs of one seed: how often the bridge polls keys, pings and jobs depends on timing)[/]");
         if (report.TimedOut)
             Check(false, $"the run did not finish within {settings.Deadline}");
 
@@ -85,17 +95,37 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
     private Table LiveTable(DemoTracker tracker)
     {
         var done = tracker.Instances.Count(i => i.Done);
+        var idWidth = tracker.Instances.Max(i => i.MinionId.Length);
+        // Fixed widths, so columns do not jump as steps grow; the steps only where the terminal is wide enough.
+        var withSteps = console.Profile.Width >= idWidth + 60;
         var table = new Table().Border(TableBorder.Simple)
             .Title($"{done}/{tracker.Instances.Count} instances done")
-            .AddColumn("minion id").AddColumn("via").AddColumn("now").AddColumn("steps so far").AddColumn(new TableColumn("launch*").RightAligned());
-        foreach (var i in tracker.Instances)
+            .AddColumn(new TableColumn("minion id").Width(idWidth).NoWrap())
+            .AddColumn(new TableColumn("via").Width(11).NoWrap())
+            .AddColumn(new TableColumn("now").Width(16).NoWrap());
+        if (withSteps)
+            table.AddColumn(new TableColumn("steps so far"));
+        table.AddColumn(new TableColumn("launch*").Width(7).NoWrap().RightAligned());
+        // What is still moving first, so a short terminal shows it; at most what fits under the title and header.
+        var rows = tracker.Instances.OrderBy(i => i.Done).Take(Math.Max(1, console.Profile.Height - 7));
+        foreach (var i in rows)
         {
-            var now = i.Done ? (i.AsExpected ? "[green]done[/]" : "[red]unexpected[/]") : $"[yellow]{Markup.Escape(i.Current)}[/]";
-            table.AddRow(new Text(i.MinionId), new Text(i.Via), new Markup(now), new Text(string.Join(" → ", i.Steps)), new Text(Took(i)));
+            List<Spectre.Console.Rendering.IRenderable> cells = [new Text(i.MinionId), new Text(i.Via), new Markup(Now(i))];
+            if (withSteps)
+                cells.Add(new Text(string.Join(" → ", i.Steps)));
+            cells.Add(new Text(Took(i)));
+            table.AddRow(cells);
         }
 
         return table;
     }
+
+    /// <summary>One word and one colour per state: resting states green (in service, removed), moving ones yellow.</summary>
+    private static string Now(DemoInstance instance) =>
+        instance.Done && !instance.AsExpected ? "[red]unexpected[/]"
+        : instance.Done && instance.KeyDeleted ? "[green]removed[/]"
+        : instance.Current == "in service" || (instance.Done && instance.LaunchResult == "CONTINUE") ? "[green]in service[/]"
+        : $"[yellow]{Markup.Escape(instance.Current)}[/]";
 
     private string Took(DemoInstance instance)
     {

@@ -143,10 +143,18 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
 
     private static async Task RunToEndAsync(string file, string[] arguments, string directory, CancellationToken cancellationToken)
     {
-        using var install = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, UseShellExecute = false })
-            ?? throw new InvalidOperationException($"{file} did not start");
+        // npm's own lines ("added 79 packages in 15s") would break into the caller's output: kept, and shown only on failure.
+        using var install = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException($"{file} did not start");
+        var stdout = install.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = install.StandardError.ReadToEndAsync(cancellationToken);
         await install.WaitForExitAsync(cancellationToken);
         if (install.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {install.ExitCode}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {install.ExitCode}: {await stdout}{await stderr}");
     }
 }

@@ -456,7 +456,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                 if (!Reconnected(minion))
                     return Plain(Reply("09", minion));
                 // A sync call is a published job too: the bus shows it and its return at once.
-                var ping = Publish(minion, NextJid(), "test.ping", [], lowstate);
+                var now = time.GetUtcNow();
+                var ping = new SimulatedJob(NextJid(), minion, "test.ping", "", now, now, Fails: false);
+                Publish(ping, lowstate);
                 ReturnOf(ping, JsonValue.Create(true), 0, success: true);
                 return Plain(Reply("10", minion));
             case ("local_async", "test.ping" or "state.highstate" or "state.sls" or "state.apply"):
@@ -518,22 +520,21 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             }
         }
 
-        Publish(minion, jid, fun, args, lowstate);
+        Publish(job, lowstate);
         if (!repeated)
             ScheduleReturn(job);
         return job;
     }
 
-    private SimulatedJob Publish(string minion, string jid, string fun, List<string> args, JsonObject lowstate)
+    /// <summary>What the master puts on the bus when it publishes a job (again, for a repeated jid).</summary>
+    private void Publish(SimulatedJob job, JsonObject lowstate)
     {
-        bus.Publish(jid, new JsonObject { ["minions"] = new JsonArray(minion), ["_stamp"] = Stamp() });
-        bus.Publish($"salt/job/{jid}/new", new JsonObject
+        bus.Publish(job.Jid, new JsonObject { ["minions"] = new JsonArray(job.MinionId), ["_stamp"] = Stamp() });
+        bus.Publish($"salt/job/{job.Jid}/new", new JsonObject
         {
-            ["jid"] = jid, ["tgt_type"] = "list", ["tgt"] = lowstate["tgt"]?.DeepClone(), ["user"] = "saltapi", ["fun"] = fun,
-            ["arg"] = new JsonArray([.. args.Select(a => (JsonNode)a)]), ["minions"] = new JsonArray(minion), ["missing"] = new JsonArray(), ["_stamp"] = Stamp(),
+            ["jid"] = job.Jid, ["tgt_type"] = "list", ["tgt"] = lowstate["tgt"]?.DeepClone(), ["user"] = "saltapi", ["fun"] = job.Fun,
+            ["arg"] = ArgumentsOf(job), ["minions"] = new JsonArray(job.MinionId), ["missing"] = new JsonArray(), ["_stamp"] = Stamp(),
         });
-        var now = time.GetUtcNow();
-        return new SimulatedJob(jid, minion, fun, string.Join(",", args), now, now, Fails: false);
     }
 
     private void ScheduleReturn(SimulatedJob job)
@@ -595,7 +596,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         var data = new JsonObject
         {
             ["cmd"] = "_return", ["id"] = job.MinionId, ["success"] = success, ["return"] = ret, ["retcode"] = retcode, ["jid"] = job.Jid,
-            ["fun"] = job.Fun, ["fun_args"] = new JsonArray([.. job.Arguments.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(a => (JsonNode)a)]),
+            ["fun"] = job.Fun, ["fun_args"] = ArgumentsOf(job),
             ["user"] = "saltapi",
         };
         if (outputter is not null)
@@ -821,6 +822,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         calls.Enqueue(call);
         Called?.Invoke(call);
     }
+
+    private static JsonArray ArgumentsOf(SimulatedJob job) =>
+        new([.. job.Arguments.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(a => (JsonNode)a)]);
 
     private static string FunctionOf(SimulatedJob job) =>
         job.Arguments.Length > 0

@@ -44,6 +44,43 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_DryRunWithoutConfiguration_RunsWithStandInsForWhatIsMissing()
+    {
+        var (code, output, error) = await RunAsync("replay", "--dry-run", MessageFixtures.PathOf("direct-launching.json"));
+
+        code.Should().Be(0, error);
+        output.Should().Contain("\"username\":\"saltapibridge\"").And.Contain("/us-east-1/autoscaling/aws4_request").And.Contain("done: CONTINUE");
+    }
+
+    [Fact]
+    public async Task Replay_DryRunWithAPasswordFileThatDoesNotExist_ReadsNoPassword()
+    {
+        File.WriteAllText(configFile, """
+            { "SaltApi": { "Username": "bridge-user", "PasswordFile": "/nonexistent/salt-api.password" },
+              "AutoScaling": { "Region": "eu-west-1" } }
+            """);
+
+        var (code, output, error) = await RunAsync("replay", "--dry-run", "--config", configFile, MessageFixtures.PathOf("direct-launching.json"));
+
+        code.Should().Be(0, error);
+        output.Should().Contain("\"username\":\"bridge-user\"", "what the configuration gives is used").And.Contain("/eu-west-1/autoscaling/aws4_request");
+    }
+
+    [Fact]
+    public async Task Replay_WithoutDryRunAndAPasswordFileThatDoesNotExist_ListsTheProblemExit2()
+    {
+        File.WriteAllText(configFile, """
+            { "SaltApi": { "Username": "bridge-user", "PasswordFile": "/nonexistent/salt-api.password" },
+              "AutoScaling": { "Region": "eu-west-1" } }
+            """);
+
+        var (code, _, error) = await RunAsync("replay", "--config", configFile, MessageFixtures.PathOf("direct-launching.json"));
+
+        code.Should().Be(2);
+        error.Should().Contain("PasswordFile '/nonexistent/salt-api.password' does not exist");
+    }
+
+    [Fact]
     public async Task Replay_DryRunWithRecordDirectory_LeavesTheDaemonsRecordsAlone()
     {
         var records = Directory.CreateTempSubdirectory("saltapibridge-records-");

@@ -171,7 +171,10 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         replayHelp.Output.Should().Contain("--dry-run");
     }
 
-    /// <summary>The printed calls without what changes from run to run (the signing time, the jids the bridge chooses).</summary>
+    /// <summary>
+    /// The printed lines without what changes from run to run (the signing time, the jids the bridge chooses) and blank
+    /// ones (a process's output has no last newline).
+    /// </summary>
     private static List<string> Calls(string output) =>
         [.. output.Replace("\r", "", StringComparison.Ordinal).Split('\n')
             .Where(l => l.Length > 0 && !l.Contains("X-Amz-Date", StringComparison.Ordinal))

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using SaltApiBridge.AutoScaling;
@@ -36,16 +35,16 @@ public static class BridgeHost
         });
         // Only our sources: appsettings.json, --config, SALTAPIBRIDGE_* — never the command line for credentials.
         builder.Configuration.Sources.Clear();
+        // Lowest precedence: the bridge's default log levels, which every source below may override.
+        builder.Configuration.AddInMemoryCollection(BridgeLogging.DefaultLevels);
         builder.Configuration.AddBridgeConfiguration(configFile);
         configureConfiguration?.Invoke(builder.Configuration);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddConsole();
-        // The slim builder's AddSimpleConsole pins the formatter to "simple" after configuration is bound; bind again
-        // last so Logging:Console:FormatterName (json, systemd) takes effect.
-        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+        // AddSystemd first: it sets the systemd formatter itself; AddBridgeConsole's configuration binding comes after.
         builder.Services.AddSystemd();
+        builder.Logging.AddBridgeConsole(builder.Configuration, BridgeLogging.UnderSystemd);
 
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
         builder.WebHost.UseUrls([.. HealthOptionsValidator.Split(health.Urls)]);

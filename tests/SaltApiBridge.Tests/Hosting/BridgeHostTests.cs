@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
 
@@ -24,6 +27,39 @@ public sealed class BridgeHostTests
         await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid));
 
         BridgeHost.ConfigurationProblems(app.Services).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Build_DefaultLogging_SingleLineUtcTimestampsAndHttpChatterAtWarning()
+    {
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid));
+
+        var console = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        console.FormatterName.Should().Be(BridgeLogging.UnderSystemd ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple);
+        var simple = app.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue;
+        simple.SingleLine.Should().BeTrue();
+        simple.UseUtcTimestamp.Should().BeTrue();
+        simple.TimestampFormat.Should().Be(BridgeLogging.TimestampFormat);
+        var factory = app.Services.GetRequiredService<ILoggerFactory>();
+        factory.CreateLogger("System.Net.Http.HttpClient.Refit.Implementation.Generated.LogicalHandler").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("Polly").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("SaltApiBridge.Pipeline.LifecyclePipeline").IsEnabled(LogLevel.Information).Should().BeTrue();
+        factory.CreateLogger("SaltApiBridge.Pipeline.LifecyclePipeline").IsEnabled(LogLevel.Debug).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Build_LevelsAndJsonFormatterInConfiguration_OverrideTheDefaults()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Logging:Console:FormatterName"] = "json",
+            ["Logging:LogLevel:Polly"] = "Information",
+        };
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
+
+        app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(ConsoleFormatterNames.Json);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polly").IsEnabled(LogLevel.Information).Should().BeTrue();
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public static class BridgeCli
     public static RootCommand CreateRoot(Action<IServiceCollection>? configureServices = null) =>
         new("SaltApiBridge: provisions and cleans EC2 Auto Scaling instances through salt-api.")
         {
-            RunCommand.Create(),
+            RunCommand.Create(configureServices),
             ExplainCommand.Create(),
             ReconcileCommand.Create(configureServices),
             DemoCommand.Create(),

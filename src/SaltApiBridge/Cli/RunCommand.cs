@@ -34,7 +34,7 @@ public static class RunCommand
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
-                await error.WriteLineAsync("error: cannot load configuration: " + e.Message);
+                await error.WriteLineAsync("error: cannot load configuration: " + CliOptions.DescribeConfigurationError(e));
                 return CliOptions.BadInputExitCode;
             }
 

@@ -26,9 +26,9 @@ public static class BridgeLogging
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Http.Resilience"] = "Warning",
         ["Logging:LogLevel:Refit"] = "Warning",
-        // Kestrel's "Now listening on", the host's "Content root path" and the like: the bridge's start line says it.
+        // A line per health or metrics request. Microsoft.Hosting.Lifetime stays: "Now listening on" gives the health
+        // URL (the port, when Health:Urls asks for port 0), "Application started" the moment the service is up.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     };
 
     /// <summary>The timestamp of every line outside systemd (journald stamps its own).</summary>

@@ -65,7 +65,13 @@ internal static class AwsRuntimeDependencies
         if (!profiles.TryGetProfile(ActiveProfileName, out var profile) || string.IsNullOrEmpty(profile.Options.RoleArn))
             return null;
         if (!string.IsNullOrEmpty(profile.Options.SourceProfile))
+        {
+            // One hop only: a source that assumes a role itself would come back here for its own STS client, forever.
+            if (!profiles.TryGetProfile(profile.Options.SourceProfile, out var sourceProfile) || !string.IsNullOrEmpty(sourceProfile.Options.RoleArn))
+                return null;
             return profiles.TryGetAWSCredentials(profile.Options.SourceProfile, out var source) ? source : null;
+        }
+
         return profile.Options.CredentialSource switch
         {
             "Environment" => new EnvironmentVariablesAWSCredentials(),

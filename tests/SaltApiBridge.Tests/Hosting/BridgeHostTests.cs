@@ -48,6 +48,19 @@ public sealed class BridgeHostTests
         factory.CreateLogger("SaltApiBridge.Pipeline.LifecyclePipeline").IsEnabled(LogLevel.Debug).Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData(true, null, ConsoleFormatterNames.Systemd)]
+    [InlineData(false, null, ConsoleFormatterNames.Simple)]
+    [InlineData(true, "json", ConsoleFormatterNames.Json)]
+    public void AddBridgeConsole_UnderSystemdOrNot_JournaldFormatOrTimestampedLinesJsonWhenConfigured(bool underSystemd, string? configured, string expected)
+    {
+        var settings = configured is null ? [] : new Dictionary<string, string?> { ["Logging:Console:FormatterName"] = configured };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddLogging(logging => logging.AddBridgeConsole(configuration, underSystemd)).BuildServiceProvider();
+
+        services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(expected);
+    }
+
     [Fact]
     public async Task Build_LevelsAndJsonFormatterInConfiguration_OverrideTheDefaults()
     {

@@ -852,6 +852,16 @@ def appsettings_json_uses_only_daemon_keys():
 
 
 @case
+def appsettings_log_levels_match_daemon_defaults():
+    # The formula writes the daemon's default levels out; the two must not drift apart.
+    source = (REPO / "src" / "SaltApiBridge" / "Hosting" / "BridgeLogging.cs").read_text()
+    defaults = dict(re.findall(r'\["Logging:LogLevel:([^"]+)"\]\s*=\s*"(\w+)"', source))
+    settings = json.loads(render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar_example())))
+    levels = settings.get("Logging", {}).get("LogLevel", {})
+    expect(defaults and levels == defaults, f"Logging:LogLevel {levels} differs from the daemon's defaults {defaults}")
+
+
+@case
 def appsettings_drain_matches_unit():
     for drain in (60, 300, 3725):
         pillar = pillar_example()

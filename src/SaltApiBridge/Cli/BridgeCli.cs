@@ -10,7 +10,7 @@ public static class BridgeCli
     public static RootCommand CreateRoot(Action<IServiceCollection>? configureServices = null) =>
         new("SaltApiBridge: provisions and cleans EC2 Auto Scaling instances through salt-api.")
         {
-            RunCommand.Create(),
+            RunCommand.Create(configureServices),
             ExplainCommand.Create(),
             ReconcileCommand.Create(configureServices),
             CheckCommand.Create(),
@@ -30,8 +30,16 @@ public static class BridgeCli
         if (parsed.Errors.Count > 0)
         {
             // Bad input is exit 2 with one error: line per problem, as the commands themselves report it.
-            foreach (var problem in parsed.Errors)
+            // No command named: point at the list instead of System.CommandLine's "Required command was not provided."
+            // (its words, whatever the culture, are those of an empty command line).
+            var noCommand = parsed.CommandResult.Command is RootCommand;
+            var requiredCommand = parsed.RootCommandResult.Command.Parse([]).Errors.Select(e => e.Message).ToHashSet();
+            foreach (var problem in parsed.Errors.Where(p => !noCommand || !requiredCommand.Contains(p.Message)))
                 await configuration.Error.WriteLineAsync("error: " + problem.Message);
+            var command = noCommand ? "" : parsed.CommandResult.Command.Name + " ";
+            await configuration.Error.WriteLineAsync(noCommand
+                ? "error: no command given; `saltapibridge --help` lists them (run, check, explain, reconcile, …)"
+                : $"see `saltapibridge {command}--help`");
             return CliOptions.BadInputExitCode;
         }
 

@@ -29,7 +29,7 @@ public static class CheckCommand
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {
-                await error.WriteLineAsync("error: cannot load configuration: " + e.Message);
+                await error.WriteLineAsync("error: cannot load configuration: " + CliOptions.DescribeConfigurationError(e));
                 return CliOptions.BadInputExitCode;
             }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 
 namespace SaltApiBridge.Cli;
@@ -46,6 +48,36 @@ public static class CliOptions
     public static bool IsConfigurationError(Exception e) =>
         e is IOException or InvalidDataException or FormatException or InvalidOperationException;
 
+    /// <summary>
+    /// What is wrong with a configuration file, for the operator: for JSON that does not parse, the file, line and
+    /// position (1-based) and the reason (the loader alone says only "Failed to load configuration from file").
+    /// </summary>
+    public static string DescribeConfigurationError(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e is not InvalidDataException { InnerException: { } inner })
+            return e.Message;
+        // "Failed to load configuration from file '/etc/saltapibridge/appsettings.json'."
+        var first = e.Message.IndexOf('\'', StringComparison.Ordinal);
+        var last = e.Message.LastIndexOf('\'');
+        var file = first >= 0 && last > first ? e.Message[(first + 1)..last] : "the configuration file";
+        // The JSON provider wraps the reader's JsonException in a FormatException ("Could not parse the JSON file").
+        var cause = inner;
+        while (cause is not JsonException && cause.InnerException is not null)
+            cause = cause.InnerException;
+        if (cause is JsonException { LineNumber: { } line } json)
+        {
+            // The reader appends "LineNumber: 6 | BytePositionInLine: 11." (0-based): said once, 1-based, in front.
+            var reason = json.Message;
+            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+                reason = reason[..cut];
+            return $"{file}: line {line + 1}, position {json.BytePositionInLine + 1}: {reason.Trim()}";
+        }
+
+        return $"{file}: {inner.Message}";
+    }
+
     /// <summary>Every configuration problem, one line each, under one <c>error:</c> line; the exit code for it.</summary>
     public static async Task<int> WriteConfigurationProblemsAsync(TextWriter error, IEnumerable<string> problems)
     {
@@ -73,13 +105,18 @@ public static class CliOptions
         problem = null;
         try
         {
-            var configuration = new ConfigurationBuilder().AddBridgeConfiguration(configFile).Build();
+            var builder = new ConfigurationBuilder().AddBridgeConfiguration(configFile);
+            var invalid = SettingValues.Find(builder.Build())
+                .Where(setting => setting.Key.StartsWith(BridgeOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            var configuration = builder.HideInvalid(invalid).Build();
             var bound = new BridgeOptions();
             configuration.GetSection(BridgeOptions.SectionName).Bind(bound);
             var result = new BridgeOptionsValidator().Validate(null, bound);
-            if (result.Failed)
+            var failures = invalid.Select(setting => setting.Problem).Concat(result.Failed ? result.Failures : []).ToList();
+            if (failures.Count > 0)
             {
-                problem = "invalid configuration: " + string.Join("; ", result.Failures);
+                problem = "invalid configuration: " + string.Join("; ", failures);
                 return false;
             }
 
@@ -88,7 +125,7 @@ public static class CliOptions
         }
         catch (Exception e) when (IsConfigurationError(e))
         {
-            problem = $"cannot load configuration: {e.Message}";
+            problem = $"cannot load configuration: {DescribeConfigurationError(e)}";
             return false;
         }
     }

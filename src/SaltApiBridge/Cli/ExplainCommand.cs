@@ -10,8 +10,10 @@ namespace SaltApiBridge.Cli;
 /// </summary>
 public static class ExplainCommand
 {
-    public static Command Create()
+    /// <param name="inputIsTerminal">Whether standard input is a terminal (tests); by default, the console's.</param>
+    public static Command Create(Func<bool>? inputIsTerminal = null)
     {
+        inputIsTerminal ??= () => !Console.IsInputRedirected;
         var file = CliOptions.MessageFile();
         var sample = new Option<string?>("--sample")
         {
@@ -34,11 +36,39 @@ public static class ExplainCommand
             var sampleName = parse.GetValue(sample);
             if (sampleName is not null)
                 body = SampleMessages.ByName(sampleName)!;
-            else if (!CliOptions.TryReadMessage(parse.GetValue(file)!, out body, out var readProblem))
+            else if (parse.GetResult(file) is null or { Implicit: true } && inputIsTerminal())
+                // Nothing named and nothing piped in: waiting for typed JSON would look like a hang.
+                return Usage(error);
+            else if (!TryReadMessage(parse.GetValue(file)!, out body, out var readProblem))
                 return Fail(error, readProblem!);
             return Run(body, options!, output, error);
         });
         return command;
+    }
+
+    /// <summary>What to give <c>explain</c>, when it was given nothing: exit 2.</summary>
+    public static int Usage(TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        error.WriteLine("error: no message to explain; give a file, pipe one in, or name a sample:");
+        error.WriteLine("  saltapibridge explain message.json");
+        error.WriteLine("  aws sqs receive-message --queue-url … --query 'Messages[0]' | saltapibridge explain -");
+        error.WriteLine($"  saltapibridge explain --sample {SampleMessages.Names[0]}    ({string.Join(", ", SampleMessages.Names)})");
+        return CliOptions.BadInputExitCode;
+    }
+
+    /// <summary>Reads the message from a file or standard input ('-'); a directory is named as such.</summary>
+    public static bool TryReadMessage(string file, out string body, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file != "-" && Directory.Exists(file))
+        {
+            body = "";
+            problem = $"{file} is a directory, not a message file";
+            return false;
+        }
+
+        return CliOptions.TryReadMessage(file, out body, out problem);
     }
 
     /// <summary>Exit 0 with the explanation on <paramref name="output"/>, or 2 with one <c>error:</c> line.</summary>

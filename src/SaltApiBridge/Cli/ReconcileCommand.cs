@@ -54,16 +54,19 @@ public static class ReconcileCommand
         Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         IConfiguration configuration;
+        InvalidSettings invalid;
         try
         {
-            configuration = new ConfigurationBuilder().AddBridgeConfiguration(configFile).Build();
+            var builder = new ConfigurationBuilder().AddBridgeConfiguration(configFile);
+            invalid = new InvalidSettings(SettingValues.Find(builder.Build()));
+            configuration = builder.HideInvalid(invalid.Settings).Build();
         }
         catch (Exception e) when (CliOptions.IsConfigurationError(e))
         {
-            return await FailAsync(error, "cannot load configuration: " + e.Message);
+            return await FailAsync(error, "cannot load configuration: " + CliOptions.DescribeConfigurationError(e));
         }
 
-        var services = new ServiceCollection().AddLogging().AddSingleton(configuration);
+        var services = new ServiceCollection().AddLogging().AddSingleton(configuration).AddSingleton(invalid);
         services.AddFleetReconcile(configuration);
         configureServices?.Invoke(services);
         await using var provider = services.BuildServiceProvider();

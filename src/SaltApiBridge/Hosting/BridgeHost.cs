@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using SaltApiBridge.AutoScaling;
@@ -36,16 +35,20 @@ public static class BridgeHost
         });
         // Only our sources: appsettings.json, --config, SALTAPIBRIDGE_* — never the command line for credentials.
         builder.Configuration.Sources.Clear();
+        // Lowest precedence: the bridge's default log levels, which every source below may override.
+        builder.Configuration.AddInMemoryCollection(BridgeLogging.DefaultLevels);
         builder.Configuration.AddBridgeConfiguration(configFile);
         configureConfiguration?.Invoke(builder.Configuration);
+        // Values of the wrong type are taken out and listed, so each section still binds and shows its other problems.
+        var invalid = SettingValues.Find(builder.Configuration);
+        builder.Configuration.HideInvalid(invalid);
+        builder.Services.AddSingleton(new InvalidSettings(invalid));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddConsole();
-        // The slim builder's AddSimpleConsole pins the formatter to "simple" after configuration is bound; bind again
-        // last so Logging:Console:FormatterName (json, systemd) takes effect.
-        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+        // AddSystemd first: it sets the systemd formatter itself; AddBridgeConsole's configuration binding comes after.
         builder.Services.AddSystemd();
+        builder.Logging.AddBridgeConsole(builder.Configuration, BridgeLogging.UnderSystemd);
 
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
         builder.WebHost.UseUrls([.. HealthOptionsValidator.Split(health.Urls)]);
@@ -125,16 +128,51 @@ public static class BridgeHost
         }
     }
 
+    /// <summary>The known setting a misspelt key most likely meant: a few edits away, or one containing the other.</summary>
+    private static string? Closest(string key, IEnumerable<string> known)
+    {
+        var best = known
+            .Select(name => (Name: name, Distance: EditDistance(key.ToUpperInvariant(), name.ToUpperInvariant())))
+            .OrderBy(candidate => candidate.Distance)
+            .FirstOrDefault();
+        if (best.Name is null)
+            return null;
+        var near = best.Distance <= Math.Max(2, key.Length / 4);
+        var contained = known.FirstOrDefault(name => name.Length >= 4
+            && (key.Contains(name, StringComparison.OrdinalIgnoreCase) || name.Contains(key, StringComparison.OrdinalIgnoreCase)));
+        return near ? best.Name : contained;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     /// <summary>Adds the problems of one options type (unknown keys, validation failures, values that do not bind) to <paramref name="problems"/>.</summary>
     internal static void Check<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, string section, List<string> problems)
         where TOptions : class
     {
         // A misspelt key would otherwise be ignored without a word, leaving its default in force.
         var configuration = services.GetRequiredService<IConfiguration>();
+        problems.AddRange((services.GetService<InvalidSettings>()?.Settings ?? [])
+            .Where(setting => setting.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+            .Select(setting => setting.Problem));
         var known = typeof(TOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         problems.AddRange(configuration.GetSection(section).GetChildren()
             .Where(key => !known.Contains(key.Key))
-            .Select(key => $"{section}:{key.Key} is not a setting of the {section} section (misspelt?)"));
+            .Select(key => Closest(key.Key, known) is { } close
+                ? $"{section}:{key.Key} is not a setting of the {section} section; did you mean {section}:{close}?"
+                : $"{section}:{key.Key} is not a setting of the {section} section"));
         try
         {
             _ = services.GetRequiredService<IOptions<TOptions>>().Value;

@@ -69,6 +69,7 @@ public static class BridgeServiceCollectionExtensions
     /// <summary>The SDK's default credential chain (environment, profile, web identity, instance role) and region resolution.</summary>
     private static AmazonSQSClient CreateSqsClient(QueueOptions options)
     {
+        AwsRuntimeDependencies.Register();
         var config = new AmazonSQSConfig();
         if (!string.IsNullOrWhiteSpace(options.Region))
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);

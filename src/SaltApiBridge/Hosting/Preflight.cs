@@ -38,7 +38,7 @@ internal sealed class Preflight(IServiceProvider services)
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
-                Add(new CheckResult("configuration", false, problem, "fix the setting in appsettings.json, --config or SALTAPIBRIDGE_* variables"));
+                Add(new CheckResult("configuration", false, problem, ConfigurationFixes.For(problem)));
             return results;
         }
 

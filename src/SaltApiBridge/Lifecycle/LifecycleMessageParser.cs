@@ -41,7 +41,7 @@ public static class LifecycleMessageParser
         }
         catch (JsonException e)
         {
-            return ParseResult.Rejected(DescribeJsonError(e));
+            return ParseResult.Rejected(DescribeJsonError(e, body));
         }
         catch (ArgumentException)
         {
@@ -58,7 +58,7 @@ public static class LifecycleMessageParser
     private static ParseResult ParseDocument(JsonElement root, string? messageId, bool allowSqsWrapper, bool viaSns)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return ParseResult.Rejected($"the message is JSON {Describe(root.ValueKind)}, not an object");
+            return ParseResult.Rejected($"the message is {Describe(root.ValueKind)}, not an object");
 
         // A whole SQS message (as `aws sqs receive-message` prints it, or a captured one): its Body is the payload.
         if (allowSqsWrapper && !viaSns && root.TryGetProperty("Body", out var sqsBody)
@@ -109,7 +109,7 @@ public static class LifecycleMessageParser
         }
         catch (JsonException e)
         {
-            return ParseResult.Rejected($"{what}: {DescribeJsonError(e)}");
+            return ParseResult.Rejected($"{what}: {DescribeJsonError(e, text)}");
         }
     }
 
@@ -269,10 +269,19 @@ public static class LifecycleMessageParser
             ? time
             : null;
 
-    private static string DescribeJsonError(JsonException e) =>
+    private static string DescribeJsonError(JsonException e, string body) =>
         e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)
             ? $"the message nests JSON deeper than {MaxDepth} levels"
-            : $"the message is not valid JSON ({FirstSentence(e.Message)})";
+            : $"the message is not valid JSON ({FirstSentence(e.Message)}): {Quoted(body)}";
+
+    /// <summary>The start of a body, on one line: quoted, newlines and tabs escaped as in JSON, other controls as \u.</summary>
+    private static string Quoted(string body)
+    {
+        var start = body.Length > 40 ? body[..40] : body;
+        var escaped = Printable(start.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
+        return "\"" + escaped + (body.Length > 40 ? "…" : "") + "\"";
+    }
 
     private static string FirstSentence(string message)
     {
@@ -282,12 +291,12 @@ public static class LifecycleMessageParser
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "a value",
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
+        JsonValueKind.True or JsonValueKind.False => "a JSON boolean",
+        JsonValueKind.Null => "JSON null",
+        _ => "a JSON value",
     };
 
     /// <summary>Log-safe rendering of a value quoted in a reason: bounded, control characters escaped.</summary>

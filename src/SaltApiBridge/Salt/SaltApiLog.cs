@@ -23,10 +23,10 @@ internal static partial class SaltApiLog
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Key of minion {minionId} is {keyState}")]
     public static partial void KeyState(this ILogger logger, string minionId, MinionKeyState keyState);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Accepted the key of minion {minionId}")]
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "Accepted the key of minion {minionId}")]
     public static partial void KeyAccepted(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Key of minion {minionId} was accepted already")]
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Key of minion {minionId} was accepted already")]
     public static partial void KeyAlreadyAccepted(this ILogger logger, string minionId);
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Key of minion {minionId} is {keyState}; not overriding an operator's decision")]
@@ -38,10 +38,10 @@ internal static partial class SaltApiLog
     [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "No key of minion {minionId} arrived within {timeout}")]
     public static partial void KeyWaitExpired(this ILogger logger, string minionId, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "Deleted the key of minion {minionId} (if it existed)")]
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Debug, Message = "Deleted the key of minion {minionId} (if it existed)")]
     public static partial void KeyDeleted(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Minion {minionId} answers test.ping")]
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Minion {minionId} answers test.ping")]
     public static partial void Reachable(this ILogger logger, string minionId);
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Debug, Message = "Minion {minionId} did not answer test.ping yet; pinging again in {delay}")]
@@ -65,7 +65,7 @@ internal static partial class SaltApiLog
     [LoggerMessage(EventId = 4033, Level = LogLevel.Debug, Message = "salt-api does not know job {jid} of minion {minionId} yet: {error}")]
     public static partial void JobNotFound(this ILogger logger, string jid, string minionId, string error);
 
-    [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Job {jid} on minion {minionId} finished: {status}, {failedCount} failed state(s)")]
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Debug, Message = "Job {jid} on minion {minionId} finished: {status}, {failedCount} failed state(s)")]
     public static partial void JobFinished(this ILogger logger, string jid, string minionId, StateRunStatus status, int failedCount);
 
     [LoggerMessage(EventId = 4035, Level = LogLevel.Warning, Message = "Minion {minionId} did not return job {jid} within {timeout}")]

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Text.Json;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Cli;
@@ -37,6 +39,65 @@ public sealed class ExplainCommandTests
         code.Should().Be(2);
         output.Should().BeEmpty();
         error.Should().Be("error: the SNS message from arn:aws:sns:us-west-2:123456789012:MyTopic is not JSON: not an Auto Scaling message" + Environment.NewLine);
+    }
+
+    [Fact]
+    public async Task Explain_Directory_SaysItIsADirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var (code, _, error) = await Run("explain", dir.FullName);
+
+            code.Should().Be(2);
+            error.Should().Be($"error: {dir.FullName} is a directory, not a message file" + Environment.NewLine);
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Explain_NoArgumentAtATerminal_ShowsUsageInsteadOfWaiting()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var root = new RootCommand { ExplainCommand.Create(inputIsTerminal: () => true) };
+
+        var code = await root.Parse(["explain"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+
+        code.Should().Be(2);
+        var lines = error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("error: no message to explain; give a file, pipe one in, or name a sample:");
+        lines.Should().Contain(l => l.Contains("saltapibridge explain message.json", StringComparison.Ordinal))
+            .And.Contain(l => l.Contains("| saltapibridge explain -", StringComparison.Ordinal))
+            .And.Contain(l => l.Contains("--sample launching", StringComparison.Ordinal));
+        error.ToString().Should().NotContain("empty");
+    }
+
+    [Fact]
+    public void Explain_NotJson_QuotesTheStartOnOneLine()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = ExplainCommand.Run("hello world\nsecond line\n", new BridgeOptions(), output, error);
+
+        code.Should().Be(2);
+        error.ToString().Should().Be("error: the message is not valid JSON ('h' is an invalid start of a value): \"hello world\\nsecond line\\n\"" + Environment.NewLine);
+    }
+
+    [Fact]
+    public void Explain_JsonArray_SaysItIsAJsonArray()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = ExplainCommand.Run("[1, 2]", new BridgeOptions(), output, error);
+
+        code.Should().Be(2);
+        error.ToString().Should().Be("error: the message is a JSON array, not an object" + Environment.NewLine);
     }
 
     [Fact]

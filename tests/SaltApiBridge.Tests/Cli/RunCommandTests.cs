@@ -34,6 +34,65 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_MalformedJson_NamesFileLineAndPositionExit2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{\n  \"Queue\": { \"QueueName\": \"q\" }\n  \"Bridge\": {}\n}\n", TestContext.Current.CancellationToken);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await BridgeCli.RunAsync(["run", "--config", file], output, error);
+
+            code.Should().Be(2);
+            error.ToString().TrimEnd().Should().StartWith($"error: cannot load configuration: {file}: line 3, position 3: ")
+                .And.Contain("Expected either ','").And.NotContain("LineNumber").And.NotContain("\n");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Run_ValuesOfTheWrongType_EachNamedWithTheValidValuesAlongsideTheSectionsOtherProblems()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """
+            { "Queue": { "QueueName": "q", "Region": "eu-west-1", "Pollers": "two" },
+              "SaltApi": { "Username": "saltapi", "Password": "hunter2" },
+              "AutoScaling": { "Region": "eu-west-1" },
+              "Bridge": { "LaunchFailureResult": "Maybe", "MinionIdTemplate": "{group}", "AcceptRejectedKeys": "yes" },
+              "Pipeline": { "DrainTimeout": "5m", "MaxInFlight": 0 } }
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await BridgeCli.RunAsync(["run", "--config", file], output, error);
+
+            code.Should().Be(2);
+            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+            lines.Should().Contain([
+                "- Bridge:LaunchFailureResult: 'Maybe' is not one of Continue, Abandon",
+                "- Bridge:AcceptRejectedKeys: 'yes' is not true or false",
+                "- Queue:Pollers: 'two' is not a whole number",
+            ]);
+            lines.Should().Contain(l => l.StartsWith("- Pipeline:DrainTimeout: '5m' is not a duration", StringComparison.Ordinal));
+            // The same sections' other problems are still listed.
+            lines.Should().Contain(l => l.StartsWith("- Bridge:MinionIdTemplate '{group}'", StringComparison.Ordinal))
+                .And.Contain(l => l.StartsWith("- Pipeline:MaxInFlight must be", StringComparison.Ordinal));
+            error.ToString().Should().NotContain("SaltApiBridge.").And.NotContain("to type");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Run_ConfigFileMissing_OneErrorLineExit2()
     {
         using var output = new StringWriter();

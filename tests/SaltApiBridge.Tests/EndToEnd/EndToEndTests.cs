@@ -4,6 +4,7 @@ using Amazon.SQS.Model;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
@@ -179,6 +180,40 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         autoScaling.Calls.Count(c => c.Action == "DescribeLifecycleHooks").Should().BeLessThan(10, "hooks are cached per group");
         salt.CallsFor($"{Group}-{orderedInstance}").Should().Equal(
             [.. LaunchCalls, "hook " + BridgeEventTags.Terminating, "local_async state.sls clean", "hook " + BridgeEventTags.Cleaned]);
+    }
+
+    [Fact]
+    public async Task Run_LaunchTerminateTerminatedAtDefaultLevels_LogsAFewLinesPerStepEachNamingInstanceAndMinion()
+    {
+        var instance = InstanceId(9);
+        var minion = $"{Group}-{instance}";
+        // The levels the daemon ships with: the harness's Debug and per-category settings taken out (a null
+        // level is no rule), its defaults put back where the harness overrode the same key.
+        var levels = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Microsoft"] = null,
+            ["Logging:LogLevel:System.Net.Http"] = null,
+            ["Logging:LogLevel:Polly"] = null,
+        };
+        foreach (var (key, level) in BridgeLogging.DefaultLevels)
+            levels[key] = level;
+        await using var daemon = await StartDaemonAsync(levels);
+
+        await SendAsync(LaunchHook(instance, "token-9"));
+        await UntilQueueEmptyAsync();
+        await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, instance, "clean-up", "token-9t"));
+        await UntilQueueEmptyAsync();
+        await SendAsync(SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance));
+        await UntilQueueEmptyAsync();
+        await Eventually.UntilAsync(() => Task.FromResult(salt.KeyOf(minion) is null), TimeSpan.FromSeconds(10), () => "the key was never deleted");
+
+        var lines = daemon.Logs.Lines;
+        TestContext.Current.SendDiagnosticMessage($"{lines.Count} lines:\n" + string.Join("\n", lines));
+        lines.Should().HaveCountLessThanOrEqualTo(60, "one launch, terminate and key deletion fit in a screen");
+        lines.Should().NotContain(l => l.Contains("System.Net.Http.HttpClient", StringComparison.Ordinal) || l.StartsWith("Information Polly", StringComparison.Ordinal));
+        // The per-instance lines name the instance and the minion.
+        lines.Where(l => l.Contains("SaltApiBridge.Pipeline", StringComparison.Ordinal) && l.Contains(instance, StringComparison.Ordinal))
+            .Should().NotBeEmpty().And.OnlyContain(l => l.Contains(minion, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
 
@@ -24,6 +27,52 @@ public sealed class BridgeHostTests
         await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid));
 
         BridgeHost.ConfigurationProblems(app.Services).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Build_DefaultLogging_SingleLineUtcTimestampsAndHttpChatterAtWarning()
+    {
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(Valid));
+
+        var console = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        console.FormatterName.Should().Be(BridgeLogging.UnderSystemd ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple);
+        var simple = app.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue;
+        simple.SingleLine.Should().BeTrue();
+        simple.UseUtcTimestamp.Should().BeTrue();
+        simple.TimestampFormat.Should().Be(BridgeLogging.TimestampFormat);
+        var factory = app.Services.GetRequiredService<ILoggerFactory>();
+        factory.CreateLogger("System.Net.Http.HttpClient.Refit.Implementation.Generated.LogicalHandler").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("Polly").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information).Should().BeFalse();
+        factory.CreateLogger("SaltApiBridge.Pipeline.LifecyclePipeline").IsEnabled(LogLevel.Information).Should().BeTrue();
+        factory.CreateLogger("SaltApiBridge.Pipeline.LifecyclePipeline").IsEnabled(LogLevel.Debug).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(true, null, ConsoleFormatterNames.Systemd)]
+    [InlineData(false, null, ConsoleFormatterNames.Simple)]
+    [InlineData(true, "json", ConsoleFormatterNames.Json)]
+    public void AddBridgeConsole_UnderSystemdOrNot_JournaldFormatOrTimestampedLinesJsonWhenConfigured(bool underSystemd, string? configured, string expected)
+    {
+        var settings = configured is null ? [] : new Dictionary<string, string?> { ["Logging:Console:FormatterName"] = configured };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddLogging(logging => logging.AddBridgeConsole(configuration, underSystemd)).BuildServiceProvider();
+
+        services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task Build_LevelsAndJsonFormatterInConfiguration_OverrideTheDefaults()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Logging:Console:FormatterName"] = "json",
+            ["Logging:LogLevel:Polly"] = "Information",
+        };
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
+
+        app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(ConsoleFormatterNames.Json);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Polly").IsEnabled(LogLevel.Information).Should().BeTrue();
     }
 
     [Fact]

@@ -149,6 +149,41 @@ public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Check_SeveralConfigurationProblems_EachWithItsOwnFix()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-check-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """
+            { "Queue": { "QueueName": "q", "QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/q", "Region": "eu-west-1" },
+              "SaltApi": { "BaseUrl": "http://10.1.2.3:8000", "Password": "hunter2" },
+              "AutoScaling": { "Region": "eu-west-1" },
+              "Bridge": { "LaunchFailureResult": "Maybe", "Group": ["web-asg"] } }
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await BridgeCli.RunAsync(["check", "--config", file], output, error);
+
+            code.Should().Be(1);
+            var fixes = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Where(l => l.TrimStart().StartsWith("fix:", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+            fixes.Should().OnlyHaveUniqueItems().And.Contain([
+                "fix: set Bridge:LaunchFailureResult to one of Continue, Abandon",
+                "fix: rename Bridge:Group to Bridge:Groups",
+                "fix: keep one of Queue:QueueUrl and Queue:QueueName, and remove the other",
+                "fix: point SaltApi:BaseUrl at 127.0.0.1 (rest_cherrypy's host), or set SaltApi:AllowRemoteSaltApi to true",
+                "fix: set SaltApi:Username in the file given with --config (or SALTAPIBRIDGE_SaltApi__Username in the service's environment)",
+            ]);
+            output.ToString().Should().NotContain("hunter2");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private async Task<IReadOnlyList<CheckResult>> CheckAsync(Dictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>

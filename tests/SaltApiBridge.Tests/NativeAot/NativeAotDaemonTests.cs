@@ -5,6 +5,7 @@ using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.AutoScaling;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.NativeAot;
@@ -118,6 +119,54 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
 
         (await check.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, check.Output);
         check.Output.Should().Contain("✓").And.NotContain("✗");
+    }
+
+    [Fact]
+    public async Task Check_AssumeRoleProfile_TheNativeBuildAssumesTheRoleThroughSts()
+    {
+        // The SDK loads STS by assembly name unless it is registered: only the published executable shows it is.
+        await using var sts = new StsStandIn();
+        var folder = Directory.CreateTempSubdirectory("saltapibridge-aot-aws-");
+        try
+        {
+            var credentialsFile = Path.Combine(folder.FullName, "credentials");
+            var configFile = Path.Combine(folder.FullName, "config");
+            var settingsFile = Path.Combine(folder.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(credentialsFile, "[base]\naws_access_key_id = AKIDSOURCEPROFILE001\naws_secret_access_key = sourceSecretKey/abcdefghijklmnopqrstuvwxyz\n", Ct);
+            await File.WriteAllTextAsync(configFile, "[profile bridge]\nrole_arn = arn:aws:iam::123456789012:role/saltapibridge\nsource_profile = base\n", Ct);
+            await File.WriteAllTextAsync(settingsFile, Configuration(), Ct);
+            var start = new System.Diagnostics.ProcessStartInfo(build.Executable)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { "check", "--config", settingsFile })
+                start.ArgumentList.Add(argument);
+            foreach (var variable in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN" })
+                start.Environment.Remove(variable);
+            start.Environment["AWS_CONFIG_FILE"] = configFile;
+            start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = credentialsFile;
+            start.Environment["AWS_PROFILE"] = "bridge";
+            start.Environment["AWS_ENDPOINT_URL_STS"] = sts.Url;
+            start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+            start.Environment["AWS_REGION"] = FauxqsServer.Region;
+            using var check = System.Diagnostics.Process.Start(start)!;
+            var output = check.StandardOutput.ReadToEndAsync(Ct);
+            var error = check.StandardError.ReadToEndAsync(Ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(ExitTimeout);
+            await check.WaitForExitAsync(timeout.Token);
+
+            var text = await output + await error;
+            text.Should().Contain("✓ AWS credentials: found (access key ASIA").And.NotContain("MissingRuntimeDependency");
+            sts.Requests.Should().Contain(r => r.Form.GetValueOrDefault("Action") == "AssumeRole"
+                && r.Authorization != null && r.Authorization.Contains("Credential=AKIDSOURCEPROFILE001/", StringComparison.Ordinal), text);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -1,21 +1,33 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Salt.Api;
+using SaltApiBridge.Salt.Events;
 
 namespace SaltApiBridge.Salt;
 
 /// <summary>
 /// <see cref="ISaltMaster"/> over salt-api. Targeting is always exact: <c>tgt_type: list</c> with the one id, and the
 /// <c>*_dict</c> wheel functions for keys; ids are checked before they reach Salt (see <see cref="SaltNames"/>).
+/// With <paramref name="events"/> (salt-api's event stream), the three waits end when the master's event arrives and
+/// poll only while the stream is down or unproven, plus one lookup to catch up each time it is proven again.
 /// </summary>
 internal sealed class SaltApiMaster(
-    SaltApiSession session, ISaltApi api, IOptions<SaltApiOptions> options, TimeProvider timeProvider, ILogger<SaltApiMaster> logger)
+    SaltApiSession session,
+    ISaltApi api,
+    IOptions<SaltApiOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SaltApiMaster> logger,
+    SaltEventWaiters? events = null)
     : ISaltMaster
 {
     private const string Wheel = "wheel";
     private const string TargetList = "list";
+
+    // Start events awaited since our accept, until WaitUntilReachableAsync takes them (a golden-image launch never does).
+    private readonly ConcurrentDictionary<string, ExpectedStart> _expectedStarts = new(StringComparer.Ordinal);
 
     private SaltApiOptions Options => options.Value;
 
@@ -36,6 +48,8 @@ internal sealed class SaltApiMaster(
         var schedule = new PollSchedule(timeProvider, o.KeyWaitTimeout, o.KeyPollInterval, o.KeyPollMaxInterval);
         while (true)
         {
+            // Registered before the lookup, so a key that arrives between the two is not missed.
+            using var pending = events?.KeyPending(minionId);
             var state = await GetKeyStateAsync(minionId, cancellationToken);
             if (state != MinionKeyState.Absent)
             {
@@ -50,7 +64,20 @@ internal sealed class SaltApiMaster(
             }
 
             logger.KeyNotYet(minionId, delay);
-            await schedule.WaitAsync(delay, cancellationToken);
+            if (pending is null)
+            {
+                await schedule.WaitAsync(delay, cancellationToken);
+                continue;
+            }
+
+            // The pend event ends the wait at once; the (cheap) poll schedule stays beside it, and a stream that went
+            // down or was proven again gets a lookup at once (the key may have come while it was down).
+            var live = events!.IsLive;
+            var signalled = await SignalledWithinAsync(delay, pending.Task, events.Changed, cancellationToken);
+            if (!pending.IsCompleted)
+            {
+                events.FallbackPoll("key", signalled ? "reconnect" : live ? "schedule" : "stream_down");
+            }
         }
     }
 
@@ -71,12 +98,15 @@ internal sealed class SaltApiMaster(
             logger.KeyOverridden(minionId, from);
         }
 
+        // The accepted minion announces itself (salt/minion/<id>/start) some seconds later: listen before accepting.
+        var start = ExpectStart(minionId);
         try
         {
             var moved = await RunWheelAsync(accept, cancellationToken);
             if (KeyStateIn(moved, minionId) == MinionKeyState.Accepted)
             {
                 logger.KeyAccepted(minionId);
+                KeepExpectedStart(minionId, ref start);
                 return KeyAcceptOutcome.Accepted;
             }
         }
@@ -90,6 +120,11 @@ internal sealed class SaltApiMaster(
             }
 
             throw;
+        }
+        finally
+        {
+            // Kept only when our accept moved the key; otherwise no start event is ours to wait for.
+            start?.Waiter.Dispose();
         }
 
         throw SaltApiFailures.UnexpectedReply("wheel key.accept_dict", $"the key of {minionId} was not moved to minions");
@@ -119,6 +154,63 @@ internal sealed class SaltApiMaster(
         SaltNames.EnsureExactMinionId(minionId);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.ReachableTimeout, o.ReachablePollInterval, o.ReachablePollMaxInterval);
+        // After our accept the minion announces itself (salt/minion/<id>/start): publish then, no ping needed. A key
+        // accepted earlier (a resumed launch) sends none: one ping, then its start event if it is still connecting.
+        var expected = _expectedStarts.TryRemove(minionId, out var taken) ? taken : null;
+        using var started = expected?.Waiter ?? events?.MinionStarted(minionId);
+        var pingNow = expected is null || !events!.IsLive || events.Generation != expected.Generation;
+        while (true)
+        {
+            if (started?.IsCompleted == true)
+            {
+                logger.StartAnnounced(minionId);
+                return true;
+            }
+
+            if (pingNow)
+            {
+                if (events is not null)
+                {
+                    events.FallbackPoll("ping", !events.IsLive ? "stream_down" : expected is null ? "no_start_expected" : "catch_up");
+                }
+
+                if (await PingAsync(minionId, cancellationToken) is { } answer)
+                {
+                    return answer;
+                }
+            }
+
+            if (schedule.NextDelay() is not { } delay)
+            {
+                // The stream is never the only path: one last look before giving up on a start event.
+                if (!pingNow && await PingAsync(minionId, cancellationToken) == true)
+                {
+                    return true;
+                }
+
+                logger.ReachableWaitExpired(minionId, schedule.Timeout);
+                return false;
+            }
+
+            logger.NotReachableYet(minionId, delay);
+            if (started is null)
+            {
+                await schedule.WaitAsync(delay, cancellationToken);
+                pingNow = true;
+                continue;
+            }
+
+            // While the stream is proven, only its start event (or a reconnect, which may have missed it) leads on.
+            var live = events!.IsLive;
+            var signalled = await SignalledWithinAsync(delay, started.Task, events.Changed, cancellationToken);
+            pingNow = !started.IsCompleted && (signalled || !live);
+        }
+    }
+
+    /// <summary>One short test.ping: true when it answers, false when no accepted key matched (waiting won't help), else null.</summary>
+    private async Task<bool?> PingAsync(string minionId, CancellationToken cancellationToken)
+    {
+        var o = Options;
         var ping = new Lowstate("local", "test.ping")
         {
             Tgt = [minionId],
@@ -126,33 +218,23 @@ internal sealed class SaltApiMaster(
             Timeout = o.PingTimeoutSeconds,
             GatherJobTimeout = o.PingGatherJobTimeoutSeconds,
         };
-        while (true)
+        var reply = await session.InvokeAsync(
+            "local test.ping", (token, ct) => api.RunLocalAsync(token, [ping], ct), cancellationToken);
+        var answers = reply.First;
+        if (answers is null || answers.Count == 0)
         {
-            var reply = await session.InvokeAsync(
-                "local test.ping", (token, ct) => api.RunLocalAsync(token, [ping], ct), cancellationToken);
-            var answers = reply.First;
-            if (answers is null || answers.Count == 0)
-            {
-                // With tgt_type list an id without an accepted key is dropped before publishing: waiting won't help.
-                logger.PingMatchedNoKey(minionId);
-                return false;
-            }
-
-            if (answers.TryGetValue(minionId, out var answer) && answer.ValueKind == JsonValueKind.True)
-            {
-                logger.Reachable(minionId);
-                return true;
-            }
-
-            if (schedule.NextDelay() is not { } delay)
-            {
-                logger.ReachableWaitExpired(minionId, schedule.Timeout);
-                return false;
-            }
-
-            logger.NotReachableYet(minionId, delay);
-            await schedule.WaitAsync(delay, cancellationToken);
+            // With tgt_type list an id without an accepted key is dropped before publishing: waiting won't help.
+            logger.PingMatchedNoKey(minionId);
+            return false;
         }
+
+        if (answers.TryGetValue(minionId, out var answer) && answer.ValueKind == JsonValueKind.True)
+        {
+            logger.Reachable(minionId);
+            return true;
+        }
+
+        return null;
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)
@@ -170,16 +252,43 @@ internal sealed class SaltApiMaster(
         return await PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), cancellationToken);
     }
 
+    public IDisposable WatchJob(string minionId, string jid)
+    {
+        SaltNames.EnsureExactMinionId(minionId);
+        ArgumentException.ThrowIfNullOrEmpty(jid);
+        return events?.JobReturned(jid, minionId) ?? System.Reactive.Disposables.Disposable.Empty;
+    }
+
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentException.ThrowIfNullOrEmpty(jid);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
+        // Joins a watch taken before the publish (WatchJob), if any: then nothing can have been missed.
+        using var returned = events?.JobReturned(jid, minionId);
         // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
-        var lookNow = resumed;
+        // A job watched only after its publish may have returned already: one look catches up.
+        var lookNow = resumed || (returned is { Joined: false } && events!.IsLive);
+        var why = resumed ? "resumed" : "catch_up";
+        var firstLook = resumed;
         while (true)
         {
+            if (returned is { IsCompleted: true } && why != "oversized")
+            {
+                var seen = await returned.Task;
+                if (seen.Verdict is { } fromEvent)
+                {
+                    logger.JobFinished(jid, minionId, fromEvent.Status, fromEvent.FailedStates.Count);
+                    return fromEvent;
+                }
+
+                // Too big to keep, or unreadable: the job cache has the same return.
+                logger.JobReturnFallback(jid, minionId, seen.FallbackReason ?? "unreadable");
+                lookNow = true;
+                why = "oversized";
+            }
+
             if (!lookNow)
             {
                 if (schedule.NextDelay() is not { } delay)
@@ -188,11 +297,28 @@ internal sealed class SaltApiMaster(
                 }
 
                 logger.JobRunning(jid, minionId, delay);
-                await schedule.WaitAsync(delay, cancellationToken);
+                if (returned is null || returned.IsCompleted)
+                {
+                    await schedule.WaitAsync(delay, cancellationToken);
+                }
+                else
+                {
+                    // While the stream is proven the return comes as an event: no polls, except one after a reconnect.
+                    var live = events!.IsLive;
+                    var signalled = await SignalledWithinAsync(delay, returned.Task, events.Changed, cancellationToken);
+                    if (returned.IsCompleted || (signalled ? !events.IsLive : live))
+                    {
+                        continue;
+                    }
+
+                    why = signalled ? "reconnect" : "stream_down";
+                }
             }
 
-            var firstLookAfterResume = lookNow;
+            var firstLookAfterResume = firstLook;
+            firstLook = false;
             lookNow = false;
+            events?.FallbackPoll("job", why);
             var reply = await session.InvokeAsync(
                 "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
             var info = reply.First;
@@ -300,6 +426,42 @@ internal sealed class SaltApiMaster(
         }
 
         return data.Return;
+    }
+
+    /// <summary>Waits for either signal or the delay: true when a signal came first.</summary>
+    private async Task<bool> SignalledWithinAsync(TimeSpan delay, Task first, Task second, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var elapsed = Task.Delay(delay, timeProvider, timer.Token);
+        var winner = await Task.WhenAny(first, second, elapsed);
+        await timer.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        return winner != elapsed;
+    }
+
+    /// <summary>A start-event registration for an accept about to be made; none while the stream is not proven.</summary>
+    private ExpectedStart? ExpectStart(string minionId) =>
+        events is { IsLive: true } live ? new ExpectedStart(live.MinionStarted(minionId), live.Generation, timeProvider.GetUtcNow()) : null;
+
+    /// <summary>Hands the registration over to WaitUntilReachableAsync; ones nobody took within twice ReachableTimeout are let go.</summary>
+    private void KeepExpectedStart(string minionId, ref ExpectedStart? start)
+    {
+        if (start is null)
+        {
+            return;
+        }
+
+        var stale = timeProvider.GetUtcNow() - (2 * Options.ReachableTimeout);
+        foreach (var (id, old) in _expectedStarts)
+        {
+            if ((old.Since < stale || id == minionId) && _expectedStarts.TryRemove(new KeyValuePair<string, ExpectedStart>(id, old)))
+            {
+                old.Waiter.Dispose();
+            }
+        }
+
+        _expectedStarts[minionId] = start;
+        start = null;
     }
 
     private static JsonObject KeyDirs(string keyDir, string minionId) => new() { [keyDir] = new JsonArray(minionId) };

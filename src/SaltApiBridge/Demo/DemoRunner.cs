@@ -159,6 +159,8 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["SaltApi:JobTimeout"] = Span(TimeSpan.FromMinutes(30)),
             ["SaltApi:JobPollInterval"] = Span(TimeSpan.FromSeconds(2)),
             ["SaltApi:JobPollMaxInterval"] = Span(TimeSpan.FromSeconds(15)),
+            // The simulated salt-api serves no GET /events (yet): the demo's daemon polls.
+            ["SaltApi:EventStream:Enabled"] = "false",
             ["AutoScaling:Region"] = FauxqsEmulator.Region,
             ["AutoScaling:ServiceUrl"] = autoScaling.Url,
             ["Bridge:Groups:0"] = WebGroup,

@@ -64,6 +64,8 @@ internal sealed class BridgeDaemon : IAsyncDisposable
             ["SaltApi:ReachablePollMaxInterval"] = "00:00:00.200",
             ["SaltApi:JobPollInterval"] = "00:00:00.100",
             ["SaltApi:JobPollMaxInterval"] = "00:00:00.250",
+            // The simulated salt-api serves no GET /events (yet): these daemons poll (tests/Salt/Events cover the stream).
+            ["SaltApi:EventStream:Enabled"] = "false",
             ["AutoScaling:Region"] = FauxqsServer.Region,
             ["AutoScaling:ServiceUrl"] = autoScaling.Url,
             ["AutoScaling:RetryBaseDelay"] = "00:00:00.050",

@@ -155,7 +155,7 @@ internal sealed class SaltApiMaster(
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.ReachableTimeout, o.ReachablePollInterval, o.ReachablePollMaxInterval);
         // After our accept the minion announces itself (salt/minion/<id>/start): publish then, no ping needed. A key
-        // accepted earlier (a resumed launch) sends none: one ping, then its start event if it is still connecting.
+        // accepted earlier (a resumed launch) sends none: one ping at once, then pings as before, or its start event.
         var expected = _expectedStarts.TryRemove(minionId, out var taken) ? taken : null;
         using var started = expected?.Waiter ?? events?.MinionStarted(minionId);
         var pingNow = expected is null || !events!.IsLive || events.Generation != expected.Generation;
@@ -171,7 +171,7 @@ internal sealed class SaltApiMaster(
             {
                 if (events is not null)
                 {
-                    events.FallbackPoll("ping", !events.IsLive ? "stream_down" : expected is null ? "no_start_expected" : "catch_up");
+                    events.FallbackPoll("ping", !events.IsLive ? "stream_down" : expected is null ? "no_start_expected" : "reconnect");
                 }
 
                 if (await PingAsync(minionId, cancellationToken) is { } answer)
@@ -200,10 +200,11 @@ internal sealed class SaltApiMaster(
                 continue;
             }
 
-            // While the stream is proven, only its start event (or a reconnect, which may have missed it) leads on.
+            // After our accept, while the stream is proven, only the start event (or a reconnect, which may have missed
+            // it) leads on. A minion accepted earlier may be connected already and send none: it keeps being pinged.
             var live = events!.IsLive;
             var signalled = await SignalledWithinAsync(delay, started.Task, events.Changed, cancellationToken);
-            pingNow = !started.IsCompleted && (signalled || !live);
+            pingNow = !started.IsCompleted && (signalled || !live || expected is null);
         }
     }
 

@@ -95,6 +95,9 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Sse.Connections.Should().Be(2);
         rig.JobPolls(HighstateJid).Should().Be(1, "one GET /jobs once the stream is proven again, none while it reconnected");
         rig.Logs.Should().ContainSingle(l => l.Contains("Event stream lost (closed)", StringComparison.Ordinal));
+        rig.Recorded.Sum("salt_event_stream_reconnects{reason=closed}").Should().Be(1);
+        rig.Recorded.Sum("salt_event_fallback_polls{kind=job,reason=reconnect}").Should().Be(1);
+        rig.Metrics.Connected.Should().Be(1);
     }
 
     [Fact]
@@ -157,6 +160,7 @@ public sealed class SaltApiMasterEventStreamTests
 
         result.Status.Should().Be(StateRunStatus.Succeeded);
         rig.JobPolls(HighstateJid).Should().Be(0);
+        rig.Recorded.Sum("salt_events_matched{kind=job_return}").Should().Be(1, "3000 foreign events and a 4 MiB return matched nothing");
     }
 
     [Fact]

@@ -19,6 +19,7 @@ internal sealed class StreamRig : IAsyncDisposable
     {
         Salt = salt;
         var loggers = salt.Services.GetRequiredService<ILoggerFactory>();
+        Metrics = new EventStreamMetrics(Recorded.Factory);
         Waiters = new SaltEventWaiters(Metrics);
         Master = new SaltApiMaster(salt.Session, salt.Services.GetRequiredService<ISaltApi>(), salt.Options, salt.Time, loggers.CreateLogger<SaltApiMaster>(), Waiters);
         Stream = new SaltEventStream(
@@ -39,7 +40,9 @@ internal sealed class StreamRig : IAsyncDisposable
 
     public SseServer Sse { get; } = new();
 
-    public EventStreamMetrics Metrics { get; } = new();
+    public MetricRecorder Recorded { get; } = new();
+
+    public EventStreamMetrics Metrics { get; }
 
     public SaltEventWaiters Waiters { get; }
 
@@ -111,5 +114,6 @@ internal sealed class StreamRig : IAsyncDisposable
         Stream.Dispose();
         Waiters.Dispose();
         await Salt.DisposeAsync();
+        Recorded.Dispose();
     }
 }

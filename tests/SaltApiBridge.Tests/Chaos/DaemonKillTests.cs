@@ -100,6 +100,8 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
             ["ReachablePollMaxInterval"] = "00:00:00.200",
             ["JobPollInterval"] = "00:00:00.100",
             ["JobPollMaxInterval"] = "00:00:00.250",
+            // The simulated salt-api serves no GET /events (yet): the daemon polls.
+            ["EventStream"] = new Dictionary<string, object> { ["Enabled"] = false },
         },
         ["AutoScaling"] = new Dictionary<string, object>
         {

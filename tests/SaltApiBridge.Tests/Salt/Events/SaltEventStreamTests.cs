@@ -81,6 +81,20 @@ public sealed class SaltEventStreamTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_TokenDueForRenewal_ReconnectsAtOnceWithTheRenewedToken()
+    {
+        // Transcript 01's token lives 12 h and is renewed 5 min before: the stream must not outlive it.
+        await using var rig = await StreamRig.StartAsync(new Dictionary<string, string?> { ["SaltApi:EventStream:ProbeInterval"] = "01:00:00" });
+
+        await rig.UntilAsync(() => rig.Sse.Connections == 2 && rig.Waiters.IsLive, "connected again with a renewed token", TimeSpan.FromMinutes(10));
+
+        rig.Salt.Logins.Should().HaveCount(2);
+        rig.Recorded.Sum("salt_event_stream_reconnects{reason=token_renewal}").Should().Be(1);
+        rig.Logs.Should().Contain(l => l.Contains("Event stream reconnecting (token_renewal)", StringComparison.Ordinal));
+        rig.Logs.Should().NotContain(l => l.Contains("Event stream lost", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Disabled_NeverConnects()
     {
         await using var rig = await StreamRig.StartAsync(new Dictionary<string, string?> { ["SaltApi:EventStream:Enabled"] = "false" }, waitUntilLive: false);

@@ -7,6 +7,8 @@ public sealed class SaltEventStreamTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
+    private static readonly Dictionary<string, string?> ProbeDeadline = new() { ["SaltApi:EventStream:ProbeTimeout"] = "00:00:10" };
+
     [Fact]
     public async Task ExecuteAsync_Connects_ProvenByItsOwnProbeAndSessionToken()
     {
@@ -25,7 +27,7 @@ public sealed class SaltEventStreamTests
     [Fact]
     public async Task ExecuteAsync_ProbeNeverComesBack_NotProvenSoWaitsKeepPolling()
     {
-        await using var rig = await StreamRig.StartAsync(waitUntilLive: false, beforeStart: sse => sse.EchoProbes = () => false);
+        await using var rig = await StreamRig.StartAsync(ProbeDeadline, waitUntilLive: false, beforeStart: sse => sse.EchoProbes = () => false);
 
         await rig.UntilAsync(() => rig.Sse.Connections >= 2, "a reconnect after the first probe was lost", Step);
 
@@ -48,7 +50,7 @@ public sealed class SaltEventStreamTests
     [Fact]
     public async Task ExecuteAsync_StallsSilently_ProbeDeadlineEndsItAndItReconnects()
     {
-        await using var rig = await StreamRig.StartAsync();
+        await using var rig = await StreamRig.StartAsync(ProbeDeadline);
         // The next probe is swallowed: a connection that delivers nothing any more, which salt-api would not notice.
         var probes = 0;
         rig.Sse.EchoProbes = () => Interlocked.Increment(ref probes) != 1;
@@ -65,13 +67,14 @@ public sealed class SaltEventStreamTests
     public async Task ExecuteAsync_EventsFlowOnTheBus_NoProbeNeeded()
     {
         await using var rig = await StreamRig.StartAsync();
-        var foreign = EventStreamTranscript.Instance.Events[1];
 
         // Five probe intervals of a busy bus: each interval saw events, so the stream proved itself.
         for (var i = 0; i < 5; i++)
         {
-            rig.Sse.Emit(foreign.Tag, foreign.Payload);
-            await Task.Delay(20, TestContext.Current.CancellationToken);
+            // Awaited by someone, so the test knows when the stream has read it.
+            using var seen = rig.Waiters.MinionStarted($"busy-minion-{i}");
+            rig.Sse.Emit($"salt/minion/busy-minion-{i}/start", new JsonObject { ["id"] = $"busy-minion-{i}" });
+            await rig.UntilAsync(() => seen.IsCompleted, "the event was read");
             rig.Salt.Time.Advance(TimeSpan.FromSeconds(30));
         }
 

@@ -60,6 +60,8 @@ internal sealed class StreamRig : IAsyncDisposable
         {
             ["SaltApi:EventStream:ReconnectDelay"] = "00:00:00.100",
             ["SaltApi:EventStream:ReconnectMaxDelay"] = "00:00:00.200",
+            // Fake time runs ahead of the real echo of a probe; tests of a lost probe set the real deadline.
+            ["SaltApi:EventStream:ProbeTimeout"] = "00:10:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -50,6 +50,7 @@ internal sealed class SaltApiMaster(
         {
             // Registered before the lookup, so a key that arrives between the two is not missed.
             using var pending = events?.KeyPending(minionId);
+            var covered = events?.LiveGeneration ?? -1;
             var state = await GetKeyStateAsync(minionId, cancellationToken);
             if (state != MinionKeyState.Absent)
             {
@@ -70,13 +71,14 @@ internal sealed class SaltApiMaster(
                 continue;
             }
 
-            // The pend event ends the wait at once; the (cheap) poll schedule stays beside it, and a stream that went
-            // down or was proven again gets a lookup at once (the key may have come while it was down).
-            var live = events!.IsLive;
-            var signalled = await SignalledWithinAsync(delay, pending.Task, events.Changed, cancellationToken);
+            // The pend event ends the wait at once; the (cheap) poll schedule stays beside it. A stream proven again
+            // since the lookup began may have missed the key's event: one lookup at once.
+            var now = events!.LiveGeneration;
+            var signalled = now >= 0 && now != covered
+                || await SignalledWithinAsync(delay, pending.Task, events.Changed, cancellationToken);
             if (!pending.IsCompleted)
             {
-                events.FallbackPoll("key", signalled ? "reconnect" : live ? "schedule" : "stream_down");
+                events.FallbackPoll("key", signalled ? "reconnect" : now >= 0 ? "schedule" : "stream_down");
             }
         }
     }
@@ -154,11 +156,13 @@ internal sealed class SaltApiMaster(
         SaltNames.EnsureExactMinionId(minionId);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.ReachableTimeout, o.ReachablePollInterval, o.ReachablePollMaxInterval);
-        // After our accept the minion announces itself (salt/minion/<id>/start): publish then, no ping needed. A key
-        // accepted earlier (a resumed launch) sends none: one ping at once, then pings as before, or its start event.
+        // After our accept the minion announces itself (salt/minion/<id>/start): publish then, no ping needed, as long
+        // as the stream stayed proven since just before the accept. A key accepted earlier (a resumed launch) sends
+        // none: one ping at once, then pings as before, or its start event.
         var expected = _expectedStarts.TryRemove(minionId, out var taken) ? taken : null;
         using var started = expected?.Waiter ?? events?.MinionStarted(minionId);
-        var pingNow = expected is null || !events!.IsLive || events.Generation != expected.Generation;
+        var covered = expected?.Waiter.CoveredFrom ?? -1;
+        var pingNow = expected is null || covered < 0 || events!.LiveGeneration != covered;
         while (true)
         {
             if (started?.IsCompleted == true)
@@ -171,7 +175,8 @@ internal sealed class SaltApiMaster(
             {
                 if (events is not null)
                 {
-                    events.FallbackPoll("ping", !events.IsLive ? "stream_down" : expected is null ? "no_start_expected" : "reconnect");
+                    covered = events.LiveGeneration;
+                    events.FallbackPoll("ping", covered < 0 ? "stream_down" : expected is null ? "no_start_expected" : "reconnect");
                 }
 
                 if (await PingAsync(minionId, cancellationToken) is { } answer)
@@ -200,11 +205,18 @@ internal sealed class SaltApiMaster(
                 continue;
             }
 
-            // After our accept, while the stream is proven, only the start event (or a reconnect, which may have missed
-            // it) leads on. A minion accepted earlier may be connected already and send none: it keeps being pinged.
-            var live = events!.IsLive;
-            var signalled = await SignalledWithinAsync(delay, started.Task, events.Changed, cancellationToken);
-            pingNow = !started.IsCompleted && (signalled || !live || expected is null);
+            // While the stream stays proven after our accept, only the start event leads on; proven again since the
+            // last look, one ping (the event may have gone out while it was down); down, pings as before. A minion
+            // accepted earlier may be connected already and send none: it keeps being pinged.
+            var now = events!.LiveGeneration;
+            if (now >= 0 && now != covered)
+            {
+                pingNow = true;
+                continue;
+            }
+
+            await SignalledWithinAsync(delay, started.Task, events.Changed, cancellationToken);
+            pingNow = !started.IsCompleted && (now < 0 || expected is null || events.LiveGeneration < 0);
         }
     }
 
@@ -266,16 +278,19 @@ internal sealed class SaltApiMaster(
         ArgumentException.ThrowIfNullOrEmpty(jid);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
-        // Joins a watch taken before the publish (WatchJob), if any: then nothing can have been missed.
+        // Joins a watch taken before the publish (WatchJob): on a stream proven since then, nothing can have been
+        // missed. A job watched only now may have returned already: one look catches up (once the stream is proven).
         using var returned = events?.JobReturned(jid, minionId);
+        var covered = returned is { Joined: true } ? returned.CoveredFrom : -1;
         // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
-        // A job watched only after its publish may have returned already: one look catches up.
-        var lookNow = resumed || (returned is { Joined: false } && events!.IsLive);
-        var why = resumed ? "resumed" : "catch_up";
+        var lookNow = resumed;
+        var why = resumed ? "resumed" : "stream_down";
         var firstLook = resumed;
+        var looked = false;
+        var fallBack = false;
         while (true)
         {
-            if (returned is { IsCompleted: true } && why != "oversized")
+            if (returned is { IsCompleted: true } && !fallBack)
             {
                 var seen = await returned.Task;
                 if (seen.Verdict is { } fromEvent)
@@ -286,40 +301,56 @@ internal sealed class SaltApiMaster(
 
                 // Too big to keep, or unreadable: the job cache has the same return.
                 logger.JobReturnFallback(jid, minionId, seen.FallbackReason ?? "unreadable");
-                lookNow = true;
+                fallBack = lookNow = true;
                 why = "oversized";
             }
 
             if (!lookNow)
             {
-                if (schedule.NextDelay() is not { } delay)
+                var now = events?.LiveGeneration ?? -1;
+                if (returned is { IsCompleted: false } && now >= 0 && now != covered)
                 {
-                    break;
-                }
-
-                logger.JobRunning(jid, minionId, delay);
-                if (returned is null || returned.IsCompleted)
-                {
-                    await schedule.WaitAsync(delay, cancellationToken);
+                    // Proven since the last look (or never looked while proven): its return may have been missed.
+                    lookNow = true;
+                    why = looked || returned.Joined ? "reconnect" : "catch_up";
                 }
                 else
                 {
-                    // While the stream is proven the return comes as an event: no polls, except one after a reconnect.
-                    var live = events!.IsLive;
-                    var signalled = await SignalledWithinAsync(delay, returned.Task, events.Changed, cancellationToken);
-                    if (returned.IsCompleted || (signalled ? !events.IsLive : live))
+                    if (schedule.NextDelay() is not { } delay)
                     {
-                        continue;
+                        break;
                     }
 
-                    why = signalled ? "reconnect" : "stream_down";
+                    logger.JobRunning(jid, minionId, delay);
+                    if (returned is null || returned.IsCompleted)
+                    {
+                        await schedule.WaitAsync(delay, cancellationToken);
+                    }
+                    else
+                    {
+                        // Proven: no polls, the return comes as an event. Down: the poll schedule, as without a stream.
+                        var signalled = await SignalledWithinAsync(delay, returned.Task, events!.Changed, cancellationToken);
+                        if (returned.IsCompleted || signalled || now >= 0)
+                        {
+                            continue;
+                        }
+
+                        why = "stream_down";
+                    }
                 }
             }
 
             var firstLookAfterResume = firstLook;
             firstLook = false;
             lookNow = false;
-            events?.FallbackPoll("job", why);
+            looked = true;
+            if (events is not null)
+            {
+                // Noted before the look: a stream proven again during it gets one more.
+                covered = events.LiveGeneration;
+                events.FallbackPoll("job", why);
+            }
+
             var reply = await session.InvokeAsync(
                 "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
             var info = reply.First;
@@ -442,7 +473,7 @@ internal sealed class SaltApiMaster(
 
     /// <summary>A start-event registration for an accept about to be made; none while the stream is not proven.</summary>
     private ExpectedStart? ExpectStart(string minionId) =>
-        events is { IsLive: true } live ? new ExpectedStart(live.MinionStarted(minionId), live.Generation, timeProvider.GetUtcNow()) : null;
+        events is { IsLive: true } live ? new ExpectedStart(live.MinionStarted(minionId), timeProvider.GetUtcNow()) : null;
 
     /// <summary>Hands the registration over to WaitUntilReachableAsync; ones nobody took within twice ReachableTimeout are let go.</summary>
     private void KeepExpectedStart(string minionId, ref ExpectedStart? start)

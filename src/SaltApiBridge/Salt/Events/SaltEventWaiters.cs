@@ -58,6 +58,22 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics) : ISseTagFilt
         }
     }
 
+    /// <summary>
+    /// The generation while the stream is live, -1 while it is not, read at once. A wait that noted it before its
+    /// last look trusts the stream only while it is unchanged: a different value means the stream was proven again
+    /// since, and events may have been missed while it was down.
+    /// </summary>
+    public long LiveGeneration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live ? _generation : -1;
+            }
+        }
+    }
+
     /// <summary>Completes at the next change of <see cref="IsLive"/> (down, or proven again).</summary>
     public Task Changed
     {
@@ -247,14 +263,14 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics) : ISseTagFilt
             joined = entries.TryGetValue(key, out entry) && !(renewCompleted && entry.Source.Task.IsCompleted);
             if (!joined)
             {
-                entry = new WaitEntry<T>(jid);
+                entry = new WaitEntry<T>(jid, _live ? _generation : -1);
                 entries[key] = entry;
             }
 
             entry!.Holders++;
         }
 
-        return new SaltEventWaiter<T>(entry.Source.Task, joined, () => Release(entries, key, entry));
+        return new SaltEventWaiter<T>(entry.Source.Task, joined, entry.CoveredFrom, () => Release(entries, key, entry));
     }
 
     private void Release<T>(Dictionary<string, WaitEntry<T>> entries, string key, WaitEntry<T> entry)

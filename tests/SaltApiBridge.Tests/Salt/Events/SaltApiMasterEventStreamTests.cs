@@ -204,6 +204,44 @@ public sealed class SaltApiMasterEventStreamTests
     }
 
     [Fact]
+    public async Task WaitUntilReachable_StreamDropsBeforeTheStartEvent_PingsTakeOver()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("wheel", "key.accept_dict").RespondWith(SaltApiHarness.Reply("41"));
+        rig.Salt.OnLowstate("local", "test.ping").RespondWith(SaltApiHarness.Reply("10"));
+        (await rig.Master.AcceptKeyAsync(Id, MinionKeyState.Pending, Ct)).Should().Be(KeyAcceptOutcome.Accepted);
+        var reaching = rig.Master.WaitUntilReachableAsync(Id, Ct);
+        await Task.Delay(50, Ct);
+        rig.Pings.Should().Be(0);
+
+        // The start event would go out while nobody listens: the wait must not hang on it.
+        rig.Sse.Drop();
+
+        (await rig.UntilDoneAsync(reaching, "reachable by ping")).Should().BeTrue();
+        rig.Pings.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task WaitForKey_StreamProvenAgain_OneLookupAtOnce()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("wheel", "key.name_match").InScenario("key").WillSetStateTo("pending")
+            .RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", "{}"));
+        rig.Salt.OnLowstate("wheel", "key.name_match").InScenario("key").WhenStateIs("pending")
+            .RespondWith(SaltApiHarness.DerivedWheelReply("key.name_match", $$"""{"minions_pre": ["{{Id}}"]}"""));
+        var waiting = rig.Master.WaitForKeyAsync(Id, Ct);
+        await rig.UntilAsync(() => rig.Salt.Lowstates("key.name_match").Count == 1, "the first lookup");
+        var started = rig.Salt.Time.GetUtcNow();
+
+        // The connection drops (maybe during the lookup) and the key's pend event is lost with it: the lookup once the
+        // stream is down, or proven again, finds the key without waiting for the poll schedule.
+        rig.Sse.Drop();
+
+        (await rig.UntilDoneAsync(waiting, "the key", Step)).Should().Be(MinionKeyState.Pending);
+        (rig.Salt.Time.GetUtcNow() - started).Should().BeLessThan(TimeSpan.FromSeconds(2), "no poll interval had to pass");
+    }
+
+    [Fact]
     public async Task WaitUntilReachable_KeyAcceptedEarlier_OneShortPing()
     {
         await using var rig = await StreamRig.StartAsync();

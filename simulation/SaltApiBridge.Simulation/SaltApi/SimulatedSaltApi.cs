@@ -501,7 +501,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                     seen.Dequeue();
                 var now = time.GetUtcNow();
                 var running = fun.StartsWith("state.", StringComparison.Ordinal)
-                    ? jobs.Values.Where(j => j.MinionId == minion && j.IsStateRun && j.RefusedFor is null && j.DoneAt > now).MinBy(j => j.StartedAt)
+                    ? jobs.Values.Where(j => j.MinionId == minion && j.IsStateRun && j.RefusedFor is null && !j.Finished).MinBy(j => j.StartedAt)
                     : null;
                 if (running is not null)
                 {
@@ -602,6 +602,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         if (outputter is not null)
             data["out"] = outputter;
         data["_stamp"] = Stamp();
+        job.Finished = true;
         bus.Publish($"salt/job/{job.Jid}/ret/{job.MinionId}", data);
         job.Returned.TrySetResult();
     }
@@ -744,7 +745,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         {
             ["fun"] = "runner.jobs.list_job", ["jid"] = run, ["user"] = "saltapi", ["fun_args"] = funArgs.DeepClone(), ["_stamp"] = Stamp(),
         });
-        var reply = time.GetUtcNow() < job.DoneAt ? JobReply("14", job)
+        var reply = !job.Finished ? JobReply("14", job)
             : job.RefusedFor is not null ? JobReply("49", job)
             : job.Fails ? JobReply("22", job)
             : JobReply("16", job);

@@ -266,7 +266,8 @@ internal sealed class InstanceWorkHandler(
         if (job.RecordedJid is { } earlier)
         {
             // Recorded before a restart: the master may have the job (running or done), or the publish never happened.
-            run = await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), _ => true, cancellationToken);
+            using (salt.WatchJob(work.MinionId, earlier))
+                run = await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), _ => true, cancellationToken);
             if (run.Status == StateRunStatus.JobUnknown)
             {
                 PipelineLog.ResumedJobRepublished(logger, work.InstanceId, work.MinionId, job.Step, earlier);
@@ -288,14 +289,15 @@ internal sealed class InstanceWorkHandler(
         {
             PipelineLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
             metrics.SaltJob(job.Step, run.Status.ToString(), timeProvider.GetElapsedTime(started));
-            var waited = run.RunningJid is { } other && SaltJid.IsValid(other)
-                ? await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken)
-                : null;
-            if (waited is null or { Status: StateRunStatus.JobUnknown })
+            if (run.RunningJid is { } other && SaltJid.IsValid(other))
             {
-                // A run the master's job cache does not know (salt-call on the minion): look again after a pause.
-                await Task.Delay(options.Value.StepRetryDelay, timeProvider, cancellationToken);
+                using (salt.WatchJob(work.MinionId, other))
+                    await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken);
             }
+
+            // Always a pause before trying again: a run the master's job cache does not know (salt-call on the minion)
+            // cannot be waited for, and a minion may still hold a finished run's process for a moment after its return.
+            await Task.Delay(options.Value.StepRetryDelay, timeProvider, cancellationToken);
 
             if (timeProvider.GetElapsedTime(busySince) >= bound)
             {
@@ -318,14 +320,20 @@ internal sealed class InstanceWorkHandler(
         return jid;
     }
 
-    /// <summary>Publishes under <paramref name="jid"/> and waits; a transient failure anywhere republishes the same jid.</summary>
-    private Task<StateRunResult> PublishAndWaitAsync(StateJob job, Work work, string jid, CancellationToken cancellationToken) =>
-        AttemptAsync(
+    /// <summary>
+    /// Publishes under <paramref name="jid"/> and waits; a transient failure anywhere republishes the same jid. The
+    /// job's return is watched for on the event stream before the first publish: it can beat the publish's reply.
+    /// </summary>
+    private async Task<StateRunResult> PublishAndWaitAsync(StateJob job, Work work, string jid, CancellationToken cancellationToken)
+    {
+        using var watch = salt.WatchJob(work.MinionId, jid);
+        return await AttemptAsync(
             async () => await job.Publish(jid)
                 ? await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken)
                 : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], $"no accepted key matched minion {work.MinionId}; nothing was published"),
             _ => true,
             cancellationToken);
+    }
 
     /// <summary>
     /// Up to <see cref="PipelineOptions.StepAttempts"/> attempts while the result is not final or salt-api fails

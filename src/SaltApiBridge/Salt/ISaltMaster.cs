@@ -1,3 +1,4 @@
+using System.Reactive.Disposables;
 using System.Text.Json.Nodes;
 
 namespace SaltApiBridge.Salt;
@@ -53,6 +54,14 @@ public interface ISaltMaster
     /// jid the master does not know then is <see cref="StateRunStatus.JobUnknown"/> rather than late.
     /// </summary>
     Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts listening for job <paramref name="jid"/>'s return of this minion on salt-api's event stream: take it BEFORE
+    /// publishing the job under that jid (its return can beat the publish reply), keep it until
+    /// <see cref="WaitForJobAsync"/> returned, then dispose it. Without it the wait catches up with one <c>GET /jobs</c>.
+    /// A master without an event stream returns a handle that does nothing.
+    /// </summary>
+    IDisposable WatchJob(string minionId, string jid) => Disposable.Empty;
 
     /// <summary>Fires <c>salt/netapi/hook/{tag}</c> on the master's event bus with <paramref name="data"/> as the body.</summary>
     Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken);

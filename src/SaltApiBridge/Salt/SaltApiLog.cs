@@ -79,4 +79,10 @@ internal static partial class SaltApiLog
 
     [LoggerMessage(EventId = 4018, Level = LogLevel.Debug, Message = "Keys: {accepted} accepted, {pending} pending, {rejected} rejected, {denied} denied")]
     public static partial void KeysListed(this ILogger logger, int accepted, int pending, int rejected, int denied);
+
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Information, Message = "Minion {minionId} announced its start on the event bus")]
+    public static partial void StartAnnounced(this ILogger logger, string minionId);
+
+    [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "Return of job {jid} on minion {minionId} not usable from the event stream ({reason}); reading it with GET /jobs")]
+    public static partial void JobReturnFallback(this ILogger logger, string jid, string minionId, string reason);
 }

@@ -1,21 +1,33 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Salt.Api;
+using SaltApiBridge.Salt.Events;
 
 namespace SaltApiBridge.Salt;
 
 /// <summary>
 /// <see cref="ISaltMaster"/> over salt-api. Targeting is always exact: <c>tgt_type: list</c> with the one id, and the
 /// <c>*_dict</c> wheel functions for keys; ids are checked before they reach Salt (see <see cref="SaltNames"/>).
+/// With <paramref name="events"/> (salt-api's event stream), the three waits end when the master's event arrives and
+/// poll only while the stream is down or unproven, plus one lookup to catch up each time it is proven again.
 /// </summary>
 internal sealed class SaltApiMaster(
-    SaltApiSession session, ISaltApi api, IOptions<SaltApiOptions> options, TimeProvider timeProvider, ILogger<SaltApiMaster> logger)
+    SaltApiSession session,
+    ISaltApi api,
+    IOptions<SaltApiOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SaltApiMaster> logger,
+    SaltEventWaiters? events = null)
     : ISaltMaster
 {
     private const string Wheel = "wheel";
     private const string TargetList = "list";
+
+    // Start events awaited since our accept, until WaitUntilReachableAsync takes them (a golden-image launch never does).
+    private readonly ConcurrentDictionary<string, ExpectedStart> _expectedStarts = new(StringComparer.Ordinal);
 
     private SaltApiOptions Options => options.Value;
 
@@ -36,6 +48,9 @@ internal sealed class SaltApiMaster(
         var schedule = new PollSchedule(timeProvider, o.KeyWaitTimeout, o.KeyPollInterval, o.KeyPollMaxInterval);
         while (true)
         {
+            // Registered before the lookup, so a key that arrives between the two is not missed.
+            using var pending = events?.KeyPending(minionId);
+            var covered = events?.LiveGeneration ?? -1;
             var state = await GetKeyStateAsync(minionId, cancellationToken);
             if (state != MinionKeyState.Absent)
             {
@@ -50,7 +65,21 @@ internal sealed class SaltApiMaster(
             }
 
             logger.KeyNotYet(minionId, delay);
-            await schedule.WaitAsync(delay, cancellationToken);
+            if (pending is null)
+            {
+                await schedule.WaitAsync(delay, cancellationToken);
+                continue;
+            }
+
+            // The pend event ends the wait at once; the (cheap) poll schedule stays beside it. A stream proven again
+            // since the lookup began may have missed the key's event: one lookup at once.
+            var now = events!.LiveGeneration;
+            var signalled = now >= 0 && now != covered
+                || await SignalledWithinAsync(delay, pending.Task, events.Changed, cancellationToken);
+            if (!pending.IsCompleted)
+            {
+                events.FallbackPoll("key", signalled ? "reconnect" : now >= 0 ? "schedule" : "stream_down");
+            }
         }
     }
 
@@ -71,12 +100,15 @@ internal sealed class SaltApiMaster(
             logger.KeyOverridden(minionId, from);
         }
 
+        // The accepted minion announces itself (salt/minion/<id>/start) some seconds later: listen before accepting.
+        var start = ExpectStart(minionId);
         try
         {
             var moved = await RunWheelAsync(accept, cancellationToken);
             if (KeyStateIn(moved, minionId) == MinionKeyState.Accepted)
             {
                 logger.KeyAccepted(minionId);
+                KeepExpectedStart(minionId, ref start);
                 return KeyAcceptOutcome.Accepted;
             }
         }
@@ -90,6 +122,11 @@ internal sealed class SaltApiMaster(
             }
 
             throw;
+        }
+        finally
+        {
+            // Kept only when our accept moved the key; otherwise no start event is ours to wait for.
+            start?.Waiter.Dispose();
         }
 
         throw SaltApiFailures.UnexpectedReply("wheel key.accept_dict", $"the key of {minionId} was not moved to minions");
@@ -119,6 +156,74 @@ internal sealed class SaltApiMaster(
         SaltNames.EnsureExactMinionId(minionId);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.ReachableTimeout, o.ReachablePollInterval, o.ReachablePollMaxInterval);
+        // After our accept the minion announces itself (salt/minion/<id>/start): publish then, no ping needed, as long
+        // as the stream stayed proven since just before the accept. A key accepted earlier (a resumed launch) sends
+        // none: one ping at once, then pings as before, or its start event.
+        var expected = _expectedStarts.TryRemove(minionId, out var taken) ? taken : null;
+        using var started = expected?.Waiter ?? events?.MinionStarted(minionId);
+        var covered = expected?.Waiter.CoveredFrom ?? -1;
+        var pingNow = expected is null || covered < 0 || events!.LiveGeneration != covered;
+        while (true)
+        {
+            if (started?.IsCompleted == true)
+            {
+                logger.StartAnnounced(minionId);
+                return true;
+            }
+
+            if (pingNow)
+            {
+                if (events is not null)
+                {
+                    covered = events.LiveGeneration;
+                    events.FallbackPoll("ping", covered < 0 ? "stream_down" : expected is null ? "no_start_expected" : "reconnect");
+                }
+
+                if (await PingAsync(minionId, cancellationToken) is { } answer)
+                {
+                    return answer;
+                }
+            }
+
+            if (schedule.NextDelay() is not { } delay)
+            {
+                // The stream is never the only path: one last look before giving up on a start event.
+                if (!pingNow && await PingAsync(minionId, cancellationToken) == true)
+                {
+                    return true;
+                }
+
+                logger.ReachableWaitExpired(minionId, schedule.Timeout);
+                return false;
+            }
+
+            logger.NotReachableYet(minionId, delay);
+            if (started is null)
+            {
+                await schedule.WaitAsync(delay, cancellationToken);
+                pingNow = true;
+                continue;
+            }
+
+            // While the stream stays proven after our accept, only the start event leads on; proven again since the
+            // last look, one ping (the event may have gone out while it was down); down, pings as before. A minion
+            // accepted earlier may be connected already and send none: it keeps being pinged.
+            var now = events!.LiveGeneration;
+            if (now >= 0 && now != covered)
+            {
+                pingNow = true;
+                continue;
+            }
+
+            await SignalledWithinAsync(delay, started.Task, events.Changed, cancellationToken);
+            pingNow = !started.IsCompleted && (now < 0 || expected is null || events.LiveGeneration < 0);
+        }
+    }
+
+    /// <summary>One short test.ping: true when it answers, false when no accepted key matched (waiting won't help), else null.</summary>
+    private async Task<bool?> PingAsync(string minionId, CancellationToken cancellationToken)
+    {
+        var o = Options;
         var ping = new Lowstate("local", "test.ping")
         {
             Tgt = [minionId],
@@ -126,33 +231,23 @@ internal sealed class SaltApiMaster(
             Timeout = o.PingTimeoutSeconds,
             GatherJobTimeout = o.PingGatherJobTimeoutSeconds,
         };
-        while (true)
+        var reply = await session.InvokeAsync(
+            "local test.ping", (token, ct) => api.RunLocalAsync(token, [ping], ct), cancellationToken);
+        var answers = reply.First;
+        if (answers is null || answers.Count == 0)
         {
-            var reply = await session.InvokeAsync(
-                "local test.ping", (token, ct) => api.RunLocalAsync(token, [ping], ct), cancellationToken);
-            var answers = reply.First;
-            if (answers is null || answers.Count == 0)
-            {
-                // With tgt_type list an id without an accepted key is dropped before publishing: waiting won't help.
-                logger.PingMatchedNoKey(minionId);
-                return false;
-            }
-
-            if (answers.TryGetValue(minionId, out var answer) && answer.ValueKind == JsonValueKind.True)
-            {
-                logger.Reachable(minionId);
-                return true;
-            }
-
-            if (schedule.NextDelay() is not { } delay)
-            {
-                logger.ReachableWaitExpired(minionId, schedule.Timeout);
-                return false;
-            }
-
-            logger.NotReachableYet(minionId, delay);
-            await schedule.WaitAsync(delay, cancellationToken);
+            // With tgt_type list an id without an accepted key is dropped before publishing: waiting won't help.
+            logger.PingMatchedNoKey(minionId);
+            return false;
         }
+
+        if (answers.TryGetValue(minionId, out var answer) && answer.ValueKind == JsonValueKind.True)
+        {
+            logger.Reachable(minionId);
+            return true;
+        }
+
+        return null;
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)
@@ -170,29 +265,100 @@ internal sealed class SaltApiMaster(
         return PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), jid, cancellationToken);
     }
 
+    public IDisposable WatchJob(string minionId, string jid)
+    {
+        SaltNames.EnsureExactMinionId(minionId);
+        ArgumentException.ThrowIfNullOrEmpty(jid);
+        return events?.JobReturned(jid, minionId) ?? System.Reactive.Disposables.Disposable.Empty;
+    }
+
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentException.ThrowIfNullOrEmpty(jid);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
+        // Joins a watch taken before the publish (WatchJob): on a stream proven since then, nothing can have been
+        // missed. A job watched only now may have returned already: one look catches up (once the stream is proven).
+        using var returned = events?.JobReturned(jid, minionId);
+        var covered = returned is { Joined: true } ? returned.CoveredFrom : -1;
         // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
         var lookNow = resumed;
+        var why = resumed ? "resumed" : "stream_down";
+        var firstLook = resumed;
+        var looked = false;
+        var fallBack = false;
+        var lastLook = timeProvider.GetTimestamp();
         while (true)
         {
-            if (!lookNow)
+            if (returned is { IsCompleted: true } && !fallBack)
             {
-                if (schedule.NextDelay() is not { } delay)
+                var seen = await returned.Task;
+                if (seen.Verdict is { } fromEvent)
                 {
-                    break;
+                    logger.JobFinished(jid, minionId, fromEvent.Status, fromEvent.FailedStates.Count);
+                    return fromEvent;
                 }
 
-                logger.JobRunning(jid, minionId, delay);
-                await schedule.WaitAsync(delay, cancellationToken);
+                // Too big to keep, or unreadable: the job cache has the same return.
+                logger.JobReturnFallback(jid, minionId, seen.FallbackReason ?? "unreadable");
+                fallBack = lookNow = true;
+                why = "oversized";
             }
 
-            var firstLookAfterResume = lookNow;
+            if (!lookNow)
+            {
+                var now = events?.LiveGeneration ?? -1;
+                if (returned is { IsCompleted: false } && now >= 0 && now != covered)
+                {
+                    // Proven since the last look (or never looked while proven): its return may have been missed.
+                    lookNow = true;
+                    why = looked || returned.Joined ? "reconnect" : "catch_up";
+                }
+                else if (returned is { IsCompleted: false } && now >= 0 && timeProvider.GetElapsedTime(lastLook) >= o.EventStream.SafetyPollInterval)
+                {
+                    // A return lost on a stream that looks healthy must not hold the instance until the job timeout.
+                    lookNow = true;
+                    why = "safety";
+                }
+                else
+                {
+                    if (schedule.NextDelay() is not { } delay)
+                    {
+                        break;
+                    }
+
+                    logger.JobRunning(jid, minionId, delay);
+                    if (returned is null || returned.IsCompleted)
+                    {
+                        await schedule.WaitAsync(delay, cancellationToken);
+                    }
+                    else
+                    {
+                        // Proven: no polls, the return comes as an event. Down: the poll schedule, as without a stream.
+                        var signalled = await SignalledWithinAsync(delay, returned.Task, events!.Changed, cancellationToken);
+                        if (returned.IsCompleted || signalled || now >= 0)
+                        {
+                            continue;
+                        }
+
+                        why = "stream_down";
+                    }
+                }
+            }
+
+            var firstLookAfterResume = firstLook;
+            firstLook = false;
             lookNow = false;
+            looked = true;
+            lastLook = timeProvider.GetTimestamp();
+            if (events is not null)
+            {
+                // Noted before the look: a stream proven again during it gets one more.
+                covered = events.LiveGeneration;
+                events.FallbackPoll("job", why);
+            }
+
             var reply = await session.InvokeAsync(
                 "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
             var info = reply.First;
@@ -306,6 +472,42 @@ internal sealed class SaltApiMaster(
         }
 
         return data.Return;
+    }
+
+    /// <summary>Waits for either signal or the delay: true when a signal came first.</summary>
+    private async Task<bool> SignalledWithinAsync(TimeSpan delay, Task first, Task second, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var elapsed = Task.Delay(delay, timeProvider, timer.Token);
+        var winner = await Task.WhenAny(first, second, elapsed);
+        await timer.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        return winner != elapsed;
+    }
+
+    /// <summary>A start-event registration for an accept about to be made; none while the stream is not proven.</summary>
+    private ExpectedStart? ExpectStart(string minionId) =>
+        events is { IsLive: true } live ? new ExpectedStart(live.MinionStarted(minionId), timeProvider.GetUtcNow()) : null;
+
+    /// <summary>Hands the registration over to WaitUntilReachableAsync; ones nobody took within twice ReachableTimeout are let go.</summary>
+    private void KeepExpectedStart(string minionId, ref ExpectedStart? start)
+    {
+        if (start is null)
+        {
+            return;
+        }
+
+        var stale = timeProvider.GetUtcNow() - (2 * Options.ReachableTimeout);
+        foreach (var (id, old) in _expectedStarts)
+        {
+            if ((old.Since < stale || id == minionId) && _expectedStarts.TryRemove(new KeyValuePair<string, ExpectedStart>(id, old)))
+            {
+                old.Waiter.Dispose();
+            }
+        }
+
+        _expectedStarts[minionId] = start;
+        start = null;
     }
 
     private static JsonObject KeyDirs(string keyDir, string minionId) => new() { [keyDir] = new JsonArray(minionId) };

@@ -1,3 +1,5 @@
+using SaltApiBridge.Salt.Events;
+
 namespace SaltApiBridge.Salt;
 
 /// <summary>How the bridge reaches and uses salt-api (rest_cherrypy). Bound from the <c>SaltApi</c> section.</summary>
@@ -69,6 +71,9 @@ public sealed class SaltApiOptions
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The event stream that ends key, reachability and job waits as the master's events arrive.</summary>
+    public EventStreamOptions EventStream { get; set; } = new();
 
     /// <summary>
     /// The states ApplyStatesAsync runs when it is given none; empty means ["clean"]. Empty by default because the

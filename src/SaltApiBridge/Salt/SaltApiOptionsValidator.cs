@@ -87,12 +87,37 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             problems.Add($"{section}:PingGatherJobTimeoutSeconds must be at least 1 (was {options.PingGatherJobTimeoutSeconds}).");
         }
 
+        ValidateEventStream(problems, options.EventStream);
+
         foreach (var state in options.DefaultStates.Where(s => !SaltNames.IsStateName(s)))
         {
             problems.Add($"{section}:DefaultStates entry '{state}' is not a state name (letters, digits, . _ - /; no commas).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void ValidateEventStream(List<string> problems, Events.EventStreamOptions? stream)
+    {
+        if (stream is null)
+        {
+            return;
+        }
+
+        Positive(problems, "EventStream:ProbeInterval", stream.ProbeInterval);
+        Positive(problems, "EventStream:ProbeTimeout", stream.ProbeTimeout);
+        Positive(problems, "EventStream:ConnectTimeout", stream.ConnectTimeout);
+        Positive(problems, "EventStream:ReconnectDelay", stream.ReconnectDelay);
+        Positive(problems, "EventStream:SafetyPollInterval", stream.SafetyPollInterval);
+        if (stream.ReconnectMaxDelay < stream.ReconnectDelay)
+        {
+            problems.Add($"{SaltApiOptions.SectionName}:EventStream:ReconnectMaxDelay ({stream.ReconnectMaxDelay}) is shorter than ReconnectDelay ({stream.ReconnectDelay}).");
+        }
+        // Below 64 KiB a highstate's return rarely fits; above 64 MiB one event could hold the daemon's memory hostage.
+        if (stream.MaxEventBytes is < 64 * 1024 or > 64 * 1024 * 1024)
+        {
+            problems.Add($"{SaltApiOptions.SectionName}:EventStream:MaxEventBytes must be between 65536 and 67108864 (was {stream.MaxEventBytes}).");
+        }
     }
 
     private static void Positive(List<string> problems, string name, TimeSpan value, bool allowZero = false)

@@ -60,6 +60,20 @@ internal sealed class SaltApiSession(
         return Unwrap(operation, second);
     }
 
+    /// <summary>
+    /// The current token, for a caller that sends it itself (the event stream, a long-lived <c>GET /events</c>);
+    /// <see cref="SaltApiToken.RenewAt"/> tells it when to come back for a fresh one.
+    /// </summary>
+    public Task<SaltApiToken> CurrentTokenAsync(CancellationToken cancellationToken) => GetTokenAsync(cancellationToken);
+
+    /// <summary>The caller's token was answered with 401: drop it (unless already replaced) and log in again.</summary>
+    public Task<SaltApiToken> RenewRejectedTokenAsync(SaltApiToken rejected, string operation, CancellationToken cancellationToken)
+    {
+        logger.TokenRejected(operation);
+        Invalidate(rejected);
+        return GetTokenAsync(cancellationToken, "token_rejected");
+    }
+
     /// <summary>Clears the token on the master (best effort). The host calls this on shutdown, or disposal does.</summary>
     public async Task LogoutAsync(CancellationToken cancellationToken)
     {

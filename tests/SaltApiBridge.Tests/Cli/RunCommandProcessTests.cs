@@ -28,6 +28,7 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
         await using var daemon = DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
         {
             Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
+            // The simulated salt-api serves no GET /events (yet): the daemon polls.
             SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
             AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
             Health = new { Urls = "http://127.0.0.1:0" },

@@ -28,7 +28,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         "wheel key.name_match",
         "wheel key.accept_dict",
         "hook " + BridgeEventTags.KeyAccepted,
-        "local test.ping",
+        // No test.ping: the minion's start event on the stream says it is back.
         "local_async state.highstate",
         "hook " + BridgeEventTags.Provisioned,
     ];
@@ -216,6 +216,93 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             .Should().NotBeEmpty().And.OnlyContain(l => l.Contains(minion, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Provisioning, clean-up and key deletion whatever the event stream does: up (no job polls, no ping), refused
+    /// (salt-api answers 401 to /events: today's polling), dropped every 300 ms, flooded with other users' multi-KB
+    /// returns, or stalled (open, silent: the probe finds it out). Never a lost or doubled state run.
+    /// </summary>
+    [Theory]
+    [InlineData("up")]
+    [InlineData("refused")]
+    [InlineData("flapping")]
+    [InlineData("flooded")]
+    [InlineData("stalled")]
+    public async Task Run_LaunchTerminateDelete_EveryStreamCondition_OneRunPerActionNothingLost(string stream)
+    {
+        const int count = 4;
+        salt.JobDuration = _ => TimeSpan.FromMilliseconds(600);
+        using var flapping = new CancellationTokenSource();
+        switch (stream)
+        {
+            case "refused":
+                salt.RefuseEventStreams = true;
+                break;
+            case "flooded":
+                salt.Flood(400, returnBytes: 64 * 1024);
+                break;
+        }
+
+        await using var daemon = await StartDaemonAsync(new()
+        {
+            ["SaltApi:EventStream:ProbeInterval"] = "00:00:00.500",
+            ["SaltApi:EventStream:ProbeTimeout"] = "00:00:00.500",
+            ["SaltApi:EventStream:ReconnectDelay"] = "00:00:00.100",
+            ["SaltApi:EventStream:ReconnectMaxDelay"] = "00:00:00.500",
+        });
+        if (stream == "stalled")
+            salt.StallEventStreams = true;
+        var flaps = stream == "flapping" ? FlapAsync(flapping.Token) : Task.CompletedTask;
+
+        var instances = Enumerable.Range(70, count).Select(InstanceId).ToList();
+        foreach (var instance in instances)
+            await SendAsync(LaunchHook(instance, $"launch-{instance}"));
+        await UntilQueueEmptyAsync();
+        foreach (var instance in instances)
+            await SendAsync(SampleMessages.LifecycleHook(Terminating, Group, instance, "clean-up", $"terminate-{instance}"));
+        await UntilQueueEmptyAsync();
+        foreach (var instance in instances)
+            await SendAsync(SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance));
+        await UntilQueueEmptyAsync();
+        await flapping.CancelAsync();
+        await flaps;
+        salt.Flood(0);
+
+        autoScaling.Completions.Should().HaveCount(2 * count).And.OnlyContain(c => c.Result == "CONTINUE");
+        foreach (var minion in instances.Select(i => $"{Group}-{i}"))
+        {
+            salt.StateRunsStarted(minion).Should().Be(2, $"{minion}: one highstate and one clean-up");
+            salt.KeyOf(minion).Should().BeNull();
+        }
+
+        salt.Violations.Should().BeEmpty();
+        var jobPolls = salt.Calls.Count(c => c.What == "jobs");
+        var pings = salt.Calls.Count(c => c.What == "local test.ping");
+        TestContext.Current.SendDiagnosticMessage($"stream {stream}: {jobPolls} GET /jobs, {pings} test.ping for {count} launches and {count} clean-ups");
+        if (stream is "up" or "flooded")
+        {
+            jobPolls.Should().Be(0, "every return came as an event");
+            pings.Should().Be(0, "every minion's start event came");
+        }
+
+        if (stream == "refused")
+            jobPolls.Should().BeGreaterThan(0, "without the stream, the daemon polls as before");
+
+        async Task FlapAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(300, cancellationToken);
+                    salt.DropEventStreams();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Run_SameTokenDeliveredTwice_RunsOneHighstate()
     {
@@ -302,6 +389,8 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             await UntilQueueEmptyAsync(TimeSpan.FromSeconds(60));
 
             salt.Violations.Should().BeEmpty("two jobs never ran at once on one minion");
+            foreach (var i in Enumerable.Range(100, 10))
+                salt.StateRunsStarted($"{Group}-{InstanceId(i)}").Should().Be(2);
             autoScaling.Completions.Should().HaveCount(20);
         }
         finally
@@ -445,11 +534,13 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var instance = InstanceId(61);
         var minion = $"{Group}-{instance}";
         salt.SetKey(minion, "minions");
-        salt.JobDuration = _ => TimeSpan.FromSeconds(2);
+        await using var daemon = await StartDaemonAsync();
+        // The operator's run outlasts the daemon's way to its own publish by far, even on a loaded machine.
+        salt.JobDuration = _ => TimeSpan.FromSeconds(6);
         var (http, _) = await SaltApiBridge.Tests.Simulation.SimulatorHttp.LoggedInAsync(salt, Ct);
         using (http)
             await SaltApiBridge.Tests.Simulation.SimulatorHttp.LowstateAsync(http, SaltApiBridge.Tests.Simulation.SimulatorHttp.Publish(minion, "state.highstate", "20261129100000000001"), Ct);
-        await using var daemon = await StartDaemonAsync();
+        salt.JobDuration = _ => TimeSpan.FromMilliseconds(300);
 
         await SendAsync(LaunchHook(instance, "token-61"));
         await UntilQueueEmptyAsync();

@@ -12,6 +12,9 @@ internal sealed class PollSchedule(TimeProvider timeProvider, TimeSpan timeout, 
 
     public TimeSpan Timeout => timeout;
 
+    /// <summary>What is left until the deadline (zero once it has passed).</summary>
+    public TimeSpan Remaining => _deadline - timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
     /// <summary>The next wait, or null once the deadline has passed.</summary>
     public TimeSpan? NextDelay()
     {

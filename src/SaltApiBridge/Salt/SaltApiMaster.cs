@@ -71,11 +71,14 @@ internal sealed class SaltApiMaster(
                 continue;
             }
 
-            // The pend event ends the wait at once; the (cheap) poll schedule stays beside it. A stream proven again
-            // since the lookup began may have missed the key's event: one lookup at once.
+            // The pend event ends the wait at once. While the stream is proven nothing else is asked of the master but a
+            // look every SafetyPollInterval: a pending minion repeats its salt/auth every acceptance_wait_time (10 s), so
+            // one lost event costs seconds. A stream proven again since the lookup began may have missed the key's
+            // event: one lookup at once. While it is down, the poll schedule, as without a stream.
             var now = events!.LiveGeneration;
+            var wait = now < 0 ? delay : o.EventStream.SafetyPollInterval < schedule.Remaining ? o.EventStream.SafetyPollInterval : schedule.Remaining;
             var signalled = now >= 0 && now != covered
-                || await SignalledWithinAsync(delay, pending.Task, events.Changed, cancellationToken);
+                || await SignalledWithinAsync(wait, pending.Task, events.Changed, cancellationToken);
             if (!pending.IsCompleted)
             {
                 events.FallbackPoll("key", signalled ? "reconnect" : now >= 0 ? "schedule" : "stream_down");

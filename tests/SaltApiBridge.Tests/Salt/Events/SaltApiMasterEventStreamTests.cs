@@ -284,7 +284,8 @@ public sealed class SaltApiMasterEventStreamTests
 
         TestContext.Current.TestOutputHelper?.WriteLine($"stream up:   {up}");
         TestContext.Current.TestOutputHelper?.WriteLine($"stream down: {down}");
-        up.Should().Be(new LaunchCalls(KeyLookups: 3, Pings: 0, JobPolls: 0), "lookups at 0 and 2 s on the schedule, then at once on the pend event at 5 s");
+        up.Should().Be(new LaunchCalls(KeyLookups: 2, Pings: 0, JobPolls: 0), "one lookup at 0 s, then at once on the pend event at 5 s: no key polls while the stream is proven");
+        down.KeyLookups.Should().BeGreaterThan(2, "without the stream, keys are polled on the schedule");
         down.Pings.Should().BeGreaterThan(3);
         down.JobPolls.Should().BeGreaterThan(3);
     }

@@ -11,7 +11,7 @@ namespace SaltApiBridge.Benchmarks.Harness;
 /// </summary>
 internal static class HarnessProgram
 {
-    public static readonly string[] Names = ["pipeline", "storm", "memory", "harness"];
+    public static readonly string[] Names = ["pipeline", "storm", "master", "memory", "harness"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -68,6 +68,35 @@ internal static class HarnessProgram
                 Directory.CreateDirectory(outDirectory);
                 await File.WriteAllTextAsync(Path.Combine(outDirectory, "storm.svg"), StormChart.Svg(results));
             }
+        }
+
+        if (what is "master" or "harness")
+        {
+            var launches = int.Parse(Option(args, "--launches") ?? (quick ? "16" : "64"), CultureInfo.InvariantCulture);
+            var compression = double.Parse(Option(args, "--compression") ?? "30", CultureInfo.InvariantCulture);
+            // The build before the event stream first (it polls), then this one: same launches, same seed.
+            var polling = await MasterCostBenchmark.RunAsync(emulator, launches, compression, stream: false, seed: 7);
+            var listening = await MasterCostBenchmark.RunAsync(emulator, launches, compression, stream: true, seed: 7);
+            Say($"## What a scale-out costs the Salt master: {launches} launches at once, time compressed {compression}×");
+            Say("");
+            Say("Per launch: calls that make the master work, and the master CPU they cost by the measured prices (fixtures/salt-api/README.md: "
+                + $"GET /jobs {MasterCostBenchmark.JobPollCost} s, jobs.lookup_jid {MasterCostBenchmark.LookupJidCost} s, test.ping {MasterCostBenchmark.PingCost} s, "
+                + $"key.name_match {MasterCostBenchmark.NameMatchCost} s); and the time from a highstate's return event to the bridge acting on it.");
+            Say("");
+            Say("| build | GET /jobs | jobs.lookup_jid | test.ping | key.name_match | modelled master CPU | return → acted (p50 / p95 / max) | makespan (real-world equivalent) |");
+            Say("|---|---:|---:|---:|---:|---:|---|---:|");
+            // Polling's detection delay is the job-poll cadence, compressed here: real-world it is that many times longer.
+            Say($"| {polling.Build} | {polling.JobPolls:F2} | {polling.Lookups:F2} | {polling.Pings:F2} | {polling.NameMatches:F2} | {polling.MasterCpu:F2} s "
+                + $"| {Ms(polling.LatencyMedian * compression)} / {Ms(polling.LatencyP95 * compression)} / {Ms(polling.LatencyMax * compression)} (real-world: the poll cadence) | {Seconds(polling.Makespan)} |");
+            Say($"| {listening.Build} | {listening.JobPolls:F2} | {listening.Lookups:F2} | {listening.Pings:F2} | {listening.NameMatches:F2} | {listening.MasterCpu:F2} s "
+                + $"| {Ms(listening.LatencyMedian)} / {Ms(listening.LatencyP95)} / {Ms(listening.LatencyMax)} | {Seconds(listening.Makespan)} |");
+            Say("");
+            Say($"Targets with the stream up: no GET /jobs {(listening.JobPolls == 0 ? "✓" : "✗")}; at most one test.ping per launch {(listening.Pings <= 1 ? "✓" : "✗")}; "
+                + $"≤ 0.3 modelled master CPU-s per launch {(listening.MasterCpu <= 0.3 ? "✓" : "✗")} (polling: {polling.MasterCpu:F2} s, {polling.MasterCpu / Math.Max(listening.MasterCpu, 0.001):F1}×); "
+                + $"acted on within 250 ms of the return event (max {Ms(listening.LatencyMax)}) {(listening.LatencyMax <= TimeSpan.FromMilliseconds(250) ? "✓" : "✗")}.");
+            Say("The event-stream latency is measured as is (events are not compressed); the polling latency is measured on the compressed clock and scaled back. "
+                + "Makespans are scaled back too, but include uncompressed round trips, so they flatter neither side.");
+            Say("");
         }
 
         if (what is "memory" or "harness")
@@ -132,6 +161,8 @@ internal static class HarnessProgram
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) + " ms";
 
     /// <summary>The Native AOT executable, published from this checkout (incremental when nothing changed).</summary>
     private static async Task<string> PublishAsync()

@@ -60,6 +60,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     private const string CapturedRunningStart = "2026, Nov 29 14:42:56.000001";
 
     private readonly ConcurrentDictionary<string, string> keys = new();
+    private readonly ConcurrentQueue<SimulatedReturn> returns = new();
     private readonly ConcurrentDictionary<string, SimulatedJob> jobs = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> reconnects = new(StringComparer.Ordinal);
@@ -159,6 +160,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     public IReadOnlyList<string> Violations => [.. violations];
 
     public int Logins => Calls.Count(c => c.What == "login");
+
+    /// <summary>Every minion return, when its <c>ret</c> event went out (the moment the master knew the job's outcome).</summary>
+    public IReadOnlyList<SimulatedReturn> Returns => [.. returns];
 
     /// <summary>State runs the minion actually started (refused and repeated publishes not counted).</summary>
     public int StateRunsStarted(string minionId)
@@ -603,6 +607,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             data["out"] = outputter;
         data["_stamp"] = Stamp();
         job.Finished = true;
+        returns.Enqueue(new SimulatedReturn(job.MinionId, job.Jid, job.Fun, time.GetUtcNow()));
         bus.Publish($"salt/job/{job.Jid}/ret/{job.MinionId}", data);
         job.Returned.TrySetResult();
     }
@@ -613,17 +618,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         {
             case ("key.name_match", JsonValue value) when value.GetValue<string>() is var id && id.IndexOfAny(['*', '?', '[', ',']) < 0:
                 Record(id, "wheel key.name_match");
-                string? directory;
                 if (KeysArriveOnLookup && Booted(id))
-                {
-                    directory = keys.GetOrAdd(id, "minions_pre");
-                    if (directory == "minions_pre")
-                        Pending(id);
-                }
-                else
-                {
-                    directory = KeyOf(id);
-                }
+                    Arrive(id);
+                var directory = KeyOf(id);
 
                 return WheelReply("44", directory is null ? "{}" : $$"""{"{{directory}}": ["{{id}}"]}""");
             case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict.Single() is { Key: var from, Value: JsonArray { Count: 1 } ids }
@@ -806,11 +803,35 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
 
     private static (SaltApiReply Message, TimeSpan Latency, Task? Returned) Plain(SaltApiReply reply) => (reply, TimeSpan.Zero, null);
 
-    /// <summary>Whether the minion has booted far enough to have sent its key (first lookup + its arrival delay).</summary>
+    /// <summary>
+    /// Whether the minion has booted far enough to have sent its key (first lookup + its arrival delay). At the first
+    /// lookup of a minion still booting, its key is set to arrive on its own then, as a real minion's does: a bridge
+    /// that listens to the bus instead of polling sees its salt/auth.
+    /// </summary>
     private bool Booted(string minionId)
     {
-        var firstSeen = firstLookups.GetOrAdd(minionId, _ => time.GetUtcNow());
-        return time.GetUtcNow() >= firstSeen + KeyArrivalDelay(minionId);
+        var now = time.GetUtcNow();
+        var firstSeen = firstLookups.GetOrAdd(minionId, now);
+        var due = firstSeen + KeyArrivalDelay(minionId) - now;
+        if (due > TimeSpan.Zero && firstSeen == now)
+        {
+            ITimer? timer = null;
+            timer = time.CreateTimer(_ =>
+            {
+                Arrive(minionId);
+                timer?.Dispose();
+            }, null, due, Timeout.InfiniteTimeSpan);
+            timers.Add(timer);
+        }
+
+        return due <= TimeSpan.Zero;
+    }
+
+    /// <summary>The booted minion's key shows up as pending (once), and it starts retrying authentication.</summary>
+    private void Arrive(string minionId)
+    {
+        if (keys.TryAdd(minionId, "minions_pre"))
+            Pending(minionId);
     }
 
     private string NextJid() => (20261125000000000000m + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);

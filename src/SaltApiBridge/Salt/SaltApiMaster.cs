@@ -79,6 +79,14 @@ internal sealed class SaltApiMaster(
             var wait = now < 0 ? delay : o.EventStream.SafetyPollInterval < schedule.Remaining ? o.EventStream.SafetyPollInterval : schedule.Remaining;
             var signalled = now >= 0 && now != covered
                 || await SignalledWithinAsync(wait, pending.Task, events.Changed, cancellationToken);
+            if (pending.IsCompleted)
+            {
+                // The master said so itself: a salt/auth with act "pend" is sent only for a key in minions_pre (a
+                // rejected or denied one is answered "reject"/"denied"), so no lookup is needed to confirm it.
+                logger.KeyState(minionId, MinionKeyState.Pending);
+                return MinionKeyState.Pending;
+            }
+
             if (!pending.IsCompleted)
             {
                 events.FallbackPoll("key", signalled ? "reconnect" : now >= 0 ? "schedule" : "stream_down");
@@ -292,6 +300,7 @@ internal sealed class SaltApiMaster(
         var looked = false;
         var fallBack = false;
         var lastLook = timeProvider.GetTimestamp();
+        var lookedAtDeadline = false;
         while (true)
         {
             if (returned is { IsCompleted: true } && !fallBack)
@@ -315,22 +324,15 @@ internal sealed class SaltApiMaster(
                 if (returned is { IsCompleted: false } && now >= 0 && now != covered)
                 {
                     // Proven since the last look (or never looked while proven): its return may have been missed.
-                    lookNow = true;
                     why = looked || returned.Joined ? "reconnect" : "catch_up";
                 }
                 else if (returned is { IsCompleted: false } && now >= 0 && timeProvider.GetElapsedTime(lastLook) >= o.EventStream.SafetyPollInterval)
                 {
                     // A return lost on a stream that looks healthy must not hold the instance until the job timeout.
-                    lookNow = true;
                     why = "safety";
                 }
-                else
+                else if (schedule.NextDelay() is { } delay)
                 {
-                    if (schedule.NextDelay() is not { } delay)
-                    {
-                        break;
-                    }
-
                     logger.JobRunning(jid, minionId, delay);
                     if (returned is null || returned.IsCompleted)
                     {
@@ -347,6 +349,16 @@ internal sealed class SaltApiMaster(
 
                         why = "stream_down";
                     }
+                }
+                else if (returned is { IsCompleted: false } && !lookedAtDeadline)
+                {
+                    // The deadline, with polls skipped for a proven stream: one last look before calling the job lost.
+                    why = "deadline";
+                    lookedAtDeadline = true;
+                }
+                else
+                {
+                    break;
                 }
             }
 

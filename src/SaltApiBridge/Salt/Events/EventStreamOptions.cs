@@ -22,10 +22,10 @@ public sealed class EventStreamOptions
 
     /// <summary>
     /// While the stream is proven, a job still waited for is looked up (<c>GET /jobs</c>) this often anyway: a return
-    /// event lost on a stream that looks healthy costs this long, not <c>SaltApi:JobTimeout</c>. Longer than most state
-    /// runs, so most jobs are never polled.
+    /// event lost on a stream that looks healthy costs this long, not <c>SaltApi:JobTimeout</c>; a key still
+    /// awaited is looked up as often. Longer than most state runs, so most jobs are never polled.
     /// </summary>
-    public TimeSpan SafetyPollInterval { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan SafetyPollInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The most of one wanted event's data kept in memory. A job return past it is read with one <c>GET /jobs</c>

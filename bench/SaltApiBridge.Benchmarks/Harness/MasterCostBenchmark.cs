@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using SaltApiBridge.Simulation;
+using SaltApiBridge.Simulation.Local;
+
+namespace SaltApiBridge.Benchmarks.Harness;
+
+/// <summary>
+/// What a scale-out costs the Salt master, with the event stream and with polling only (the build before it), in one
+/// run: every call that makes the master work, counted per launch and priced by what each cost a real Salt 3006.10
+/// master (fixtures/salt-api/README.md, cost table); and how soon after a highstate's return event the bridge acted.
+/// The launches behave as transcript 50 shows a real one: the key arrives while the instance boots, the pending minion
+/// retries every acceptance_wait_time (10 s), it is back 6.3 s after the accept, and its highstate is long-tailed.
+/// </summary>
+internal static class MasterCostBenchmark
+{
+    /// <summary>Master CPU-seconds per call, measured on a real master (2 cores, one minion).</summary>
+    public const double JobPollCost = 1.44;
+
+    public const double LookupJidCost = 1.62;
+
+    public const double PingCost = 0.40;
+
+    public const double NameMatchCost = 0.20;
+
+    public sealed record Result(
+        string Build, int Launches, double JobPolls, double Lookups, double Pings, double NameMatches, TimeSpan Makespan,
+        TimeSpan LatencyMedian, TimeSpan LatencyP95, TimeSpan LatencyMax)
+    {
+        /// <summary>Modelled master CPU-seconds per launch.</summary>
+        public double MasterCpu => (JobPolls * JobPollCost) + (Lookups * LookupJidCost) + (Pings * PingCost) + (NameMatches * NameMatchCost);
+    }
+
+    public static async Task<Result> RunAsync(FauxqsEmulator emulator, int launches, double compression, bool stream, int seed)
+    {
+        var scale = 1 / compression;
+        var random = new Random(seed);
+        var highstates = Enumerable.Range(0, launches).ToDictionary(BenchMessages.MinionId, _ => LongTail.Sample(random, TimeSpan.FromSeconds(90), sigma: 0.6) * scale);
+        // The instance boots for 20–40 s before its minion's key shows up.
+        var boots = Enumerable.Range(0, launches).ToDictionary(BenchMessages.MinionId, _ => TimeSpan.FromSeconds(20 + (20 * random.NextDouble())) * scale);
+
+        using var sqs = emulator.CreateSqsClient();
+        var queue = await BenchQueue.CreateAsync(emulator, sqs, stream ? "master-stream" : "master-poll");
+        // LatencyScale also compresses acceptance_wait_time (10 s) and the minion's reconnect after the accept (6.3 s).
+        await using var salt = new SimulatedSaltApi
+        {
+            LatencyScale = scale,
+            JobDuration = minion => highstates[minion],
+            KeyArrivalDelay = minion => boots[minion],
+        };
+        await using var autoScaling = new SimulatedAutoScaling();
+        for (var i = 0; i < launches; i++)
+            autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
+        string Scaled(double seconds) => TimeSpan.FromSeconds(seconds * scale).ToString("c", CultureInfo.InvariantCulture);
+        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: launches, new Dictionary<string, string?>
+        {
+            ["SaltApi:BaseUrl"] = salt.BaseUrl,
+            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
+            // Production settings, on the compressed clock.
+            ["SaltApi:KeyPollInterval"] = Scaled(2),
+            ["SaltApi:KeyPollMaxInterval"] = Scaled(15),
+            ["SaltApi:ReachablePollInterval"] = Scaled(1),
+            ["SaltApi:ReachablePollMaxInterval"] = Scaled(5),
+            ["SaltApi:JobPollInterval"] = Scaled(StormBenchmark.Cadence.First.TotalSeconds),
+            ["SaltApi:JobPollMaxInterval"] = Scaled(StormBenchmark.Cadence.Max.TotalSeconds),
+            ["SaltApi:EventStream:Enabled"] = stream ? "true" : "false",
+            ["SaltApi:EventStream:ProbeInterval"] = Scaled(30),
+            ["SaltApi:EventStream:SafetyPollInterval"] = Scaled(300),
+        });
+        await app.StartAsync();
+        if (stream)
+        {
+            // A daemon that has been running: its stream is proven (its probe came back) before the scale-out.
+            while (!salt.Calls.Any(c => c.What == "hook saltapibridge/stream/probe"))
+                await Task.Delay(10);
+            await Task.Delay(500);
+        }
+
+        var clock = Stopwatch.StartNew();
+        await queue.FillAsync(BenchMessages.Launches(launches));
+        var deadline = DateTime.UtcNow + TimeSpan.FromTicks(highstates.Values.Sum(d => d.Ticks)) + TimeSpan.FromMinutes(2);
+        while (autoScaling.Completions.Count < launches)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"master cost: {autoScaling.Completions.Count} of {launches} launches completed before the deadline");
+            await Task.Delay(10);
+        }
+
+        var makespan = clock.Elapsed;
+        await app.StopAsync();
+        if (salt.Violations.Count > 0)
+            throw new InvalidOperationException("master cost: " + string.Join("; ", salt.Violations.Take(3)));
+
+        var calls = salt.Calls;
+        double PerLaunch(string what) => (double)calls.Count(c => c.What == what) / launches;
+        // From the highstate's return event to the bridge's next call about that minion (its `provisioned` event).
+        var returns = salt.Returns.Where(r => r.Function == "state.highstate").ToDictionary(r => r.MinionId, r => r.At);
+        var latencies = calls.Where(c => c.What == "hook saltapibridge/provisioned" && c.MinionId is not null && returns.ContainsKey(c.MinionId))
+            .Select(c => c.At - returns[c.MinionId!]).Order().ToList();
+        return new Result(
+            stream ? "event stream (this build)" : "polling only (`EventStream:Enabled=false`: the build before it)",
+            launches, PerLaunch("jobs"), PerLaunch("runner jobs.lookup_jid"), PerLaunch("local test.ping"), PerLaunch("wheel key.name_match"),
+            makespan / scale, Percentile(latencies, 0.5), Percentile(latencies, 0.95), latencies.Count == 0 ? TimeSpan.Zero : latencies[^1]);
+    }
+
+    private static TimeSpan Percentile(List<TimeSpan> sorted, double p) =>
+        sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

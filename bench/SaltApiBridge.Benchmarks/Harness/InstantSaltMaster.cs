@@ -24,10 +24,10 @@ internal sealed class InstantSaltMaster : ISaltMaster
 
     public Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken) => Task.FromResult<string?>(jid);
 
-    public Task<bool> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken) =>
-        Task.FromResult(true);
+    public Task<string?> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(jid);
 
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {

@@ -155,6 +155,13 @@ internal sealed class InstanceWorkHandler(
     /// <summary>The highstate step: once per action, under the jid recorded for it (see <see cref="RunOnceAsync"/>).</summary>
     private async Task<(string? Failure, string? Jid, bool Busy)> HighstateAsync(Work work, bool resumed, CancellationToken cancellationToken)
     {
+        if (resumed && work.Record is { ProvisionedAt: not null, HighstateJid: { } ran } && work.Record.ProvisionedJid == ran)
+        {
+            // This action's highstate already succeeded (its completion was lost): its verdict stands. Republishing its
+            // jid would be dropped by the minion, and a master that forgot the job would leave nothing to wait for.
+            return (null, ran, false);
+        }
+
         var job = new StateJob(
             "highstate",
             resumed ? work.Record?.HighstateJid : null,
@@ -285,19 +292,20 @@ internal sealed class InstanceWorkHandler(
 
         var busySince = timeProvider.GetTimestamp();
         var bound = saltOptions.Value.JobTimeout;
+        var pause = options.Value.StepRetryDelay;
         while (run.Status == StateRunStatus.AnotherRunInProgress)
         {
             PipelineLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
-            metrics.SaltJob(job.Step, run.Status.ToString(), timeProvider.GetElapsedTime(started));
             if (run.RunningJid is { } other && SaltJid.IsValid(other))
             {
                 using (salt.WatchJob(work.MinionId, other))
                     await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken);
             }
 
-            // Always a pause before trying again: a run the master's job cache does not know (salt-call on the minion)
-            // cannot be waited for, and a minion may still hold a finished run's process for a moment after its return.
-            await Task.Delay(options.Value.StepRetryDelay, timeProvider, cancellationToken);
+            // Always a pause before trying again, doubling: a run the master's job cache does not know (salt-call on the
+            // minion, its schedule) cannot be waited for, and a minion may hold a finished run's process for a moment.
+            await Task.Delay(pause, timeProvider, cancellationToken);
+            pause = pause * 2 < MaxBusyPause ? pause * 2 : MaxBusyPause;
 
             if (timeProvider.GetElapsedTime(busySince) >= bound)
             {
@@ -328,9 +336,20 @@ internal sealed class InstanceWorkHandler(
     {
         using var watch = salt.WatchJob(work.MinionId, jid);
         return await AttemptAsync(
-            async () => await job.Publish(jid)
-                ? await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken)
-                : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], $"no accepted key matched minion {work.MinionId}; nothing was published"),
+            async () =>
+            {
+                var published = await job.Publish(jid);
+                if (published is null)
+                    return new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], $"no accepted key matched minion {work.MinionId}; nothing was published");
+                if (published != jid)
+                {
+                    // A master that ignored our jid: the job it runs is recorded and waited for, so a redelivery finds it.
+                    await job.Record(published);
+                    jid = published;
+                }
+
+                return await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
+            },
             _ => true,
             cancellationToken);
     }
@@ -439,8 +458,11 @@ internal sealed class InstanceWorkHandler(
 
     private static string JidText(string? jid) => jid is null ? "" : $" (jid {jid})";
 
+    /// <summary>The longest pause between two tries on a minion another state run keeps busy.</summary>
+    private static readonly TimeSpan MaxBusyPause = TimeSpan.FromMinutes(5);
+
     /// <summary>One state job of an action: how to record its jid (before publishing) and how to publish under a jid.</summary>
-    private sealed record StateJob(string Step, string? RecordedJid, Func<string, Task> Record, Func<string, Task<bool>> Publish, bool PingFirst = true);
+    private sealed record StateJob(string Step, string? RecordedJid, Func<string, Task> Record, Func<string, Task<string?>> Publish, bool PingFirst = true);
 
     private sealed class Work(ActionPlan plan, string correlationId)
     {

@@ -36,16 +36,17 @@ public interface ISaltMaster
 
     /// <summary>
     /// Publishes state.highstate to the one minion under <paramref name="jid"/> (chosen by the caller, see
-    /// <see cref="SaltJid"/>); false when no accepted key matched (nothing was published). Publishing the same jid again
-    /// is safe: the minion runs a jid once.
+    /// <see cref="SaltJid"/>): the jid the master published it under (that one, unless the master ignores chosen jids),
+    /// or null when no accepted key matched (nothing was published). Publishing the same jid again is safe: the minion
+    /// runs a jid once.
     /// </summary>
-    Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken);
+    Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken);
 
     /// <summary>
     /// Publishes state.sls with the given states (and optional pillar) to the one minion under <paramref name="jid"/>,
     /// as <see cref="StartHighstateAsync"/> does.
     /// </summary>
-    Task<bool> StartStatesAsync(
+    Task<string?> StartStatesAsync(
         string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken);
 
     /// <summary>

@@ -85,4 +85,7 @@ internal static partial class SaltApiLog
 
     [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "Return of job {jid} on minion {minionId} not usable from the event stream ({reason}); reading it with GET /jobs")]
     public static partial void JobReturnFallback(this ILogger logger, string jid, string minionId, string reason);
+
+    [LoggerMessage(EventId = 4037, Level = LogLevel.Error, Message = "salt-api published {function} to minion {minionId} under jid {published}, not the requested {requested}: this master ignores caller-chosen jids, so a lost reply can no longer be retried safely; waiting for the job it published")]
+    public static partial void JidIgnored(this ILogger logger, string function, string minionId, string published, string requested);
 }

@@ -270,7 +270,7 @@ internal sealed class SaltApiMaster(
         logger.KeyDeleted(minionId);
     }
 
-    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
+    public Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         return PublishAsync(minionId, new Lowstate("local_async", "state.highstate"), jid, cancellationToken);
@@ -404,7 +404,7 @@ internal sealed class SaltApiMaster(
             StateRunStatus.MinionDidNotReturn, jid, [], $"minion {minionId} did not return job {jid} within {o.JobTimeout}");
     }
 
-    public Task<bool> StartStatesAsync(
+    public Task<string?> StartStatesAsync(
         string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
@@ -446,7 +446,7 @@ internal sealed class SaltApiMaster(
     /// Publishes a state job to exactly one minion under the caller's jid; false when no accepted key matched
     /// (<c>local_async</c> then answers <c>{}</c> and publishes nothing).
     /// </summary>
-    private async Task<bool> PublishAsync(string minionId, Lowstate job, string jid, CancellationToken cancellationToken)
+    private async Task<string?> PublishAsync(string minionId, Lowstate job, string jid, CancellationToken cancellationToken)
     {
         if (!SaltJid.IsValid(jid))
         {
@@ -459,17 +459,18 @@ internal sealed class SaltApiMaster(
         if (started.First?.Jid is not { Length: > 0 } published)
         {
             logger.NoMatchingMinion(job.Fun, minionId);
-            return false;
+            return null;
         }
 
         if (published != jid)
         {
-            // The master chose another jid: a retry could then run the job twice, so this master is not fit to use.
-            throw SaltApiFailures.UnexpectedReply($"local_async {job.Fun}", $"published under jid {published}, not the requested {jid}");
+            // The job runs under the master's jid: throwing now would have a redelivery publish yet another one.
+            logger.JidIgnored(job.Fun, minionId, published, jid);
+            return published;
         }
 
         logger.JobPublished(job.Fun, minionId, jid);
-        return true;
+        return jid;
     }
 
     /// <summary>Runs one wheel function and returns <c>data.return</c>, or throws on <c>success: false</c>.</summary>

@@ -35,6 +35,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     /// <summary>Every state run a minion started: (minion, jid, function). Refused and republished jids are not in it.</summary>
     public ConcurrentQueue<(string Minion, string Jid, string Function)> StartedRuns { get; } = new();
 
+    /// <summary>Publishes under a jid of its own, as a master that ignores caller-chosen jids would.</summary>
+    public bool IgnoreChosenJids { get; set; }
+
     /// <summary>Every jid published, in order, republications included.</summary>
     public ConcurrentQueue<string> PublishedJids { get; } = new();
 
@@ -100,13 +103,13 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         keys.TryRemove(minionId, out _);
     }
 
-    public Task<bool> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
+    public Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
         log.Add($"highstate {minionId}");
         return PublishAsync(minionId, jid, "state.highstate", () => Highstate(minionId, cancellationToken));
     }
 
-    public Task<bool> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
+    public Task<string?> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
     {
         log.Add($"sls {string.Join(",", states)} {minionId}");
         return PublishAsync(minionId, jid, "state.sls", () => Clean(minionId, cancellationToken));
@@ -142,9 +145,11 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         return Task.CompletedTask;
     }
 
-    private Task<bool> PublishAsync(string minionId, string jid, string function, Func<Task<StateRunResult>> run)
+    private Task<string?> PublishAsync(string minionId, string jid, string function, Func<Task<StateRunResult>> run)
     {
         SaltJid.IsValid(jid).Should().BeTrue($"'{jid}' must be a jid Salt accepts");
+        if (IgnoreChosenJids)
+            jid = $"2026112912000000{PublishedJids.Count:D4}";
         PublishedJids.Enqueue(jid);
         lock (minions)
         {
@@ -170,7 +175,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
         if (Interlocked.Decrement(ref lostReplies) >= 0)
             throw new SaltApiException("salt-api did not answer local_async in time (the master published the job)", isTransient: true);
-        return Task.FromResult(true);
+        return Task.FromResult<string?>(jid);
     }
 
     private FakeMinion Minion(string minionId)

@@ -155,6 +155,39 @@ public sealed class ResumeAndGateTests
     }
 
     [Fact]
+    public async Task RunAsync_MasterIgnoresTheChosenJid_RecordsAndWaitsForTheJidItPublished()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Salt.IgnoreChosenJids = true;
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        var run = harness.Salt.StartedRuns.Should().ContainSingle().Subject;
+        var record = await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken);
+        record!.HighstateJid.Should().Be(run.Jid, "a redelivery must find the job that really runs");
+        record.ProvisionedJid.Should().Be(run.Jid);
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
+    public async Task RunAsync_RedeliveredAfterItsHighstateSucceeded_CompletesWithoutLookingAgain()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.Records.SaveAsync(
+            EarlierRecord(Jid) with { ProvisionedAt = DateTimeOffset.UtcNow.AddMinutes(-1), ProvisionedJid = Jid }, TestContext.Current.CancellationToken);
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        harness.Log.Matching("highstate").Should().BeEmpty("the master may have forgotten the job, and the minion would drop its jid");
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
+    }
+
+    [Fact]
     public async Task RunAsync_JobReplyLost_RepublishesTheSameJidAndRunsOnce()
     {
         await using var harness = new PipelineHarness();

@@ -73,7 +73,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnLowstate("local_async", "state.sls").RespondWith(SaltApiHarness.Reply("25"));
         var pillar = new JsonObject { ["instance_id"] = "i-0123456789abcdef0", ["reason"] = "scale-in" };
 
-        (await salt.Master.StartStatesAsync(Id, ["clean", "app.deregister"], pillar, HighstateJid, Ct)).Should().BeFalse("transcript 25: no key matched");
+        (await salt.Master.StartStatesAsync(Id, ["clean", "app.deregister"], pillar, HighstateJid, Ct)).Should().BeNull("transcript 25: no key matched");
 
         var lowstate = salt.Lowstates("state.sls").Single().Lowstate;
         lowstate["tgt"]!.ToJsonString().Should().Be("""["my-asg-i-0123456789abcdef0"]""");
@@ -183,7 +183,7 @@ public sealed class SaltApiMasterStateTests
         salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("47"));
         const string chosen = "20261129144256000001";
 
-        (await salt.Master.StartHighstateAsync(Id, chosen, Ct)).Should().BeTrue();
+        (await salt.Master.StartHighstateAsync(Id, chosen, Ct)).Should().Be(chosen);
 
         var sent = salt.Lowstates("state.highstate").Single().Lowstate;
         var captured = SaltApiTranscript.Load("47").RequestBody!.RootElement[0];
@@ -192,14 +192,14 @@ public sealed class SaltApiMasterStateTests
     }
 
     [Fact]
-    public async Task StartHighstate_MasterAnswersAnotherJid_ThrowsInsteadOfRisingASecondRun()
+    public async Task StartHighstate_MasterIgnoresTheChosenJid_ReturnsTheJidItPublishedUnder()
     {
         await using var salt = SaltApiHarness.Start().WithLogin();
         salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
 
-        var publish = () => salt.Master.StartHighstateAsync(Id, "20261129144256000001_ab12", Ct);
+        var published = await salt.Master.StartHighstateAsync(Id, "20261129144256000001_ab12", Ct);
 
-        (await publish.Should().ThrowAsync<SaltApiException>()).Which.Message.Should().Contain("not the requested");
+        published.Should().Be(HighstateJid, "the job runs under the master's jid: that is the one to record and wait for");
     }
 
     [Theory]
@@ -261,12 +261,12 @@ public sealed class SaltApiMasterStateTests
 
     /// <summary>Publish under the transcript's jid, then wait: what the handler does for a fresh highstate.</summary>
     private static async Task<StateRunResult> RunHighstateAsync(SaltApiMaster master, string minionId) =>
-        await master.StartHighstateAsync(minionId, HighstateJid, Ct)
+        await master.StartHighstateAsync(minionId, HighstateJid, Ct) is not null
             ? await master.WaitForJobAsync(minionId, HighstateJid, resumed: false, Ct)
             : new StateRunResult(StateRunStatus.NoMatchingMinion, HighstateJid, [], "nothing published");
 
     private static async Task<StateRunResult> ApplyStatesAsync(SaltApiMaster master, IReadOnlyList<string> states, string jid) =>
-        await master.StartStatesAsync(Id, states, null, jid, Ct)
+        await master.StartStatesAsync(Id, states, null, jid, Ct) is not null
             ? await master.WaitForJobAsync(Id, jid, resumed: false, Ct)
             : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], "nothing published");
 }

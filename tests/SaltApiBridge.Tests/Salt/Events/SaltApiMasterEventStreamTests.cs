@@ -39,7 +39,7 @@ public sealed class SaltApiMasterEventStreamTests
             }));
 
         using var watch = rig.Master.WatchJob(Id, ChosenJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, ChosenJid, Ct) ? ChosenJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, ChosenJid, Ct);
         await Task.Delay(100, Ct);
         var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct), "the verdict from the event");
 
@@ -56,7 +56,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
 
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
         await rig.UntilAsync(() => rig.JobPolls(HighstateJid) == 1, "the catch-up look");
         // Nine minutes of fake time pass without a poll (the safety look is at 10): the stream is proven, the return will come as an event.
@@ -82,7 +82,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
 
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().BeTrue();
+        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
         var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, Ct);
         // The job returns, but its event never reaches the stream; the stream stays proven (probes come back).
         for (var i = 0; i < 70 && !waiting.IsCompleted; i++)
@@ -104,7 +104,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
 
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().BeTrue();
+        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
         var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, Ct);
         // The job cache has the return, its event never came, and the job timeout (3 min) comes before any safety look.
         for (var i = 0; i < 30 && !waiting.IsCompleted; i++)
@@ -125,7 +125,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
         await Task.Delay(50, Ct);
         rig.JobPolls(HighstateJid).Should().Be(0);
@@ -152,7 +152,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
 
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct), "the deadline", TimeSpan.FromSeconds(1));
 
         result.Status.Should().Be(StateRunStatus.MinionDidNotReturn);
@@ -168,7 +168,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
 
         var huge = HighstateReturn(HighstateJid);
@@ -188,7 +188,7 @@ public sealed class SaltApiMasterEventStreamTests
         await using var rig = await StreamRig.StartAsync();
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
 
         // Other users' jobs on the same and other minions, a 4 MiB return among them, then ours.
@@ -392,7 +392,7 @@ public sealed class SaltApiMasterEventStreamTests
         (await Run(rig.Master.WaitUntilReachableAsync(Id, Ct))).Should().BeTrue();
         // The daemon will choose the jid before publishing; transcript 13's is the one it gets here.
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct) ? HighstateJid : null;
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
         (await Run(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct))).Status.Should().Be(StateRunStatus.Succeeded);
         return new LaunchCalls(rig.Salt.Lowstates("key.name_match").Count, rig.Pings, rig.JobPolls(HighstateJid));
     }

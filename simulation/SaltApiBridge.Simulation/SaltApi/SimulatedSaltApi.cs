@@ -29,7 +29,7 @@ namespace SaltApiBridge.Simulation;
 /// makes one up. A jid the minion has already seen (its last <see cref="MinionJidQueueHwm"/>) gets the same reply and
 /// is published again, but not run again (48). A state function published under a new jid while another state run
 /// runs on that minion returns at once, as its result, the minion's refusal (49), and is recorded as a violation.
-/// <see cref="StateRunsStarted"/> counts what minions actually ran; <see cref="PublishedJids"/> what was published.
+/// <see cref="StateRunsStarted(string)"/> counts what minions actually ran; <see cref="PublishedJids"/> what was published.
 /// Jobs finish after <see cref="JobDuration"/>, failing for <see cref="FailingMinions"/>.</item>
 /// <item><c>GET /events</c> (token in <c>X-Auth-Token</c> or <c>?token=</c>, 401 HTML otherwise) streams the bus as
 /// transcript 50 shows it: <c>retry: 400</c>, then <c>salt/auth</c> pend every <see cref="AcceptanceWaitTime"/> while
@@ -66,6 +66,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> reconnects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<string>> seenJids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> stateRunsStarted = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string MinionId, string Function), int> stateRunsByFunction = [];
     private readonly List<(string MinionId, string Jid)> publishes = [];
     private readonly Lock publishing = new();
     private readonly ConcurrentQueue<SaltCall> calls = new();
@@ -169,6 +170,13 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     {
         lock (publishing)
             return stateRunsStarted.GetValueOrDefault(minionId);
+    }
+
+    /// <summary>State runs of one function (<c>state.highstate</c>, <c>state.sls</c>) the minion actually started.</summary>
+    public int StateRunsStarted(string minionId, string function)
+    {
+        lock (publishing)
+            return stateRunsByFunction.GetValueOrDefault((minionId, function));
     }
 
     /// <summary>Every jid published to the minion, in order, repeats included.</summary>
@@ -517,7 +525,10 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                     var duration = fun == "test.ping" ? TimeSpan.Zero : JobDuration(minion);
                     job = new SimulatedJob(jid, minion, fun, string.Join(",", args), now, now + duration, FailingMinions.ContainsKey(minion));
                     if (job.IsStateRun)
+                    {
                         stateRunsStarted[minion] = stateRunsStarted.GetValueOrDefault(minion) + 1;
+                        stateRunsByFunction[(minion, fun)] = stateRunsByFunction.GetValueOrDefault((minion, fun)) + 1;
+                    }
                 }
 
                 jobs[jid] = job;

@@ -22,10 +22,7 @@ public static class CheckCommand
             try
             {
                 // Quiet: the check prints its own lines; the daemon's logs would only repeat them.
-                app = BridgeHost.Build(parse.GetValue(config), builder => builder.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Logging:LogLevel:Default"] = "None",
-                }));
+                app = BridgeHost.Build(parse.GetValue(config), builder => builder.AddInMemoryCollection(BridgeLogging.Silenced));
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {

@@ -104,7 +104,7 @@ public static class ReplayCommand
     private static WebApplication Build(
         FileInfo? configFile, DryRunHandler? answers, ConcurrentQueue<RecordedCall> calls, Action<RecordedCall> onCall)
     {
-        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None" };
+        var settings = new Dictionary<string, string?>(BridgeLogging.Silenced);
         var simulate = answers is not null;
         if (simulate)
         {

@@ -31,6 +31,12 @@ public static class BridgeLogging
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 
+    /// <summary>
+    /// Every category of <see cref="DefaultLevels"/> at None: for commands that print their own lines (check, replay),
+    /// where a category's own level would otherwise win over <c>Default=None</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Silenced { get; } = DefaultLevels.ToDictionary(l => l.Key, _ => (string?)"None");
+
     /// <summary>The timestamp of every line outside systemd (journald stamps its own).</summary>
     public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 

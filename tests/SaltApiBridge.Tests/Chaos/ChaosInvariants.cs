@@ -29,20 +29,21 @@ internal static class ChaosInvariants
     }
 
     /// <summary>
-    /// A minion started no more state runs than its lifecycle actions (each launch or terminating hook, however often
-    /// its message came): a retried publish repeats its jid, which the minion runs once.
+    /// A minion started no more highstates than it had launches, and no more clean-ups than terminating hooks (each
+    /// action counted once, however often its message came): a retried publish repeats its jid, which runs once.
     /// </summary>
     private static void AtMostOneStateRunPerAction(ChaosRecord record, List<string> broken)
     {
         const string invariant = "at most one state run per lifecycle action";
-        var actions = record.Sent.Where(s => s.Message.Expect == Expectation.CompleteAction && s.Message.MinionId is not null)
-            .GroupBy(s => s.Message.MinionId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(s => s.Message.Token).Distinct().Count(), StringComparer.Ordinal);
-        foreach (var (minion, runs) in record.StateRunsStarted)
+        int Actions(string minion, bool launch) => record.Sent
+            .Where(s => s.Message.Expect == Expectation.CompleteAction && s.Message.MinionId == minion && s.Message.Launch == launch)
+            .Select(s => s.Message.Token).Distinct().Count();
+        foreach (var (minion, (highstates, cleanups)) in record.StateRunsStarted)
         {
-            var allowed = actions.GetValueOrDefault(minion);
-            if (runs > allowed)
-                broken.Add($"{invariant}: {minion} started {runs} state runs for {allowed} lifecycle actions");
+            if (highstates > Actions(minion, launch: true))
+                broken.Add($"{invariant}: {minion} started {highstates} highstates for {Actions(minion, launch: true)} launches");
+            if (cleanups > Actions(minion, launch: false))
+                broken.Add($"{invariant}: {minion} started {cleanups} clean-ups for {Actions(minion, launch: false)} terminating hooks");
         }
     }
 

@@ -85,7 +85,12 @@ public sealed class ChaosInvariantsTests
     [Fact]
     public void Check_SecondStateRunForOneAction_Reported() =>
         ChaosInvariants.Check(Record(stateRuns: 2)).Should().ContainSingle()
-            .Which.Should().Be($"at most one state run per lifecycle action: {Minion} started 2 state runs for 1 lifecycle actions");
+            .Which.Should().Be($"at most one state run per lifecycle action: {Minion} started 2 highstates for 1 launches");
+
+    [Fact]
+    public void Check_CleanupWithoutATerminatingHook_Reported() =>
+        ChaosInvariants.Check(Record(cleanups: 1)).Should().ContainSingle()
+            .Which.Should().Be($"at most one state run per lifecycle action: {Minion} started 1 clean-ups for 0 terminating hooks");
 
     private static AutoScalingCall Completion(string result) =>
         new("CompleteLifecycleAction", ChaosMessages.Group, ChaosMessages.LaunchHook, null, Launch.Token, result, Signed: true);
@@ -95,7 +100,7 @@ public sealed class ChaosInvariantsTests
     /// <summary>A launch done right and a hostile message rejected, with one thing changed.</summary>
     private static ChaosRecord Record(
         AutoScalingCall[]? completions = null, bool deadLettered = false, int leftInQueue = 0, bool logRejection = true,
-        bool refused = false, bool deleteFirst = false, RawSaltRequest[]? extraRequests = null, string[]? extraLogs = null, int stateRuns = 1)
+        bool refused = false, bool deleteFirst = false, RawSaltRequest[]? extraRequests = null, string[]? extraLogs = null, int stateRuns = 1, int cleanups = 0)
     {
         var timeline = new ChaosTimeline();
         var launchDone = completions ?? [Completion("CONTINUE")];
@@ -127,6 +132,6 @@ public sealed class ChaosInvariantsTests
             deadLettered ? [new DeadLetter("m-1", Launch.Body, 6)] : [],
             leftInQueue, logs,
             ["96319d4b685f15c0fc5988246d5a6965791d7728", "saltapi-test-pw"],
-            new Dictionary<string, int> { [Minion] = stateRuns });
+            new Dictionary<string, (int, int)> { [Minion] = (stateRuns, cleanups) });
     }
 }

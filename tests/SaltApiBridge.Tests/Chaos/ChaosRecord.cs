@@ -8,7 +8,7 @@ namespace SaltApiBridge.Tests.Chaos;
 /// <param name="RefusedKeys">Minions whose keys an operator rejected before the run.</param>
 /// <param name="LeftInQueue">Messages still in the main queue (visible or in flight).</param>
 /// <param name="Secrets">Strings that must appear in no log line.</param>
-/// <param name="StateRunsStarted">Per minion: the state runs its (simulated) minion actually started, refusals and repeated jids not counted.</param>
+/// <param name="StateRunsStarted">Per minion: the highstates and the clean-ups (state.sls) its (simulated) minion actually started, refusals and repeated jids not counted.</param>
 internal sealed record ChaosRecord(
     IReadOnlyList<SentMessage> Sent,
     ChaosTimeline Timeline,
@@ -20,7 +20,7 @@ internal sealed record ChaosRecord(
     int LeftInQueue,
     IReadOnlyList<string> LogLines,
     IReadOnlyList<string> Secrets,
-    IReadOnlyDictionary<string, int> StateRunsStarted)
+    IReadOnlyDictionary<string, (int Highstates, int Cleanups)> StateRunsStarted)
 {
     /// <summary>Lifecycle actions that run states (a launch's highstate, a terminating hook's clean-up), each counted once however often its message came.</summary>
     public int StateRunActions => Sent.Where(s => s.Message.Expect == Expectation.CompleteAction).Select(s => s.Message.Token).Distinct().Count();

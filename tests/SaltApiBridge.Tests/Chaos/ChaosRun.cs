@@ -216,7 +216,7 @@ internal sealed class ChaosRun : IAsyncDisposable
             new HashSet<string>(refusedKeys, StringComparer.Ordinal),
             letters, await DepthAsync(), logLines, secrets,
             sent.Select(s => s.Message.MinionId).OfType<string>().Distinct(StringComparer.Ordinal)
-                .ToDictionary(m => m, Salt.StateRunsStarted, StringComparer.Ordinal));
+                .ToDictionary(m => m, m => (Salt.StateRunsStarted(m, "state.highstate"), Salt.StateRunsStarted(m, "state.sls")), StringComparer.Ordinal));
     }
 
     /// <summary>One line of what happened, for the test output and docs/reliability.md.</summary>
@@ -232,7 +232,7 @@ internal sealed class ChaosRun : IAsyncDisposable
             : $"{faults.InjectedTotal} of {faults.Exchanges} salt-api exchanges ({string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})";
         return $"messages {record.Sent.Count} ({kinds}); faults {injected}; successful completions {successful} " +
                $"(calls {completions.Count}); dead letters {record.DeadLetters.Count}; work restarted on redelivery {redelivered}; " +
-               $"salt violations {record.SaltViolations.Count}; state runs started {record.StateRunsStarted.Values.Sum()} for " +
+               $"salt violations {record.SaltViolations.Count}; state runs started {record.StateRunsStarted.Values.Sum(r => r.Highstates + r.Cleanups)} for " +
                $"{record.StateRunActions} lifecycle actions; {elapsed.TotalSeconds:F1} s";
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SaltApiBridge.Salt.Events;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Simulation.Local;
 
@@ -22,6 +23,9 @@ internal static class MasterCostBenchmark
     public const double PingCost = 0.40;
 
     public const double NameMatchCost = 0.20;
+
+    /// <summary>The daemon's own defaults, compressed with the rest.</summary>
+    private static readonly EventStreamOptions Defaults = new();
 
     public sealed record Result(
         string Build, int Launches, double JobPolls, double Lookups, double Pings, double NameMatches, TimeSpan Makespan,
@@ -64,8 +68,8 @@ internal static class MasterCostBenchmark
             ["SaltApi:JobPollInterval"] = Scaled(StormBenchmark.Cadence.First.TotalSeconds),
             ["SaltApi:JobPollMaxInterval"] = Scaled(StormBenchmark.Cadence.Max.TotalSeconds),
             ["SaltApi:EventStream:Enabled"] = stream ? "true" : "false",
-            ["SaltApi:EventStream:ProbeInterval"] = Scaled(30),
-            ["SaltApi:EventStream:SafetyPollInterval"] = Scaled(300),
+            ["SaltApi:EventStream:ProbeInterval"] = Scaled(Defaults.ProbeInterval.TotalSeconds),
+            ["SaltApi:EventStream:SafetyPollInterval"] = Scaled(Defaults.SafetyPollInterval.TotalSeconds),
         });
         await app.StartAsync();
         if (stream)

@@ -158,6 +158,18 @@ public static class BridgeHost
         return previous[b.Length];
     }
 
+    /// <summary>A key of <paramref name="section"/> that no property of <typeparamref name="TOptions"/> reads.</summary>
+    private static void UnknownKeys<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
+        IConfiguration configuration, string section, List<string> problems)
+    {
+        var known = typeof(TOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        problems.AddRange(configuration.GetSection(section).GetChildren()
+            .Where(key => !known.Contains(key.Key))
+            .Select(key => Closest(key.Key, known) is { } close
+                ? $"{section}:{key.Key} is not a setting of the {section} section; did you mean {section}:{close}?"
+                : $"{section}:{key.Key} is not a setting of the {section} section"));
+    }
+
     /// <summary>Adds the problems of one options type (unknown keys, validation failures, values that do not bind) to <paramref name="problems"/>.</summary>
     internal static void Check<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, string section, List<string> problems)
         where TOptions : class
@@ -167,12 +179,9 @@ public static class BridgeHost
         problems.AddRange((services.GetService<InvalidSettings>()?.Settings ?? [])
             .Where(setting => setting.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
             .Select(setting => setting.Problem));
-        var known = typeof(TOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        problems.AddRange(configuration.GetSection(section).GetChildren()
-            .Where(key => !known.Contains(key.Key))
-            .Select(key => Closest(key.Key, known) is { } close
-                ? $"{section}:{key.Key} is not a setting of the {section} section; did you mean {section}:{close}?"
-                : $"{section}:{key.Key} is not a setting of the {section} section"));
+        UnknownKeys<TOptions>(configuration, section, problems);
+        if (typeof(TOptions) == typeof(SaltApiOptions))
+            UnknownKeys<Salt.Events.EventStreamOptions>(configuration, SaltApiOptions.SectionName + ":EventStream", problems);
         try
         {
             _ = services.GetRequiredService<IOptions<TOptions>>().Value;

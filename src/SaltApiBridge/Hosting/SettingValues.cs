@@ -25,6 +25,7 @@ public static class SettingValues
         Find<BridgeOptions>(configuration, BridgeOptions.SectionName, found);
         Find<QueueOptions>(configuration, QueueOptions.SectionName, found);
         Find<SaltApiOptions>(configuration, SaltApiOptions.SectionName, found);
+        Find<Salt.Events.EventStreamOptions>(configuration, SaltApiOptions.SectionName + ":EventStream", found);
         Find<AutoScalingOptions>(configuration, AutoScalingOptions.SectionName, found);
         Find<PipelineOptions>(configuration, PipelineOptions.SectionName, found);
         Find<HealthOptions>(configuration, HealthOptions.SectionName, found);

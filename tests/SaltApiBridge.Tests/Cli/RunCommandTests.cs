@@ -61,7 +61,7 @@ public sealed class RunCommandTests
         var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, """
             { "Queue": { "QueueName": "q", "Region": "eu-west-1", "Pollers": "two" },
-              "SaltApi": { "Username": "saltapi", "Password": "hunter2" },
+              "SaltApi": { "Username": "saltapi", "Password": "hunter2", "EventStream": { "Enabled": "yes", "SafetyPolInterval": "00:01:00" } },
               "AutoScaling": { "Region": "eu-west-1" },
               "Bridge": { "LaunchFailureResult": "Maybe", "MinionIdTemplate": "{group}", "AcceptRejectedKeys": "yes" },
               "Pipeline": { "DrainTimeout": "5m", "MaxInFlight": 0 } }
@@ -79,6 +79,8 @@ public sealed class RunCommandTests
                 "- Bridge:LaunchFailureResult: 'Maybe' is not one of Continue, Abandon",
                 "- Bridge:AcceptRejectedKeys: 'yes' is not true or false",
                 "- Queue:Pollers: 'two' is not a whole number",
+                "- SaltApi:EventStream:Enabled: 'yes' is not true or false",
+                "- SaltApi:EventStream:SafetyPolInterval is not a setting of the SaltApi:EventStream section; did you mean SaltApi:EventStream:SafetyPollInterval?",
             ]);
             lines.Should().Contain(l => l.StartsWith("- Pipeline:DrainTimeout: '5m' is not a duration", StringComparison.Ordinal));
             // The same sections' other problems are still listed.

@@ -46,7 +46,9 @@ internal sealed class DemoTracker
                 instance.Progress("ping", call.At);
                 break;
             case "local_async state.highstate":
-                instance.Step(instance.Steps.Contains("highstate") ? "highstate again" : "highstate", call.At);
+                // A publish repeated after a lost reply carries the same jid and runs once: still one highstate.
+                if (!instance.Steps.Contains("highstate"))
+                    instance.Step("highstate", call.At);
                 break;
             case "local_async state.sls clean":
                 instance.Step("clean", call.At);

@@ -48,5 +48,29 @@ internal static class BenchDaemon
         });
     }
 
+    /// <summary>
+    /// Settings for a daemon against the HTTP simulators: their addresses, and the production key, ping and job-poll
+    /// cadences compressed by <paramref name="timeScale"/> like the simulated clock.
+    /// </summary>
+    public static Dictionary<string, string?> AgainstSimulators(string saltUrl, string autoScalingUrl, double timeScale)
+    {
+        string Scaled(double seconds) => Compressed(seconds, timeScale);
+        return new Dictionary<string, string?>
+        {
+            ["SaltApi:BaseUrl"] = saltUrl,
+            ["AutoScaling:ServiceUrl"] = autoScalingUrl,
+            ["SaltApi:KeyPollInterval"] = Scaled(2),
+            ["SaltApi:KeyPollMaxInterval"] = Scaled(15),
+            ["SaltApi:ReachablePollInterval"] = Scaled(1),
+            ["SaltApi:ReachablePollMaxInterval"] = Scaled(5),
+            ["SaltApi:JobPollInterval"] = Scaled(StormBenchmark.Cadence.First.TotalSeconds),
+            ["SaltApi:JobPollMaxInterval"] = Scaled(StormBenchmark.Cadence.Max.TotalSeconds),
+        };
+    }
+
+    /// <summary>A duration setting of <paramref name="seconds"/> on a clock compressed by <paramref name="timeScale"/>.</summary>
+    public static string Compressed(double seconds, double timeScale) =>
+        TimeSpan.FromSeconds(seconds * timeScale).ToString("c", CultureInfo.InvariantCulture);
+
     public static LifecyclePipeline Pipeline(this WebApplication app) => app.Services.GetRequiredService<LifecyclePipeline>();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using SaltApiBridge.Salt.Events;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Simulation.Local;
@@ -55,22 +54,12 @@ internal static class MasterCostBenchmark
         await using var autoScaling = new SimulatedAutoScaling();
         for (var i = 0; i < launches; i++)
             autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
-        string Scaled(double seconds) => TimeSpan.FromSeconds(seconds * scale).ToString("c", CultureInfo.InvariantCulture);
-        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: launches, new Dictionary<string, string?>
-        {
-            ["SaltApi:BaseUrl"] = salt.BaseUrl,
-            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
-            // Production settings, on the compressed clock.
-            ["SaltApi:KeyPollInterval"] = Scaled(2),
-            ["SaltApi:KeyPollMaxInterval"] = Scaled(15),
-            ["SaltApi:ReachablePollInterval"] = Scaled(1),
-            ["SaltApi:ReachablePollMaxInterval"] = Scaled(5),
-            ["SaltApi:JobPollInterval"] = Scaled(StormBenchmark.Cadence.First.TotalSeconds),
-            ["SaltApi:JobPollMaxInterval"] = Scaled(StormBenchmark.Cadence.Max.TotalSeconds),
-            ["SaltApi:EventStream:Enabled"] = stream ? "true" : "false",
-            ["SaltApi:EventStream:ProbeInterval"] = Scaled(Defaults.ProbeInterval.TotalSeconds),
-            ["SaltApi:EventStream:SafetyPollInterval"] = Scaled(Defaults.SafetyPollInterval.TotalSeconds),
-        });
+        // Production settings, the stream's too, on the compressed clock.
+        var settings = BenchDaemon.AgainstSimulators(salt.BaseUrl, autoScaling.Url, scale);
+        settings["SaltApi:EventStream:Enabled"] = stream ? "true" : "false";
+        settings["SaltApi:EventStream:ProbeInterval"] = BenchDaemon.Compressed(Defaults.ProbeInterval.TotalSeconds, scale);
+        settings["SaltApi:EventStream:SafetyPollInterval"] = BenchDaemon.Compressed(Defaults.SafetyPollInterval.TotalSeconds, scale);
+        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: launches, settings);
         await app.StartAsync();
         if (stream)
         {

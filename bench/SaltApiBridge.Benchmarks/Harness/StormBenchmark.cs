@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Simulation;
 
@@ -67,19 +66,8 @@ internal static class StormBenchmark
         // Auto Scaling knows the instances it launches: the accept gate asks it before any key is accepted.
         for (var i = 0; i < durations.Length; i++)
             autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
-        string Scaled(double seconds) => TimeSpan.FromSeconds(seconds * timeScale).ToString("c", CultureInfo.InvariantCulture);
-        await using var app = BenchDaemon.Build(emulator, queue.Url, pollers: 4, maxInFlight: limit, new Dictionary<string, string?>
-        {
-            ["SaltApi:BaseUrl"] = salt.BaseUrl,
-            ["AutoScaling:ServiceUrl"] = autoScaling.Url,
-            // The production polling cadence, on the storm's clock.
-            ["SaltApi:KeyPollInterval"] = Scaled(2),
-            ["SaltApi:KeyPollMaxInterval"] = Scaled(15),
-            ["SaltApi:ReachablePollInterval"] = Scaled(1),
-            ["SaltApi:ReachablePollMaxInterval"] = Scaled(5),
-            ["SaltApi:JobPollInterval"] = Scaled(Cadence.First.TotalSeconds),
-            ["SaltApi:JobPollMaxInterval"] = Scaled(Cadence.Max.TotalSeconds),
-        });
+        await using var app = BenchDaemon.Build(
+            emulator, queue.Url, pollers: 4, maxInFlight: limit, BenchDaemon.AgainstSimulators(salt.BaseUrl, autoScaling.Url, timeScale));
         // The daemon is up before the storm, as in production; the storm arrives as fast as the emulator takes it.
         await app.StartAsync();
         var clock = Stopwatch.StartNew();

@@ -29,6 +29,8 @@ internal sealed class InstantSaltMaster : ISaltMaster
     public Task<string?> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(jid);
 
+    public IDisposable WatchJob(string minionId, string jid) => System.Reactive.Disposables.Disposable.Empty;
+
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         if (Hold is { } hold)

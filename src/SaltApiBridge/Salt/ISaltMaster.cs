@@ -1,4 +1,3 @@
-using System.Reactive.Disposables;
 using System.Text.Json.Nodes;
 
 namespace SaltApiBridge.Salt;
@@ -62,7 +61,7 @@ public interface ISaltMaster
     /// <see cref="WaitForJobAsync"/> returned, then dispose it. Without it the wait catches up with one <c>GET /jobs</c>.
     /// A master without an event stream returns a handle that does nothing.
     /// </summary>
-    IDisposable WatchJob(string minionId, string jid) => Disposable.Empty;
+    IDisposable WatchJob(string minionId, string jid);
 
     /// <summary>Fires <c>salt/netapi/hook/{tag}</c> on the master's event bus with <paramref name="data"/> as the body.</summary>
     Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken);

@@ -118,6 +118,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     /// <summary>The next <paramref name="count"/> job lookups fail transiently (a GET /jobs reply lost).</summary>
     public void LoseJobReplies(int count) => Interlocked.Exchange(ref lostJobReplies, count);
 
+    /// <summary>No event stream here: every wait looks the job up.</summary>
+    public IDisposable WatchJob(string minionId, string jid) => System.Reactive.Disposables.Disposable.Empty;
+
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
         if (Interlocked.Decrement(ref lostJobReplies) >= 0)

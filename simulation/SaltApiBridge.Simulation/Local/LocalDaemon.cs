@@ -17,7 +17,7 @@ internal static class LocalDaemon
         {
             // The machine's AWS setup must not matter: the emulator's client, and credentials for the simulated Auto Scaling.
             services.Replace(ServiceDescriptor.Singleton(_ => emulator.CreateSqsClient()));
-            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DemoCredentials>());
+            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(new FixedCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey)));
             configureServices?.Invoke(services);
         });
     }

@@ -126,7 +126,7 @@ public static class ReplayCommand
         {
             if (simulate)
             {
-                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource, DryRunCredentials>());
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(new FixedCredentials("AKIDDRYRUN", "dry-run-secret-key")));
                 // A dry run must not read, write or delete the daemon's provisioning records, nor take its locks.
                 services.Replace(ServiceDescriptor.Singleton<IProvisioningRecords, InMemoryProvisioningRecords>());
             }

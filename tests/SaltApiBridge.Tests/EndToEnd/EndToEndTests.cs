@@ -326,7 +326,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         var instance = InstanceId(6);
         var minion = $"{Group}-{instance}";
         salt.Down();
-        await using var daemon = await StartDaemonAsync();
+        await using var daemon = await StartDaemonAsync(listening: false);
 
         await SendAsync(LaunchHook(instance, "token-6"));
         await Eventually.UntilAsync(
@@ -601,8 +601,22 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
     }
 
-    private Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null) =>
-        BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
+    /// <summary>
+    /// The daemon, started and (unless salt-api is down or refuses the stream) listening: a daemon runs long before its
+    /// scale-out, and the exact call lists below are those of a proven stream, not of the polling before it.
+    /// </summary>
+    private async Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null, bool listening = true)
+    {
+        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
+        if (listening && !salt.RefuseEventStreams)
+        {
+            await Eventually.UntilAsync(
+                () => Task.FromResult(daemon.Logs.Lines.Any(l => l.Contains("Event stream proven", StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(20), () => "the event stream was never proven");
+        }
+
+        return daemon;
+    }
 
     private async Task SendAsync(string body) => await sqs.SendMessageAsync(queueUrl, body, Ct);
 

@@ -44,6 +44,8 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         var minion = $"{Group}-{instance}";
         autoScaling.AddInstance(Group, instance, token: "token-launch");
         await using var daemon = DaemonProcess.Start(build.Executable, ["run"], Configuration());
+        // A daemon runs long before its scale-out: the calls below are those of a proven event stream.
+        await UntilAsync(() => daemon.Output.Contains("Event stream proven", StringComparison.Ordinal), daemon, "the event stream was never proven");
 
         await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch"), Ct);
         await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");

@@ -14,6 +14,9 @@ internal sealed class InstantSaltMaster : ISaltMaster
 
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(MinionKeyState.Pending);
 
+    public Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken) =>
+        Task.FromResult(new KeyFingerprint(MinionKeyState.Pending, "d5:ad"));
+
     public Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken) => Task.FromResult(MinionKeyState.Pending);
 
     public Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken) => Task.FromResult(KeyAcceptOutcome.Accepted);

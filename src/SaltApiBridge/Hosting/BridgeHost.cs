@@ -181,7 +181,11 @@ public static class BridgeHost
             .Select(setting => setting.Problem));
         UnknownKeys<TOptions>(configuration, section, problems);
         if (typeof(TOptions) == typeof(SaltApiOptions))
+        {
             UnknownKeys<Salt.Events.EventStreamOptions>(configuration, SaltApiOptions.SectionName + ":EventStream", problems);
+            foreach (var master in configuration.GetSection(SaltApiOptions.SectionName + ":Masters").GetChildren())
+                UnknownKeys<SaltMasterOptions>(configuration, master.Path, problems);
+        }
         try
         {
             _ = services.GetRequiredService<IOptions<TOptions>>().Value;

@@ -12,6 +12,13 @@ public interface ISaltMaster
     Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The key's directory and fingerprint (wheel <c>key.finger</c>, exact for a validated id): what makes the keys of
+    /// several masters comparable. Where a master holds two (an accepted stale key and the new one denied), the denied
+    /// or rejected one is reported: it is the one the minion is presenting.
+    /// </summary>
+    Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Waits, bounded, for a key with exactly this id: its state once there is one, <see cref="MinionKeyState.Absent"/>
     /// when none arrived before the deadline (the minion is still booting, or never will).
     /// </summary>

@@ -41,6 +41,31 @@ internal sealed class SaltApiMaster(
         return state;
     }
 
+    public async Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken)
+    {
+        SaltNames.EnsureExactMinionId(minionId);
+        // key.finger globs like name_match (fixtures 55-58): exact for a checked id. {dir: {id: fingerprint}}, {} when none.
+        var keys = await RunWheelAsync(new Lowstate(Wheel, "key.finger") { Match = minionId }, cancellationToken);
+        if (keys.ValueKind != JsonValueKind.Object)
+        {
+            throw SaltApiFailures.UnexpectedReply("wheel key.finger", "data.return is not a fingerprint listing");
+        }
+
+        foreach (var (keyDir, state) in FingerprintOrder)
+        {
+            if (keys.TryGetProperty(keyDir, out var ids) && ids.ValueKind == JsonValueKind.Object
+                && ids.TryGetProperty(minionId, out var finger) && finger.ValueKind == JsonValueKind.String)
+            {
+                var found = new KeyFingerprint(state, finger.GetString());
+                logger.KeyState(minionId, state);
+                return found;
+            }
+        }
+
+        logger.KeyState(minionId, MinionKeyState.Absent);
+        return KeyFingerprint.None;
+    }
+
     public async Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
@@ -525,6 +550,15 @@ internal sealed class SaltApiMaster(
         _expectedStarts[minionId] = start;
         start = null;
     }
+
+    /// <summary>The key the minion presents wins: a denied or rejected one over a stale accepted copy of the same id.</summary>
+    private static readonly (string KeyDir, MinionKeyState State)[] FingerprintOrder =
+    [
+        ("minions_denied", MinionKeyState.Denied),
+        ("minions_rejected", MinionKeyState.Rejected),
+        ("minions", MinionKeyState.Accepted),
+        ("minions_pre", MinionKeyState.Pending),
+    ];
 
     private static JsonObject KeyDirs(string keyDir, string minionId) => new() { [keyDir] = new JsonArray(minionId) };
 

@@ -7,11 +7,52 @@ public sealed class SaltApiOptions
 {
     public const string SectionName = "SaltApi";
 
+    /// <summary>The name of the master <see cref="BaseUrl"/> reaches, unless <see cref="Name"/> says otherwise.</summary>
+    public const string DefaultMasterName = "local";
+
+    /// <summary>This master's name in logs, records and reconcile (the others are named by their key under <see cref="Masters"/>).</summary>
+    public string Name { get; set; } = DefaultMasterName;
+
     /// <summary>salt-api's base URL. Must be loopback unless <see cref="AllowRemoteSaltApi"/> is set.</summary>
     public string BaseUrl { get; set; } = "http://127.0.0.1:8000";
 
     /// <summary>Set to reach a salt-api that is not on this host; the token then crosses the network.</summary>
     public bool AllowRemoteSaltApi { get; set; }
+
+    /// <summary>A PEM file of the CA(s) that sign salt-api's certificate (an https <see cref="BaseUrl"/>), when not in the system's store.</summary>
+    public string? CaCertificateFile { get; set; }
+
+    /// <summary>
+    /// More masters of a multi-master Salt, by name. Empty (the default): one master, behaviour as before. Each needs the
+    /// bridge's least-privileged eauth user; a remote one is reached over HTTPS only.
+    /// </summary>
+    public IDictionary<string, SaltMasterOptions> Masters { get; } = new Dictionary<string, SaltMasterOptions>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How the masters share keys: <c>hot</c> (separate pki, the default), <c>shared-pki</c> or <c>failover</c>.
+    /// Ignored with one master.
+    /// </summary>
+    public string Topology { get; set; } = "hot";
+
+    /// <summary>What a launch does when a master does not answer at accept time: wait (up to <see cref="MasterDownTimeout"/>) or proceed.</summary>
+    public MasterDownPolicy MasterDown { get; set; } = MasterDownPolicy.Wait;
+
+    /// <summary>How long a launch waits for a master that is down (<see cref="MasterDownPolicy.Wait"/>), or has no key yet.</summary>
+    public TimeSpan MasterDownTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a key delete (or accept) owed to a master that was down is tried again.</summary>
+    public TimeSpan MasterRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The parsed <see cref="Topology"/>: <see cref="SaltTopology.OneMaster"/> without <see cref="Masters"/>, null when unknown.</summary>
+    public SaltTopology? EffectiveTopology => Masters.Count == 0 ? SaltTopology.OneMaster : ParseTopology(Topology);
+
+    public static SaltTopology? ParseTopology(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "hot" => SaltTopology.Hot,
+        "shared-pki" => SaltTopology.SharedPki,
+        "failover" => SaltTopology.Failover,
+        _ => null,
+    };
 
     public string Username { get; set; } = "";
 

@@ -88,6 +88,7 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
         }
 
         ValidateEventStream(problems, options.EventStream);
+        ValidateMasters(problems, options);
 
         foreach (var state in options.DefaultStates.Where(s => !SaltNames.IsStateName(s)))
         {
@@ -95,6 +96,94 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>The multi-master settings: names, each master's salt-api and credentials, the topology and its waits.</summary>
+    private static void ValidateMasters(List<string> problems, SaltApiOptions options)
+    {
+        var section = SaltApiOptions.SectionName;
+        if (!MasterName().IsMatch(options.Name ?? ""))
+        {
+            problems.Add($"{section}:Name '{options.Name}' is not a master name (letters, digits, . _ -; at most 64).");
+        }
+
+        CaFile(problems, $"{section}:CaCertificateFile", options.CaCertificateFile);
+        if (options.Masters.Count == 0)
+        {
+            return;
+        }
+
+        if (options.EffectiveTopology is null)
+        {
+            problems.Add($"{section}:Topology '{options.Topology}' is not one of hot, shared-pki, failover.");
+        }
+
+        Positive(problems, nameof(options.MasterDownTimeout), options.MasterDownTimeout);
+        Positive(problems, nameof(options.MasterRetryInterval), options.MasterRetryInterval);
+        var urls = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [options.BaseUrl.TrimEnd('/')] = options.Name ?? "" };
+        foreach (var (name, master) in options.Masters)
+        {
+            var key = $"{section}:Masters:{name}";
+            if (!MasterName().IsMatch(name))
+            {
+                problems.Add($"{key}: '{name}' is not a master name (letters, digits, . _ -; at most 64).");
+            }
+            else if (string.Equals(name, options.Name, StringComparison.Ordinal))
+            {
+                problems.Add($"{key}: '{name}' is {section}:Name, the master of {section}:BaseUrl; give each master its own name.");
+            }
+
+            if (master is null)
+            {
+                problems.Add($"{key} is empty: it needs BaseUrl and Password or PasswordFile.");
+                continue;
+            }
+
+            if (!Uri.TryCreate(master.BaseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"{key}:BaseUrl '{master.BaseUrl}' is not an absolute http(s) URL.");
+            }
+            else if (!url.IsLoopback && url.Scheme != Uri.UriSchemeHttps)
+            {
+                // The token and the password cross the network: never in clear.
+                problems.Add($"{key}:BaseUrl '{master.BaseUrl}' is not on this host, so it must be https (with a certificate that verifies).");
+            }
+            else if (!urls.TryAdd(master.BaseUrl.TrimEnd('/'), name))
+            {
+                problems.Add($"{key}:BaseUrl '{master.BaseUrl}' is also the salt-api of master '{urls[master.BaseUrl.TrimEnd('/')]}'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(master.Username ?? options.Username))
+            {
+                problems.Add($"{key}:Username is required (or {section}:Username).");
+            }
+
+            var hasPassword = !string.IsNullOrEmpty(master.Password);
+            var hasPasswordFile = !string.IsNullOrWhiteSpace(master.PasswordFile);
+            if (hasPassword == hasPasswordFile)
+            {
+                problems.Add($"{key}: set exactly one of Password and PasswordFile (each master has its own credentials).");
+            }
+            else if (hasPasswordFile && !File.Exists(master.PasswordFile))
+            {
+                problems.Add($"{key}:PasswordFile '{master.PasswordFile}' does not exist.");
+            }
+
+            if (master.Eauth is { Length: > 0 } eauth && !EauthName().IsMatch(eauth))
+            {
+                problems.Add($"{key}:Eauth '{eauth}' is not an eauth module name (file, pam, ldap, sharedsecret, …).");
+            }
+
+            CaFile(problems, $"{key}:CaCertificateFile", master.CaCertificateFile);
+        }
+    }
+
+    private static void CaFile(List<string> problems, string key, string? path)
+    {
+        if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+        {
+            problems.Add($"{key} '{path}' does not exist.");
+        }
     }
 
     private static void ValidateEventStream(List<string> problems, Events.EventStreamOptions? stream)
@@ -136,6 +225,9 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             problems.Add($"{SaltApiOptions.SectionName}:{name.Replace("Interval", "MaxInterval", StringComparison.Ordinal)} ({max}) is shorter than {name} ({first}).");
         }
     }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex MasterName();
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex EauthName();

@@ -43,6 +43,30 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public void SetKey(string minionId, MinionKeyState state) => keys[minionId] = state;
 
+    /// <summary>While true, every call fails as a salt-api that refuses connections would (a master that is down).</summary>
+    public bool IsDown { get; set; }
+
+    /// <summary>Fingerprints of keys by id; an id not in it has the same fingerprint on every fake master (one minion, one key).</summary>
+    public ConcurrentDictionary<string, string> Fingerprints { get; } = new(StringComparer.Ordinal);
+
+    public static string FingerprintOf(string minionId) => "d5:ad:" + Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(minionId))[..8];
+
+    private void ThrowIfDown(string operation)
+    {
+        if (IsDown)
+            throw new SaltApiException($"{operation}: connection refused (salt-api down)", isTransient: true);
+    }
+
+    public Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown("wheel key.finger");
+        log.Add($"finger {minionId}");
+        var state = keys.GetValueOrDefault(minionId, NewKeys);
+        return Task.FromResult(state == MinionKeyState.Absent
+            ? KeyFingerprint.None
+            : new KeyFingerprint(state, Fingerprints.GetValueOrDefault(minionId) ?? FingerprintOf(minionId)));
+    }
+
     /// <summary>A job the master knows, as if published earlier (by another process).</summary>
     public void AddJob(string jid, Task<StateRunResult> job) => jobs[jid] = job;
 
@@ -64,15 +88,20 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken)
     {
+        ThrowIfDown("wheel key.name_match");
         log.Add($"keystate {minionId}");
         return Task.FromResult(keys.GetValueOrDefault(minionId, NewKeys));
     }
 
-    public Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken) =>
-        Task.FromResult(keys.GetValueOrDefault(minionId, NewKeys));
+    public Task<MinionKeyState> WaitForKeyAsync(string minionId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown("wheel key.name_match");
+        return Task.FromResult(keys.GetValueOrDefault(minionId, NewKeys));
+    }
 
     public async Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken)
     {
+        ThrowIfDown("wheel key.accept_dict");
         log.Add(from == MinionKeyState.Pending ? $"accept {minionId}" : $"accept {minionId} from {from}");
         var outcome = await Accept(minionId, cancellationToken);
         if (outcome is KeyAcceptOutcome.Accepted or KeyAcceptOutcome.AlreadyAccepted)
@@ -82,6 +111,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken)
     {
+        ThrowIfDown("wheel key.list_all");
         log.Add("list keys");
         return Task.FromResult(new KeyListing(
             [.. keys.Where(k => k.Value == MinionKeyState.Accepted).Select(k => k.Key)],
@@ -92,12 +122,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
     {
+        ThrowIfDown("local test.ping");
         log.Add($"ping {minionId}");
         return Task.FromResult(true);
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)
     {
+        ThrowIfDown("wheel key.delete_dict");
         log.Add($"delete {minionId}");
         await Delete(minionId, cancellationToken);
         keys.TryRemove(minionId, out _);
@@ -105,12 +137,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
+        ThrowIfDown("local_async state.highstate");
         log.Add($"highstate {minionId}");
         return PublishAsync(minionId, jid, "state.highstate", () => Highstate(minionId, cancellationToken));
     }
 
     public Task<string?> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
     {
+        ThrowIfDown("local_async state.sls");
         log.Add($"sls {string.Join(",", states)} {minionId}");
         return PublishAsync(minionId, jid, "state.sls", () => Clean(minionId, cancellationToken));
     }
@@ -123,6 +157,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
     {
+        ThrowIfDown("GET /jobs");
         if (Interlocked.Decrement(ref lostJobReplies) >= 0)
             throw new SaltApiException("GET /jobs: the connection was reset", isTransient: true);
         if (!jobs.TryGetValue(jid, out var job))
@@ -144,6 +179,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken)
     {
+        ThrowIfDown("POST /hook");
         log.Add($"event {tag} {data["minion_id"]}");
         return Task.CompletedTask;
     }

@@ -40,6 +40,7 @@ public static class BridgeServiceCollectionExtensions
         // Before the worker: a heartbeat interval no hook can live with stops the start.
         services.AddHostedService<HeartbeatIntervalCheck>();
         services.AddHostedService<BridgeWorker>();
+        services.AddHostedService<OwedKeyWork>();
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();
         return services;

@@ -10,6 +10,15 @@ public sealed record GateOutcome(GateVerdict Verdict, string? Reason, string? De
     /// <summary>The key is accepted (now or before): provisioning may go on.</summary>
     public bool Passed => Verdict is GateVerdict.Accepted or GateVerdict.AlreadyAccepted;
 
+    /// <summary>The master the launch's state jobs go through (one that accepted the key); null without an accept.</summary>
+    public string? JobMaster { get; init; }
+
+    /// <summary>Masters whose accept is owed (down or without the key, <c>SaltApi:MasterDown: Proceed</c>).</summary>
+    public IReadOnlyList<string> OwedAccepts { get; init; } = [];
+
+    /// <summary>The accepted key's fingerprint (multi-master only: what an owed accept must find).</summary>
+    public string? Fingerprint { get; init; }
+
     public static GateOutcome Refuse(string reason, string detail, bool instanceConfirmed) =>
         new(GateVerdict.Refused, reason, detail, instanceConfirmed);
 }

@@ -14,7 +14,7 @@ namespace SaltApiBridge.Pipeline;
 /// turns into <see cref="MessageDisposition.Release"/>).
 /// </summary>
 internal sealed class InstanceWorkHandler(
-    ISaltMaster salt,
+    SaltMasterSet masters,
     ILifecycleActionClient lifecycle,
     HeartbeatKeeper heartbeats,
     AcceptGate gate,
@@ -28,7 +28,7 @@ internal sealed class InstanceWorkHandler(
     public async Task<WorkOutcome> HandleAsync(ActionPlan plan, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var work = new Work(plan, correlationId);
+        var work = new Work(plan, correlationId, masters.Primary);
         try
         {
             return plan.Event.Kind switch
@@ -77,7 +77,9 @@ internal sealed class InstanceWorkHandler(
         if (resumed)
         {
             work.Record = previous;
-            PipelineLog.Resuming(logger, work.InstanceId, work.MinionId, previous!.HighstateJid);
+            // A recorded jid is waited for, and republished, only through the master it went to.
+            work.JobMaster = masters.Find(previous!.JobMaster) ?? masters.Primary;
+            PipelineLog.Resuming(logger, work.InstanceId, work.MinionId, previous.HighstateJid);
         }
         else
         {
@@ -100,6 +102,7 @@ internal sealed class InstanceWorkHandler(
             {
                 case GateVerdict.Accepted or GateVerdict.AlreadyAccepted:
                     PipelineLog.KeyAccepted(logger, work.InstanceId, work.MinionId, passed.Verdict == GateVerdict.AlreadyAccepted);
+                    await KeepAcceptAsync(work, passed, cancellationToken);
                     if (!resumed || passed.Verdict == GateVerdict.Accepted)
                         await FireAsync(BridgeEventTags.KeyAccepted, work, null, passed.Verdict.ToString(), cancellationToken);
                     break;
@@ -165,8 +168,8 @@ internal sealed class InstanceWorkHandler(
         var job = new StateJob(
             "highstate",
             resumed ? work.Record?.HighstateJid : null,
-            jid => SaveRecordAsync(work, work.Record! with { HighstateJid = jid, HighstatePublishedAt = timeProvider.GetUtcNow() }, cancellationToken),
-            jid => salt.StartHighstateAsync(work.MinionId, jid, cancellationToken));
+            jid => SaveRecordAsync(work, work.Record! with { HighstateJid = jid, HighstatePublishedAt = timeProvider.GetUtcNow(), JobMaster = work.JobMaster.Name }, cancellationToken),
+            jid => work.Jobs.StartHighstateAsync(work.MinionId, jid, cancellationToken));
         var run = await RunOnceAsync(job, work, cancellationToken);
         if (run is null)
             return ($"{work.MinionId} did not answer test.ping after its key was accepted", null, false);
@@ -192,11 +195,13 @@ internal sealed class InstanceWorkHandler(
                 var token = work.Plan.Event.LifecycleActionToken;
                 work.Record = record ?? new ProvisioningRecord(
                     work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
+                var resumedClean = record?.IsCleanFor(token) == true;
+                work.JobMaster = resumedClean && masters.Find(record!.CleanMaster) is { } earlier ? earlier : await CleanMasterAsync(work, cancellationToken);
                 var job = new StateJob(
                     "clean",
-                    record?.IsCleanFor(token) == true ? record.CleanJid : null,
-                    j => SaveRecordAsync(work, work.Record! with { CleanActionKey = ProvisioningRecord.KeyOf(token), CleanJid = j }, cancellationToken),
-                    j => salt.StartStatesAsync(work.MinionId, clean.States!, null, j, cancellationToken),
+                    resumedClean ? record!.CleanJid : null,
+                    j => SaveRecordAsync(work, work.Record! with { CleanActionKey = ProvisioningRecord.KeyOf(token), CleanJid = j, CleanMaster = work.JobMaster.Name }, cancellationToken),
+                    j => work.Jobs.StartStatesAsync(work.MinionId, clean.States!, null, j, cancellationToken),
                     PingFirst: false);
                 var run = (await RunOnceAsync(job, work, cancellationToken))!;
                 jid = run.Jid;
@@ -223,13 +228,103 @@ internal sealed class InstanceWorkHandler(
         return await CompleteAsync(work, result, summary, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the key on every master. A master that does not answer keeps the delete owed: in the durable record (retried
+    /// every <see cref="SaltApiOptions.MasterRetryInterval"/> until it answers) or, without durable records, in the message
+    /// itself (retried with it).
+    /// </summary>
     private async Task<WorkOutcome> DeleteKeyAsync(Work work, CancellationToken cancellationToken)
     {
-        await AttemptAsync(async () => { await salt.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
-        PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
-        await RemoveRecordAsync(work.MinionId, cancellationToken);
-        await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
-        return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted");
+        if (masters.IsSingle)
+        {
+            await AttemptAsync(async () => { await masters.Primary.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
+            PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
+            await RemoveRecordAsync(work.MinionId, cancellationToken);
+            await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
+            return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted");
+        }
+
+        var deletes = await Task.WhenAll(masters.Masters.Select(async m =>
+        {
+            try
+            {
+                await AttemptAsync(async () => { await m.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
+                return (Master: m, Problem: (string?)null);
+            }
+            catch (SaltApiException e)
+            {
+                return (Master: m, Problem: (string?)e.Message);
+            }
+        }));
+        var owed = deletes.Where(d => d.Problem is not null).Select(d => d.Master.Name).ToList();
+        var deleted = deletes.Where(d => d.Problem is null).Select(d => d.Master).ToList();
+        if (deleted.Count == 0)
+            throw new SaltApiException("no master answered key.delete_dict: " + string.Join("; ", deletes.Select(d => $"{d.Master.Name}: {d.Problem}")), isTransient: true);
+        work.JobMaster = deleted[0];
+        if (owed.Count == 0)
+        {
+            PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
+            await RemoveRecordAsync(work.MinionId, cancellationToken);
+            await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
+            return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted on every master");
+        }
+
+        var onMasters = string.Join(", ", owed);
+        if (!records.IsDurable)
+        {
+            // Nowhere durable to keep the debt but the message: it comes back, and deleting again where it is gone is harmless.
+            PipelineLog.DeleteOwed(logger, work.InstanceId, work.MinionId, onMasters, "the message is kept until they answer (no Pipeline:RecordDirectory)");
+            return WorkOutcome.Retry($"key {work.MinionId} deleted on {string.Join(", ", deleted.Select(d => d.Name))}; not on {onMasters}, which did not answer");
+        }
+
+        var record = await ReadRecordAsync(work.MinionId, cancellationToken)
+            ?? new ProvisioningRecord(work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
+        if (!await TrySaveRecordAsync(record with { OwedDeletes = owed, OwedAccepts = null }, cancellationToken))
+            return WorkOutcome.Retry($"key {work.MinionId} not deleted on {onMasters}, and the owed delete could not be recorded");
+        PipelineLog.DeleteOwed(logger, work.InstanceId, work.MinionId, onMasters, $"recorded; tried again every {saltOptions.Value.MasterRetryInterval} until they answer");
+        await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted; owed on " + onMasters, cancellationToken);
+        return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted on {string.Join(", ", deleted.Select(d => d.Name))}; owed on {onMasters} (recorded)");
+    }
+
+    /// <summary>The gate's accept, kept in the record: the master the launch's jobs go through, the key, the accepts owed.</summary>
+    private async Task KeepAcceptAsync(Work work, GateOutcome passed, CancellationToken cancellationToken)
+    {
+        if (masters.IsSingle)
+            return;
+        // A highstate already published goes on through its master; otherwise the gate's choice.
+        if (work.Record?.HighstateJid is null && masters.Find(passed.JobMaster) is { } chosen)
+            work.JobMaster = chosen;
+        await SaveRecordAsync(work, work.Record! with
+        {
+            JobMaster = work.JobMaster.Name,
+            KeyFingerprint = passed.Fingerprint ?? work.Record.KeyFingerprint,
+            OwedAccepts = passed.OwedAccepts.Count > 0 ? passed.OwedAccepts : null,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The master a clean-up goes through: the one the launch used, else the first, in configuration order, where the key
+    /// is accepted (the minion answers only masters that accepted it).
+    /// </summary>
+    private async Task<NamedSaltMaster> CleanMasterAsync(Work work, CancellationToken cancellationToken)
+    {
+        if (masters.IsSingle)
+            return masters.Primary;
+        var preferred = masters.Find(work.Record?.JobMaster);
+        foreach (var candidate in masters.Masters.OrderBy(m => m == preferred ? 0 : 1))
+        {
+            try
+            {
+                if (await candidate.Master.GetKeyStateAsync(work.MinionId, cancellationToken) == MinionKeyState.Accepted)
+                    return candidate;
+            }
+            catch (SaltApiException e)
+            {
+                PipelineLog.MasterKeyMissing(logger, candidate.Name, work.InstanceId, work.MinionId, e.Message);
+            }
+        }
+
+        return preferred ?? masters.Primary;
     }
 
     private async Task<WorkOutcome> CompleteAsync(Work work, LifecycleActionResult result, string summary, CancellationToken cancellationToken)
@@ -273,8 +368,8 @@ internal sealed class InstanceWorkHandler(
         if (job.RecordedJid is { } earlier)
         {
             // Recorded before a restart: the master may have the job (running or done), or the publish never happened.
-            using (salt.WatchJob(work.MinionId, earlier))
-                run = await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), _ => true, cancellationToken);
+            using (work.Jobs.WatchJob(work.MinionId, earlier))
+                run = await AttemptAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), _ => true, cancellationToken);
             if (run.Status == StateRunStatus.JobUnknown)
             {
                 PipelineLog.ResumedJobRepublished(logger, work.InstanceId, work.MinionId, job.Step, earlier);
@@ -284,7 +379,7 @@ internal sealed class InstanceWorkHandler(
 
         if (run is null)
         {
-            if (job.PingFirst && !await salt.WaitUntilReachableAsync(work.MinionId, cancellationToken))
+            if (job.PingFirst && !await work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken))
                 return null;
             var jid = job.RecordedJid ?? await NewJidAsync(job);
             run = await PublishAndWaitAsync(job, work, jid, cancellationToken);
@@ -298,8 +393,8 @@ internal sealed class InstanceWorkHandler(
             PipelineLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
             if (run.RunningJid is { } other && SaltJid.IsValid(other))
             {
-                using (salt.WatchJob(work.MinionId, other))
-                    await AttemptAsync(() => salt.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken);
+                using (work.Jobs.WatchJob(work.MinionId, other))
+                    await AttemptAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), _ => true, cancellationToken);
             }
 
             // Always a pause before trying again, doubling: a run the master's job cache does not know (salt-call on the
@@ -334,7 +429,7 @@ internal sealed class InstanceWorkHandler(
     /// </summary>
     private async Task<StateRunResult> PublishAndWaitAsync(StateJob job, Work work, string jid, CancellationToken cancellationToken)
     {
-        using var watch = salt.WatchJob(work.MinionId, jid);
+        using var watch = work.Jobs.WatchJob(work.MinionId, jid);
         return await AttemptAsync(
             async () =>
             {
@@ -348,7 +443,7 @@ internal sealed class InstanceWorkHandler(
                     jid = published;
                 }
 
-                return await salt.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
+                return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
             },
             _ => true,
             cancellationToken);
@@ -391,14 +486,19 @@ internal sealed class InstanceWorkHandler(
             ["outcome"] = outcome,
             ["correlation_id"] = work.CorrelationId,
         };
-        try
+        // Through one master, so reactors on the bridge's events run once: the one that did the work, else the next that answers.
+        foreach (var master in masters.Masters.OrderBy(m => m == work.JobMaster ? 0 : 1))
         {
-            await salt.FireEventAsync(tag, data, cancellationToken);
-        }
-        catch (SaltApiException e)
-        {
-            metrics.Error("event");
-            PipelineLog.EventFailed(logger, tag, work.InstanceId, e.Message);
+            try
+            {
+                await master.Master.FireEventAsync(tag, data, cancellationToken);
+                return;
+            }
+            catch (SaltApiException e)
+            {
+                metrics.Error("event");
+                PipelineLog.EventFailed(logger, tag, work.InstanceId, e.Message);
+            }
         }
     }
 
@@ -429,6 +529,22 @@ internal sealed class InstanceWorkHandler(
         {
             metrics.Error("record");
             PipelineLog.RecordFailed(logger, record.MinionId, e.Message);
+        }
+    }
+
+    /// <summary>Saves a record whose loss would lose work (an owed delete): false when it could not be written.</summary>
+    private async Task<bool> TrySaveRecordAsync(ProvisioningRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await records.SaveAsync(record, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            metrics.Error("record");
+            PipelineLog.RecordFailed(logger, record.MinionId, e.Message);
+            return false;
         }
     }
 
@@ -464,8 +580,13 @@ internal sealed class InstanceWorkHandler(
     /// <summary>One state job of an action: how to record its jid (before publishing) and how to publish under a jid.</summary>
     private sealed record StateJob(string Step, string? RecordedJid, Func<string, Task> Record, Func<string, Task<string?>> Publish, bool PingFirst = true);
 
-    private sealed class Work(ActionPlan plan, string correlationId)
+    private sealed class Work(ActionPlan plan, string correlationId, NamedSaltMaster jobMaster)
     {
+        /// <summary>The master this action's state jobs go through (and its events, first).</summary>
+        public NamedSaltMaster JobMaster { get; set; } = jobMaster;
+
+        public ISaltMaster Jobs => JobMaster.Master;
+
         public ActionPlan Plan { get; } = plan;
 
         public string CorrelationId { get; } = correlationId;

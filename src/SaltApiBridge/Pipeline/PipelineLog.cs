@@ -88,4 +88,25 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2027, LogLevel.Warning, "{Step} on {MinionId} ({InstanceId}): another state run was still in progress after {Bound}; leaving the message for redelivery")]
     public static partial void StillBusy(ILogger logger, string instanceId, string minionId, string step, TimeSpan bound);
+
+    [LoggerMessage(2040, LogLevel.Warning, "Master {Master} has no usable key for {InstanceId} as {MinionId} yet: {Reason}")]
+    public static partial void MasterKeyMissing(ILogger logger, string master, string instanceId, string minionId, string reason);
+
+    [LoggerMessage(2041, LogLevel.Information, "Key of {InstanceId} as {MinionId} (fingerprint {Fingerprint}) accepted on {Masters}; jobs go through {JobMaster}")]
+    public static partial void KeyAcceptedOnMasters(ILogger logger, string instanceId, string minionId, string fingerprint, string masters, string jobMaster);
+
+    [LoggerMessage(2042, LogLevel.Warning, "Key of {InstanceId} as {MinionId} not accepted on {Masters} (SaltApi:MasterDown is Proceed): recorded, accepted when the master answers; reconcile reports it until then")]
+    public static partial void AcceptOwed(ILogger logger, string instanceId, string minionId, string masters);
+
+    [LoggerMessage(2043, LogLevel.Warning, "Key {MinionId} of {InstanceId} not deleted on {Masters} (did not answer): {Handling}")]
+    public static partial void DeleteOwed(ILogger logger, string instanceId, string minionId, string masters, string handling);
+
+    [LoggerMessage(2044, LogLevel.Information, "Owed {Action} of key {MinionId} done on master {Master}")]
+    public static partial void OwedDone(ILogger logger, string action, string minionId, string master);
+
+    [LoggerMessage(2045, LogLevel.Warning, "Owed accept of key {MinionId} on master {Master} dropped: {Reason}")]
+    public static partial void OwedAcceptDropped(ILogger logger, string minionId, string master, string reason);
+
+    [LoggerMessage(2046, LogLevel.Warning, "Master {Master} did not answer: {Error}; asking again until {Deadline:u} (SaltApi:MasterDown is Wait)")]
+    public static partial void MasterNotAnswering(ILogger logger, string master, string error, DateTimeOffset deadline);
 }

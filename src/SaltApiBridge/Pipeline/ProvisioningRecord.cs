@@ -8,7 +8,9 @@ namespace SaltApiBridge.Pipeline;
 /// its token; the token itself is never stored), the jid chosen for its highstate (written before the publish, so a
 /// retry or a restart republishes that jid, which the minion runs once), the last provisioning that succeeded (a
 /// successful highstate, or the key accept of a golden-image group; reconcile reads it), and likewise the
-/// terminating action and the jid of its clean-up.
+/// terminating action and the jid of its clean-up. With several masters: the master each jid was published through
+/// (a jid is waited for there, and republished only there: the minion drops a repeat per master connection), the
+/// key's fingerprint, and the key accepts and deletes owed to masters that did not answer.
 /// </summary>
 public sealed record ProvisioningRecord(
     string MinionId,
@@ -21,8 +23,16 @@ public sealed record ProvisioningRecord(
     DateTimeOffset? ProvisionedAt = null,
     string? ProvisionedJid = null,
     string? CleanActionKey = null,
-    string? CleanJid = null)
+    string? CleanJid = null,
+    string? JobMaster = null,
+    string? CleanMaster = null,
+    string? KeyFingerprint = null,
+    IReadOnlyList<string>? OwedAccepts = null,
+    IReadOnlyList<string>? OwedDeletes = null)
 {
+    /// <summary>The key is deleted wherever it answered; only owed deletes keep this record.</summary>
+    public bool IsTombstone => OwedDeletes is { Count: > 0 };
+
     /// <summary>A stable, non-reversible name for a lifecycle action token (or null without one).</summary>
     public static string? KeyOf(string? lifecycleActionToken) =>
         string.IsNullOrEmpty(lifecycleActionToken)

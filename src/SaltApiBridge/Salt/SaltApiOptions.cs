@@ -43,6 +43,53 @@ public sealed class SaltApiOptions
     /// <summary>How often a key delete (or accept) owed to a master that was down is tried again.</summary>
     public TimeSpan MasterRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The settings for the master <paramref name="name"/> of <see cref="Masters"/>: these, with its own salt-api,
+    /// credentials and certificate authority.
+    /// </summary>
+    public SaltApiOptions ForMaster(string name, SaltMasterOptions master)
+    {
+        ArgumentNullException.ThrowIfNull(master);
+        var copy = new SaltApiOptions
+        {
+            Name = name,
+            BaseUrl = master.BaseUrl,
+            // Validated for every master of Masters: loopback, or https.
+            AllowRemoteSaltApi = true,
+            CaCertificateFile = master.CaCertificateFile,
+            Username = string.IsNullOrWhiteSpace(master.Username) ? Username : master.Username,
+            Password = master.Password,
+            PasswordFile = master.PasswordFile,
+            Eauth = string.IsNullOrWhiteSpace(master.Eauth) ? Eauth : master.Eauth,
+            Topology = Topology,
+            MasterDown = MasterDown,
+            MasterDownTimeout = MasterDownTimeout,
+            MasterRetryInterval = MasterRetryInterval,
+            TokenRefreshMargin = TokenRefreshMargin,
+            MaxConnections = MaxConnections,
+            AttemptTimeout = AttemptTimeout,
+            RequestTimeout = RequestTimeout,
+            MaxRetries = MaxRetries,
+            RetryDelay = RetryDelay,
+            CircuitBreakDuration = CircuitBreakDuration,
+            KeyWaitTimeout = KeyWaitTimeout,
+            KeyPollInterval = KeyPollInterval,
+            KeyPollMaxInterval = KeyPollMaxInterval,
+            ReachableTimeout = ReachableTimeout,
+            ReachablePollInterval = ReachablePollInterval,
+            ReachablePollMaxInterval = ReachablePollMaxInterval,
+            PingTimeoutSeconds = PingTimeoutSeconds,
+            PingGatherJobTimeoutSeconds = PingGatherJobTimeoutSeconds,
+            JobTimeout = JobTimeout,
+            JobPollInterval = JobPollInterval,
+            JobPollMaxInterval = JobPollMaxInterval,
+            EventStream = EventStream,
+        };
+        foreach (var state in DefaultStates)
+            copy.DefaultStates.Add(state);
+        return copy;
+    }
+
     /// <summary>The parsed <see cref="Topology"/>: <see cref="SaltTopology.OneMaster"/> without <see cref="Masters"/>, null when unknown.</summary>
     public SaltTopology? EffectiveTopology => Masters.Count == 0 ? SaltTopology.OneMaster : ParseTopology(Topology);
 

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,19 +30,69 @@ public static class SaltApiServiceCollectionExtensions
             .ValidateWith<SaltApiOptions, SaltApiOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        var client = services.AddRefitGeneratedClient<ISaltApi>(SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName)
-            .ConfigureHttpClient((provider, http) =>
+        static SaltApiOptions Primary(IServiceProvider provider) => provider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
+        ConfigureClients(
+            services,
+            services.AddRefitGeneratedClient<ISaltApi>(SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName),
+            SaltEventStream.HttpClientName,
+            Primary);
+
+        // Every further master of a multi-master Salt: its own salt-api client (keyed by its name), connections and
+        // event-stream client, with SaltApi's settings but for its own URL, credentials and certificate authority.
+        foreach (var name in configuration.GetSection(SaltApiOptions.SectionName + ":Masters").GetChildren().Select(c => c.Key))
+        {
+            ConfigureClients(
+                services,
+                services.AddKeyedRefitGeneratedClient<ISaltApi>(name, SaltApiJsonContext.Default, _ => new RefitSettings(), HttpClientName + ":" + name, allowReflectionFallback: false),
+                SaltEventStream.HttpClientName + ":" + name,
+                provider => MasterOptions(provider, name));
+        }
+
+        services.TryAddSingleton<EventStreamMetrics>();
+        services.TryAddSingleton<SaltEventWaiters>();
+        services.TryAddSingleton<SaltApiSession>();
+        services.TryAddSingleton<ISaltMaster, SaltApiMaster>();
+        services.TryAddSingleton<SaltMasters>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<SaltMasters>().Set);
+        return services;
+    }
+
+    /// <summary>
+    /// Runs the salt-api event stream in the background (the daemon only: without it every wait polls as before).
+    /// </summary>
+    public static IServiceCollection AddSaltApiEventStream(this IServiceCollection services)
+    {
+        services.AddHostedService<SaltEventStream>();
+        services.AddHostedService<MasterEventStreams>();
+        return services;
+    }
+
+    /// <summary>The settings of master <paramref name="name"/> of <c>SaltApi:Masters</c>.</summary>
+    internal static SaltApiOptions MasterOptions(IServiceProvider provider, string name)
+    {
+        var all = provider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
+        return all.ForMaster(name, all.Masters.TryGetValue(name, out var master) ? master : new SaltMasterOptions());
+    }
+
+    /// <summary>
+    /// One master's two HTTP clients: the Refit client's (per-call timeouts, retries, a circuit, buffered bodies) and
+    /// the event stream's (the same handler settings, none of the rest: a GET /events lives for hours; its own
+    /// connection, so it never takes one of MaxConnections).
+    /// </summary>
+    private static void ConfigureClients(IServiceCollection services, IHttpClientBuilder client, string eventsClientName, Func<IServiceProvider, SaltApiOptions> settings)
+    {
+        client.ConfigureHttpClient((provider, http) =>
             {
-                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);
+                http.BaseAddress = new Uri(settings(provider).BaseUrl);
                 // The resilience pipeline owns every timeout.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(provider => CreatePrimaryHandler(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(provider => CreatePrimaryHandler(settings(provider)))
             // HttpClientFactory may log headers at Trace level; X-Auth-Token and Set-Cookie carry the token.
             .RedactLoggedHeaders(_ => true);
         client.AddResilienceHandler("salt-api", (pipeline, context) =>
         {
-            var o = context.ServiceProvider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
+            var o = settings(context.ServiceProvider);
             pipeline
                 .AddTimeout(o.RequestTimeout)
                 .AddRetry(new HttpRetryStrategyOptions
@@ -64,33 +116,19 @@ public static class SaltApiServiceCollectionExtensions
         // Inside the attempt timeout: a body that stalls or breaks off is that attempt's failure.
         client.AddHttpMessageHandler(() => new ResponseBufferingHandler());
 
-        // The event stream's client: the same salt-api and handler settings, none of the per-call timeouts, retries or
-        // buffering (a GET /events lives for hours); its own connection, so it never takes one of MaxConnections.
-        services.AddHttpClient(SaltEventStream.HttpClientName, (provider, http) =>
+        services.AddHttpClient(eventsClientName, (provider, http) =>
             {
-                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.BaseUrl);
+                http.BaseAddress = new Uri(settings(provider).BaseUrl);
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(provider => CreatePrimaryHandler(provider.GetRequiredService<IOptions<SaltApiOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(provider => CreatePrimaryHandler(settings(provider)))
             .RedactLoggedHeaders(_ => true);
-        services.TryAddSingleton<EventStreamMetrics>();
-        services.TryAddSingleton<SaltEventWaiters>();
-        services.TryAddSingleton<SaltApiSession>();
-        services.TryAddSingleton<ISaltMaster, SaltApiMaster>();
-        return services;
-    }
-
-    /// <summary>
-    /// Runs the salt-api event stream in the background (the daemon only: without it every wait polls as before).
-    /// </summary>
-    public static IServiceCollection AddSaltApiEventStream(this IServiceCollection services)
-    {
-        services.AddHostedService<SaltEventStream>();
-        return services;
     }
 
     private static SocketsHttpHandler CreatePrimaryHandler(SaltApiOptions options) => new()
     {
+        // A private CA's certificates, when configured: the chain must end in one of them (the host name is still checked).
+        SslOptions = TrustedAuthorities(options.CaCertificateFile),
         // rest_cherrypy serves from a fixed thread pool and each call costs the master real work: a bounded
         // number of connections keeps a storm from flooding it (and the bridge's memory); calls beyond it wait.
         MaxConnectionsPerServer = options.MaxConnections,
@@ -103,6 +141,22 @@ public static class SaltApiServiceCollectionExtensions
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
+
+    /// <summary>
+    /// TLS settings: the system's trust store, or only the CA(s) in <paramref name="caFile"/>. Never a callback that
+    /// accepts what does not verify.
+    /// </summary>
+    private static SslClientAuthenticationOptions TrustedAuthorities(string? caFile)
+    {
+        var tls = new SslClientAuthenticationOptions();
+        if (string.IsNullOrWhiteSpace(caFile))
+            return tls;
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(caFile);
+        tls.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust };
+        tls.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
+        return tls;
+    }
 
     /// <summary>
     /// Connection errors, attempt timeouts and 5xx may pass; a 4xx (bad credentials, a disabled client) will not,

@@ -43,6 +43,11 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public void SetKey(string minionId, MinionKeyState state) => keys[minionId] = state;
 
+    /// <summary>Set for one of several masters: its calls are logged as "name: call".</summary>
+    public string? Name { get; init; }
+
+    private void Add(string call) => log.Add(Name is null ? call : $"{Name}: {call}");
+
     /// <summary>While true, every call fails as a salt-api that refuses connections would (a master that is down).</summary>
     public bool IsDown { get; set; }
 
@@ -60,7 +65,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("wheel key.finger");
-        log.Add($"finger {minionId}");
+        Add($"finger {minionId}");
         var state = keys.GetValueOrDefault(minionId, NewKeys);
         return Task.FromResult(state == MinionKeyState.Absent
             ? KeyFingerprint.None
@@ -89,7 +94,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task<MinionKeyState> GetKeyStateAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("wheel key.name_match");
-        log.Add($"keystate {minionId}");
+        Add($"keystate {minionId}");
         return Task.FromResult(keys.GetValueOrDefault(minionId, NewKeys));
     }
 
@@ -102,7 +107,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public async Task<KeyAcceptOutcome> AcceptKeyAsync(string minionId, MinionKeyState from, CancellationToken cancellationToken)
     {
         ThrowIfDown("wheel key.accept_dict");
-        log.Add(from == MinionKeyState.Pending ? $"accept {minionId}" : $"accept {minionId} from {from}");
+        Add(from == MinionKeyState.Pending ? $"accept {minionId}" : $"accept {minionId} from {from}");
         var outcome = await Accept(minionId, cancellationToken);
         if (outcome is KeyAcceptOutcome.Accepted or KeyAcceptOutcome.AlreadyAccepted)
             keys[minionId] = MinionKeyState.Accepted;
@@ -112,7 +117,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task<KeyListing> ListKeysAsync(CancellationToken cancellationToken)
     {
         ThrowIfDown("wheel key.list_all");
-        log.Add("list keys");
+        Add("list keys");
         return Task.FromResult(new KeyListing(
             [.. keys.Where(k => k.Value == MinionKeyState.Accepted).Select(k => k.Key)],
             [.. keys.Where(k => k.Value == MinionKeyState.Pending).Select(k => k.Key)],
@@ -123,14 +128,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("local test.ping");
-        log.Add($"ping {minionId}");
+        Add($"ping {minionId}");
         return Task.FromResult(true);
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("wheel key.delete_dict");
-        log.Add($"delete {minionId}");
+        Add($"delete {minionId}");
         await Delete(minionId, cancellationToken);
         keys.TryRemove(minionId, out _);
     }
@@ -138,14 +143,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task<string?> StartHighstateAsync(string minionId, string jid, CancellationToken cancellationToken)
     {
         ThrowIfDown("local_async state.highstate");
-        log.Add($"highstate {minionId}");
+        Add($"highstate {minionId}");
         return PublishAsync(minionId, jid, "state.highstate", () => Highstate(minionId, cancellationToken));
     }
 
     public Task<string?> StartStatesAsync(string minionId, IReadOnlyList<string> states, JsonObject? pillar, string jid, CancellationToken cancellationToken)
     {
         ThrowIfDown("local_async state.sls");
-        log.Add($"sls {string.Join(",", states)} {minionId}");
+        Add($"sls {string.Join(",", states)} {minionId}");
         return PublishAsync(minionId, jid, "state.sls", () => Clean(minionId, cancellationToken));
     }
 
@@ -166,9 +171,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
         {
             var result = await job.WaitAsync(JobTimeout, cancellationToken);
             if (result.Status == StateRunStatus.AnotherRunInProgress)
-                log.Add($"refused {minionId}");
+                Add($"refused {minionId}");
             else if (!cleanJobs.ContainsKey(jid))
-                log.Add($"highstate-done {minionId}");
+                Add($"highstate-done {minionId}");
             return result with { Jid = result.Jid ?? jid };
         }
         catch (TimeoutException)
@@ -180,7 +185,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     public Task FireEventAsync(string tag, JsonObject data, CancellationToken cancellationToken)
     {
         ThrowIfDown("POST /hook");
-        log.Add($"event {tag} {data["minion_id"]}");
+        Add($"event {tag} {data["minion_id"]}");
         return Task.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
     {
         loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
@@ -33,10 +33,18 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var autoScalingOptions = Microsoft.Extensions.Options.Options.Create(new AutoScalingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
         var hooks = new LifecycleHookCatalog(Inventory, autoScalingOptions, TimeProvider.System, NullLogger<LifecycleHookCatalog>.Instance);
         var heartbeats = new HeartbeatKeeper(Actions, hooks, autoScalingOptions, TimeProvider.System, NullLogger<HeartbeatKeeper>.Instance);
-        var gate = new AcceptGate(Salt, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), metrics, NullLogger<AcceptGate>.Instance);
+        // Further masters log their calls as "m2: …"; the first master's calls read as with one master.
+        Others = [.. Enumerable.Range(2, masters - 1).Select(n => new FakeSaltMaster(Log) { Name = $"m{n}", JobTimeout = Salt.JobTimeout })];
+        Masters = new SaltMasterSet([new NamedSaltMaster("local", Salt), .. Others.Select(o => new NamedSaltMaster(o.Name!, o))], topology);
+        Records = records ?? Records;
+        SaltOptions = new SaltApiOptions { JobTimeout = Salt.JobTimeout, MasterDownTimeout = TimeSpan.FromSeconds(2), MasterRetryInterval = TimeSpan.FromMilliseconds(50) };
+        salt?.Invoke(SaltOptions);
+        var gate = new AcceptGate(
+            Masters, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), Microsoft.Extensions.Options.Options.Create(SaltOptions), metrics,
+            TimeProvider.System, loggers.CreateLogger<AcceptGate>());
         var handler = new InstanceWorkHandler(
-            Salt, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(new SaltApiOptions { JobTimeout = Salt.JobTimeout }), TimeProvider.System, metrics, NullLogger<InstanceWorkHandler>.Instance);
+            Masters, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, metrics, loggers.CreateLogger<InstanceWorkHandler>());
         Pipeline = new LifecyclePipeline(
             Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
             Microsoft.Extensions.Options.Options.Create(Options),
@@ -47,6 +55,16 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public CallLog Log { get; }
 
+    /// <summary>The masters after the first (<see cref="Salt"/>), named m2, m3, …</summary>
+    public IReadOnlyList<FakeSaltMaster> Others { get; }
+
+    public SaltMasterSet Masters { get; }
+
+    public SaltApiOptions SaltOptions { get; }
+
+    /// <summary>The retrier of owed key work, over these masters and records.</summary>
+    public OwedKeyWork OwedWork() => new(Masters, Records, Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
+
     public InMemoryQueue Queue { get; }
 
     public FakeSaltMaster Salt { get; }
@@ -55,7 +73,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public FakeAutoScalingInventory Inventory { get; }
 
-    public IProvisioningRecords Records { get; } = new InMemoryProvisioningRecords();
+    public IProvisioningRecords Records { get; private set; } = new InMemoryProvisioningRecords();
 
     public PipelineOptions Options { get; }
 

@@ -25,7 +25,8 @@ internal sealed class SaltEventStream(
     IOptions<SaltApiOptions> options,
     TimeProvider timeProvider,
     EventStreamMetrics metrics,
-    ILogger<SaltEventStream> logger)
+    ILogger<SaltEventStream> logger,
+    string httpClientName = SaltEventStream.HttpClientName)
     : BackgroundService
 {
     /// <summary>The HttpClient of the stream: salt-api's handler settings, but none of the per-call timeouts and retries.</summary>
@@ -87,7 +88,7 @@ internal sealed class SaltEventStream(
 
             failures = proven ? 1 : failures + 1;
             var delay = Backoff(failures);
-            logger.StreamLost(ended.Kind, ended.Reason, delay);
+            logger.StreamLost(options.Value.Name, ended.Kind, ended.Reason, delay);
             try
             {
                 await Task.Delay(delay, timeProvider, stoppingToken);
@@ -168,7 +169,7 @@ internal sealed class SaltEventStream(
         request.Headers.Add("Accept", "text/event-stream");
         using var timeout = new CancellationTokenSource(Stream.ConnectTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-        var http = httpClients.CreateClient(HttpClientName);
+        var http = httpClients.CreateClient(httpClientName);
         // Headers only: the body is the stream itself, read as it comes.
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
     }
@@ -209,7 +210,7 @@ internal sealed class SaltEventStream(
 
             proven = true;
             waiters.SetLive(true);
-            logger.StreamProven(waiters.Generation);
+            logger.StreamProven(options.Value.Name, waiters.Generation);
             var seen = reader.EventsSeen;
             while (true)
             {

@@ -122,7 +122,7 @@ public sealed class SaltApiMasterEventStreamTests
         result.Message.Should().Be("2 states succeeded");
         rig.Sse.Connections.Should().Be(2);
         rig.JobPolls(HighstateJid).Should().Be(1, "one GET /jobs once the stream is proven again, none while it reconnected");
-        rig.Logs.Should().ContainSingle(l => l.Contains("Event stream lost (closed)", StringComparison.Ordinal));
+        rig.Logs.Should().ContainSingle(l => l.Contains("Event stream lost on master local (closed)", StringComparison.Ordinal));
         rig.Recorded.Sum("salt_event_stream_reconnects{reason=closed}").Should().Be(1);
         rig.Recorded.Sum("salt_event_fallback_polls{kind=job,reason=reconnect}").Should().Be(1);
         rig.Metrics.Connected.Should().Be(1);

@@ -32,7 +32,7 @@ public sealed class SaltEventStreamTests
         await rig.UntilAsync(() => rig.Sse.Connections >= 2, "a reconnect after the first probe was lost", Step);
 
         rig.Waiters.IsLive.Should().BeFalse();
-        rig.Logs.Should().Contain(l => l.Contains("Event stream lost (stalled)", StringComparison.Ordinal));
+        rig.Logs.Should().Contain(l => l.Contains("Event stream lost on master local (stalled)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class SaltEventStreamTests
 
         rig.Sse.Connections.Should().Be(2);
         rig.ProbesFired.Should().Be(3, "the first proof, the quiet-bus probe that was lost, the new connection's proof");
-        rig.Logs.Should().ContainSingle(l => l.Contains("Event stream lost (stalled)", StringComparison.Ordinal));
+        rig.Logs.Should().ContainSingle(l => l.Contains("Event stream lost on master local (stalled)", StringComparison.Ordinal));
     }
 
     [Fact]

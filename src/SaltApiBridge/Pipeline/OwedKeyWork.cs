@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SaltApiBridge.Salt;
+
+namespace SaltApiBridge.Pipeline;
+
+/// <summary>
+/// Settles what masters that did not answer are owed, from the durable records, every
+/// <see cref="SaltApiOptions.MasterRetryInterval"/> until each answers: a terminated instance's key delete (its record
+/// goes once every master deleted it), and a launch's accept left owed under <see cref="MasterDownPolicy.Proceed"/>
+/// (only once that launch is finished, and only a pending key with the fingerprint the other masters accepted; anything
+/// else is dropped, logged, and left to reconcile). Runs only with several masters and durable records.
+/// </summary>
+internal sealed class OwedKeyWork(
+    SaltMasterSet masters,
+    IProvisioningRecords records,
+    IOptions<SaltApiOptions> options,
+    TimeProvider timeProvider,
+    ILogger<OwedKeyWork> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (masters.IsSingle || !records.IsDurable)
+            return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.MasterRetryInterval, timeProvider, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                PipelineLog.RecordFailed(logger, "(all)", e.Message);
+            }
+        }
+    }
+
+    /// <summary>One pass over the records: every owed delete and accept tried once.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var record in await records.ListAsync(cancellationToken))
+        {
+            if (record.OwedDeletes is { Count: > 0 } deletes)
+                await SettleAsync(record.MinionId, deletes, "delete", (m, ct) => DeleteAsync(m, record.MinionId, ct), (r, left) => r with { OwedDeletes = left }, cancellationToken);
+            else if (record is { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: { } fingerprint })
+                await SettleAsync(record.MinionId, record.OwedAccepts, "accept", (m, ct) => AcceptAsync(m, record.MinionId, fingerprint, ct), (r, left) => r with { OwedAccepts = left }, cancellationToken);
+        }
+    }
+
+    private async Task SettleAsync(
+        string minionId, IReadOnlyList<string> owed, string action, Func<NamedSaltMaster, CancellationToken, Task<bool>> settle,
+        Func<ProvisioningRecord, IReadOnlyList<string>?, ProvisioningRecord> keep, CancellationToken cancellationToken)
+    {
+        var settled = new List<string>();
+        foreach (var name in owed)
+        {
+            // A master no longer configured owes nothing any more.
+            if (masters.Find(name) is not { } master)
+            {
+                settled.Add(name);
+                continue;
+            }
+
+            try
+            {
+                if (await settle(master, cancellationToken))
+                    settled.Add(name);
+            }
+            catch (SaltApiException)
+            {
+                // Still down: next time.
+            }
+        }
+
+        if (settled.Count == 0)
+            return;
+
+        // Read again right before writing: the pipeline may have written the record meanwhile.
+        if (await records.GetAsync(minionId, cancellationToken) is not { } current)
+            return;
+        var before = action == "delete" ? current.OwedDeletes : current.OwedAccepts;
+        IReadOnlyList<string> left = [.. (before ?? []).Where(n => !settled.Contains(n, StringComparer.Ordinal))];
+        if (action == "delete" && left.Count == 0)
+            await records.RemoveAsync(minionId, cancellationToken);
+        else
+            await records.SaveAsync(keep(current, left.Count == 0 ? null : left), cancellationToken);
+    }
+
+    private async Task<bool> DeleteAsync(NamedSaltMaster master, string minionId, CancellationToken cancellationToken)
+    {
+        await master.Master.DeleteKeyAsync(minionId, cancellationToken);
+        PipelineLog.OwedDone(logger, "delete", minionId, master.Name);
+        return true;
+    }
+
+    /// <summary>True when the accept is no longer owed: done now, done before, or dropped (never a key with another fingerprint).</summary>
+    private async Task<bool> AcceptAsync(NamedSaltMaster master, string minionId, string fingerprint, CancellationToken cancellationToken)
+    {
+        var key = await master.Master.GetKeyFingerprintAsync(minionId, cancellationToken);
+        if (key.State == MinionKeyState.Absent)
+            return false;
+        if (key.Fingerprint != fingerprint)
+        {
+            PipelineLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there has fingerprint {key.Fingerprint}, not {fingerprint}: not this minion's key");
+            return true;
+        }
+
+        switch (key.State)
+        {
+            case MinionKeyState.Pending:
+                await master.Master.AcceptKeyAsync(minionId, MinionKeyState.Pending, cancellationToken);
+                PipelineLog.OwedDone(logger, "accept", minionId, master.Name);
+                return true;
+            case MinionKeyState.Accepted:
+                PipelineLog.OwedDone(logger, "accept", minionId, master.Name);
+                return true;
+            default:
+                PipelineLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there is {key.State}; the bridge does not override that");
+                return true;
+        }
+    }
+}

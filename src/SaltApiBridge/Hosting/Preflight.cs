@@ -54,6 +54,9 @@ internal sealed class Preflight(IServiceProvider services)
             Add(await HookAsync(cancellationToken));
         }
 
+        foreach (var master in await MastersAsync(cancellationToken))
+            Add(master);
+
         var credentials = await CredentialsAsync(cancellationToken);
         Add(credentials);
         if (credentials.Ok)
@@ -146,6 +149,54 @@ internal sealed class Preflight(IServiceProvider services)
         {
             return new CheckResult("salt-api /hook", false, e.Message, "set rest_cherrypy:webhook_url: /hook (salt/master.d/saltapibridge.conf) and restart salt-api");
         }
+    }
+
+    /// <summary>
+    /// With several masters: each one's salt-api, login and the key.finger rights the gate needs, and whether they share
+    /// master.pem (the same master.pub fingerprint, which a minion of a hot/hot set expects unless master_sign_pubkey is used).
+    /// </summary>
+    private async Task<IReadOnlyList<CheckResult>> MastersAsync(CancellationToken cancellationToken)
+    {
+        var set = services.GetRequiredService<SaltMasterSet>();
+        if (set.IsSingle)
+            return [];
+        var further = services.GetRequiredService<SaltMasters>().Further;
+        var results = new List<CheckResult>();
+        var pubs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var master in set.Masters)
+        {
+            var stack = further.FirstOrDefault(s => s.Name == master.Name);
+            var session = stack?.Session ?? services.GetRequiredService<SaltApiSession>();
+            var api = stack is null ? services.GetRequiredService<ISaltApi>() : services.GetRequiredKeyedService<ISaltApi>(master.Name);
+            try
+            {
+                using var timeout = Timeout(cancellationToken);
+                await master.Master.GetKeyFingerprintAsync(ProbeMinionId, timeout.Token);
+                var reply = await session.InvokeAsync(
+                    "wheel key.finger_master", (token, ct) => api.RunWheelAsync(token, [new Lowstate("wheel", "key.finger_master")], ct), timeout.Token);
+                var pub = reply.First?.Data is { Success: true, Return: { ValueKind: System.Text.Json.JsonValueKind.Object } found }
+                    && found.TryGetProperty("local", out var local) && local.TryGetProperty("master.pub", out var finger)
+                        ? finger.GetString() ?? "?"
+                        : "?";
+                pubs[master.Name] = pub;
+                results.Add(new CheckResult($"master {master.Name}", true, $"logged in; key.finger and key.finger_master allowed (master.pub {pub})"));
+            }
+            catch (Exception e) when (e is SaltApiException or OperationCanceledException or HttpRequestException)
+            {
+                results.Add(new CheckResult($"master {master.Name}", false, e.Message,
+                    "is its salt-api reachable (https with a certificate this host trusts: SaltApi:Masters:<name>:CaCertificateFile), its eauth user set up, with key\\.finger$ and key\\.finger_master$ in the @wheel list (salt/master.d/saltapibridge.conf)?"));
+            }
+        }
+
+        if (pubs.Count == set.Masters.Count)
+        {
+            results.Add(pubs.Values.Distinct(StringComparer.Ordinal).Count() == 1
+                ? new CheckResult("masters share master.pem", true, "the same master.pub fingerprint on every master")
+                : new CheckResult("masters share master.pem", true,
+                    "master.pub differs (" + string.Join(", ", pubs.Select(p => $"{p.Key}: {p.Value}")) + "): fine only with master_sign_pubkey; otherwise copy master.pem and master.pub to every master (docs/salt-setup.md)"));
+        }
+
+        return results;
     }
 
     private async Task<CheckResult> CredentialsAsync(CancellationToken cancellationToken)

@@ -728,8 +728,10 @@ def requisites_resolve():
     problems = []
     full = pillar_example()
     empty = {}
+    with_ca = copy.deepcopy(full)  # another master with its CA file: one more watched state
+    with_ca["saltapibridge"]["salt_api"]["masters"]["salt-b"]["ca_certificate"] = "-----BEGIN CERTIFICATE-----\n"
     for sls in sorted(STATES.rglob("*.sls")):
-        for pillar in (full, empty):
+        for pillar in (full, empty, with_ca, single_master_pillar()):
             problems += _requisite_problems(sls, state_context(pillar))
     orch = SALT / "orch/saltapibridge/membership.sls"
     for action in ("join", "leave", "forget"):

@@ -4,8 +4,11 @@
 Renders every .sls, .jinja and .conf under salt/ with Jinja2 the way Salt would (a minimal but faithful
 `salt` dunder, Salt's extra filters and the import_yaml tag, file_roots = salt/ and salt/states/ as
 docs/salt-setup.md configures them), parses the output as YAML, and checks the contract with the daemon:
-the event tags in src/SaltApiBridge/Lifecycle/BridgeEventTags.cs, salt-api on loopback, the eauth user's
-rights, exact targeting in the reactors, the appsettings.json/password split and the systemd unit.
+the event tags in src/SaltApiBridge/Lifecycle/BridgeEventTags.cs, salt-api on loopback (and the optional
+TLS salt-api for the other masters of a multi-master Salt), the eauth user's rights against the functions the
+daemon calls, exact targeting in the reactors, the master-local reactor switch, the appsettings.json/password
+split (one password file per master), the multi-master settings against the daemon's option classes and
+validator, and the systemd unit.
 
 Run with Debian's interpreter (python3-jinja2, python3-yaml; systemd for systemd-analyze):
     /usr/bin/python3 tests/salt/check_salt_tree.py
@@ -37,6 +40,10 @@ STATES = SALT / "states"
 # Same order as the file_roots in docs/salt-setup.md: reactor/ and orch/ from salt/, states from salt/states/.
 FILE_ROOTS = [SALT, STATES]
 MASTER_D = SALT / "master.d"
+# The optional TLS salt-api for the masters the bridge reaches from another host, and the name it is installed
+# under (master.d merges *.conf in sorted order, so that name must sort after saltapibridge.conf).
+REMOTE_EXAMPLE = MASTER_D / "saltapibridge.remote.conf.example"
+SRC = REPO / "src" / "SaltApiBridge"
 TAGS_CS = REPO / "src" / "SaltApiBridge" / "Lifecycle" / "BridgeEventTags.cs"
 HOOK_PREFIX = "salt/netapi/hook/"  # what salt-api prepends to a /hook/<tag> call (BridgeEventTags.OnEventBus)
 
@@ -46,13 +53,16 @@ EAUTH_USER = "saltapibridge"
 # What the daemon calls through the eauth user, and what it must not be able to call.
 NEEDED = {
     "local": ["test.ping", "state.highstate", "state.sls"],
-    "wheel": ["key.name_match", "key.list_all", "key.accept_dict", "key.delete_dict"],
+    # key.finger / key.finger_master: only with several masters (SaltApi:Masters), same eauth file for both.
+    "wheel": ["key.name_match", "key.list_all", "key.accept_dict", "key.delete_dict", "key.finger",
+              "key.finger_master"],
     "runner": ["jobs.list_job", "jobs.lookup_jid"],
 }
 FORBIDDEN = {
     "local": ["cmd.run", "state.single", "state.apply", "test.pingX", "state.sls_id", "file.write"],
     "wheel": ["key.gen", "key.accept", "key.delete", "key.reject", "key.gen_accept", "config.update_config",
-              "file_roots.write", "pillar_roots.write", "key.list_all_extra"],
+              "file_roots.write", "pillar_roots.write", "key.list_all_extra", "key.finger_all",
+              "key.finger_masterX", "key.master_key_str"],
     "runner": ["jobs.list_jobs", "state.orchestrate", "salt.cmd", "cache.flush", "jobs.lookup_jid_x"],
 }
 
@@ -718,8 +728,10 @@ def requisites_resolve():
     problems = []
     full = pillar_example()
     empty = {}
+    with_ca = copy.deepcopy(full)  # another master with its CA file: one more watched state
+    with_ca["saltapibridge"]["salt_api"]["masters"]["salt-b"]["ca_certificate"] = "-----BEGIN CERTIFICATE-----\n"
     for sls in sorted(STATES.rglob("*.sls")):
-        for pillar in (full, empty):
+        for pillar in (full, empty, with_ca, single_master_pillar()):
             problems += _requisite_problems(sls, state_context(pillar))
     orch = SALT / "orch/saltapibridge/membership.sls"
     for action in ("join", "leave", "forget"):
@@ -915,6 +927,318 @@ def systemd_unit_verify():
     ours = [line for line in output.splitlines() if "saltapibridge" in line]
     expect(proc.returncode == 0, f"exit {proc.returncode}: {output}")
     expect(not ours, " | ".join(ours))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The daemon's calls and option classes, read from its source (so the Salt tree cannot drift from them)
+# ---------------------------------------------------------------------------------------------------
+
+def daemon_salt_calls():
+    """{(netapi client, function)} the daemon builds as `new Lowstate(<client>, "<fun>")`; a client given by
+    a `const string Name = "client";` of the same file is resolved, one held in a variable (Preflight's loop
+    over clients) is None."""
+    calls = set()
+    for path in sorted(SRC.rglob("*.cs")):
+        text = path.read_text(encoding="utf-8")
+        consts = dict(re.findall(r'const\s+string\s+(\w+)\s*=\s*"([^"]*)"\s*;', text))
+        for client, fun in re.findall(r'new\s+Lowstate\(\s*("?\w+"?)\s*,\s*"([\w.]+)"\s*\)', text):
+            calls.add((client.strip('"') if client.startswith('"') else consts.get(client), fun))
+    return calls
+
+
+def class_properties(name):
+    """Property names of `class <name>` in the daemon (the binder reads public get/set or get-only ones)."""
+    for path in SRC.rglob(f"{name}.cs"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(rf"\bclass\s+{name}\b", text):
+            return set(re.findall(r"public\s+[\w<>?,\s\[\]]+?\s+(\w+)\s*\{\s*get;", text))
+    raise ValueError(f"class {name} not found under {SRC.relative_to(REPO)}")
+
+
+def daemon_master_name_regex():
+    text = (SRC / "Salt" / "SaltApiOptionsValidator.cs").read_text(encoding="utf-8")
+    found = re.search(r'GeneratedRegex\("([^"]+)"\)\]\s*private\s+static\s+partial\s+Regex\s+MasterName\(', text)
+    if not found:
+        raise ValueError("no [GeneratedRegex(...)] MasterName() in SaltApiOptionsValidator.cs")
+    return found.group(1)
+
+
+def daemon_topologies():
+    text = (SRC / "Salt" / "SaltApiOptions.cs").read_text(encoding="utf-8")
+    found = set(re.findall(r'"([\w-]+)"\s*=>\s*SaltTopology\.\w+', text))
+    if not found:
+        raise ValueError("no `\"name\" => SaltTopology.X` arms in SaltApiOptions.ParseTopology")
+    return found
+
+
+def daemon_enum_members(name):
+    for path in SRC.rglob(f"{name}.cs"):
+        body = re.search(rf"enum\s+{name}\s*\{{(.*?)\}}", path.read_text(encoding="utf-8"), re.S)
+        if body:
+            text = re.sub(r"///[^\n]*|//[^\n]*", "", body.group(1))
+            return set(re.findall(r"\b([A-Z]\w*)\b\s*(?:=\s*\d+\s*)?,?", text))
+    raise ValueError(f"enum {name} not found")
+
+
+def timespan_seconds(value):
+    """.NET TimeSpan text as the binder reads it ([d.]hh:mm:ss[.fff]); None if it is not one."""
+    found = re.fullmatch(r"(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?", str(value))
+    if not found:
+        return None
+    days, hours, minutes, seconds, _ = found.groups()
+    return int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+
+
+def single_master_pillar():
+    """pillar.example as a one-master setup: without the other masters' secrets and multi-master keys."""
+    pillar = pillar_example()
+    pillar["saltapibridge"]["salt_api"].pop("masters", None)
+    for key in ("Name", "Topology", "MasterDown", "MasterDownTimeout", "MasterRetryInterval", "Masters"):
+        pillar["saltapibridge"]["settings"]["SaltApi"].pop(key, None)
+    return pillar
+
+
+def _appsettings(pillar):
+    return json.loads(render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar)))
+
+
+def _config_states(pillar):
+    """config.sls's state ids and declarations (without `include`)."""
+    states = load_yaml(render(STATES / "saltapibridge/config.sls", **state_context(pillar))) or {}
+    return {sid: decl for sid, decl in states.items() if sid not in ("include", "extend")}
+
+
+def _state_args(decl):
+    (fun, body), = decl.items()
+    return fun, {k: v for item in body if isinstance(item, Mapping) for k, v in item.items()}
+
+
+@case
+def eauth_allows_every_call_the_daemon_makes():
+    calls = daemon_salt_calls()
+    expect(("wheel", "key.accept_dict") in calls and ("local_async", "state.highstate") in calls,
+           f"the daemon's Lowstate calls were not found (parsed {sorted(calls, key=str)})")
+    opts = master_opts()
+    perms = opts["external_auth"]["file"][EAUTH_USER]
+    clients = set(opts.get("netapi_enable_clients") or [])
+    problems = []
+    for client, fun in sorted(calls, key=str):
+        if client is None:  # the client is a variable: the function must be allowed through one of them
+            if not any(eauth_allows(perms, c, fun) for c in ("local", "wheel", "runner")):
+                problems.append(f"{fun} (client not known statically) not allowed to {EAUTH_USER}")
+            continue
+        if client not in clients:
+            problems.append(f"client {client} ({fun}) not in netapi_enable_clients")
+        if not eauth_allows(perms, "local" if client.startswith("local") else client, fun):
+            problems.append(f"{client} {fun} not allowed to {EAUTH_USER}")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def remote_salt_api_example_is_tls_and_wins_the_merge():
+    installed = REMOTE_EXAMPLE.name.removesuffix(".example")
+    expect(REMOTE_EXAMPLE.is_file(), f"{REMOTE_EXAMPLE.relative_to(REPO)} missing")
+    expect(installed.endswith(".conf"), f"installed name {installed} is not a master.d *.conf")
+    names = sorted([installed] + [p.name for p in MASTER_D.glob("*.conf")])
+    expect(names.index(installed) > names.index("saltapibridge.conf"),
+           f"{installed} sorts before saltapibridge.conf, so its rest_cherrypy keys would lose the merge")
+    remote = load_yaml(render(REMOTE_EXAMPLE)) or {}
+    expect(set(remote) == {"rest_cherrypy"},
+           f"it sets {sorted(remote)}: only rest_cherrypy (lists such as netapi_enable_clients would concatenate)")
+    merged = {}
+    for name in names:  # Salt's order: sorted file names, recursive merge, lists concatenated
+        source = REMOTE_EXAMPLE if name == installed else MASTER_D / name
+        dictupdate(merged, load_yaml(render(source)) or {}, merge_lists=True)
+    rc = merged["rest_cherrypy"]
+    host = str(rc.get("host"))
+    expect(host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."),
+           f"merged host {host!r} is loopback: the bridge's host could not reach it")
+    expect(rc.get("disable_ssl") is False, f"merged disable_ssl is {rc.get('disable_ssl')!r}, not False")
+    expect(str(rc.get("ssl_crt", "")).startswith("/") and str(rc.get("ssl_key", "")).startswith("/"),
+           f"ssl_crt/ssl_key not absolute paths: {rc.get('ssl_crt')!r}, {rc.get('ssl_key')!r}")
+    expect(rc.get("webhook_url") == "/hook" and rc.get("webhook_disable_auth") is not True,
+           "the merged salt-api lost webhook_url or gained webhook_disable_auth")
+    expect(merged.get("netapi_enable_clients") == master_opts().get("netapi_enable_clients"),
+           "netapi_enable_clients changed by the merge")
+
+
+def _valid_post_reactions(opts):
+    out = {}
+    for path in reactor_files():
+        out[path.stem] = reactions(render_reactor(path, dict(SAMPLE_POST), opts))
+    return out
+
+
+@case
+def reactors_act_only_where_active():
+    default = master_opts()
+    expect(default["saltapibridge_reactor"].get("active", True) is True,
+           "master.d ships saltapibridge_reactor:active other than true (every master must act by default)")
+    configured = master_opts()
+    configured["saltapibridge_reactor"]["notify"].update(fun="slack.post_message", kwargs={"channel": "#ops"})
+    acting = _valid_post_reactions(configured)
+    orchestrating = sorted(step for step, items in acting.items()
+                           if any(fun == "runner.state.orchestrate" for _, fun, _ in items))
+    expect(orchestrating == ["key_deleted", "provisioned", "terminating"],
+           f"with active true, membership runs for {orchestrating}")
+    problems = []
+    for value in (False, "false", "False", "no", "off", 0, "0"):
+        opts = copy.deepcopy(configured)
+        opts["saltapibridge_reactor"]["active"] = value
+        for step, items in _valid_post_reactions(opts).items():
+            funs = [(fun, args.get("fun")) for _, fun, args in items]
+            if funs != [("runner.salt.cmd", "log.warning")]:
+                problems.append(f"active={value!r}: {step} runs {funs}")
+            elif "active is false" not in str(items[0][2].get("message")) or SAMPLE_POST["correlation_id"] \
+                    not in str(items[0][2].get("message")):
+                problems.append(f"active={value!r}: {step} logs {items[0][2].get('message')!r}")
+    for value in (True, "true", "yes", None):
+        opts = copy.deepcopy(configured)
+        opts["saltapibridge_reactor"]["active"] = value
+        if _valid_post_reactions(opts) != acting:
+            problems.append(f"active={value!r} does not act like the default")
+    opts = copy.deepcopy(configured)
+    del opts["saltapibridge_reactor"]["active"]
+    if _valid_post_reactions(opts) != acting:
+        problems.append("a master.d without `active` does not act like active: true")
+    expect(not problems, "; ".join(problems[:6]) + (f" (+{len(problems) - 6} more)" if len(problems) > 6 else ""))
+
+
+@case
+def formula_master_names_follow_the_daemon():
+    daemon = daemon_master_name_regex()
+    text = (STATES / "saltapibridge/map.jinja").read_text(encoding="utf-8")
+    found = re.search(r"set\s+master_name_pattern\s*=\s*'\^\((.*)\)\$'", text)
+    expect(found, "map.jinja has no master_name_pattern = '^(...)$'")
+    expect("^" + found.group(1) + "$" == daemon,
+           f"map.jinja's master name pattern ^{found.group(1)}$ differs from the daemon's {daemon}")
+
+
+@case
+def multi_master_settings_are_valid_for_the_daemon():
+    settings = _appsettings(pillar_example())["SaltApi"]
+    problems = []
+    name_rx = daemon_master_name_regex()
+    masters = settings.get("Masters")
+    expect(isinstance(masters, Mapping) and masters, "pillar.example renders no SaltApi:Masters (two masters, hot)")
+    # Both are read case-insensitively by the daemon (ParseTopology lowercases; the binder parses enums so).
+    if str(settings.get("Topology")).strip().lower() not in daemon_topologies():
+        problems.append(f"Topology {settings.get('Topology')!r} not one of {sorted(daemon_topologies())}")
+    if str(settings.get("MasterDown")).lower() not in {m.lower() for m in daemon_enum_members("MasterDownPolicy")}:
+        problems.append(f"MasterDown {settings.get('MasterDown')!r} not one of {sorted(daemon_enum_members('MasterDownPolicy'))}")
+    for key in ("MasterDownTimeout", "MasterRetryInterval"):
+        if not timespan_seconds(settings.get(key)):
+            problems.append(f"{key} {settings.get(key)!r} is not a positive hh:mm:ss")
+    if not re.match(name_rx, str(settings.get("Name"))):
+        problems.append(f"Name {settings.get('Name')!r} is not a master name")
+    known = class_properties("SaltMasterOptions")
+    files = [settings.get("PasswordFile")]
+    for name, master in masters.items():
+        if not re.match(name_rx, name) or name == settings.get("Name"):
+            problems.append(f"Masters:{name}: not a master name, or the same as SaltApi:Name")
+        unknown = sorted(set(master) - known)
+        if unknown:
+            problems.append(f"Masters:{name} keys the daemon ignores: {unknown} (it reads {sorted(known)})")
+        url = urlparse(str(master.get("BaseUrl")))
+        if url.scheme != "https" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+            problems.append(f"Masters:{name}:BaseUrl {master.get('BaseUrl')!r} is not https (the daemon refuses it)")
+        if "Password" in master or not master.get("PasswordFile"):
+            problems.append(f"Masters:{name}: Password in the file, or no PasswordFile")
+        files.append(master.get("PasswordFile"))
+    if len(set(files)) != len(files):
+        problems.append(f"password files shared between masters: {files}")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def one_password_file_per_master():
+    pillar = pillar_example()
+    secrets = {name: s["password"] for name, s in pillar["saltapibridge"]["salt_api"]["masters"].items()}
+    expect(secrets, "pillar.example has no saltapibridge:salt_api:masters passwords")
+    config_text = render(STATES / "saltapibridge/config.sls", **state_context(pillar))
+    app_text = render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar))
+    states = _config_states(pillar)
+    masters = json.loads(app_text)["SaltApi"]["Masters"]
+    service = load_yaml(render(STATES / "saltapibridge/service.sls", **state_context(pillar)))
+    watched = service["saltapibridge-service"]["service.running"]
+    watched = next(item["watch"] for item in watched if isinstance(item, Mapping) and "watch" in item)
+    problems = []
+    for name, secret in secrets.items():
+        if secret in config_text or secret in app_text:
+            problems.append(f"{name}'s password is rendered into config.sls or appsettings.json")
+        sid = f"saltapibridge-salt-api-password-{name}"
+        fun, args = _state_args(states.get(sid, {"missing": []}))
+        want = {"name": masters[name]["PasswordFile"], "mode": "0400", "user": "saltapibridge", "group": "saltapibridge",
+                "contents_pillar": f"saltapibridge:salt_api:masters:{name}:password", "show_changes": False,
+                "contents_newline": False}
+        got = {k: (str(args.get(k)) if k == "mode" else args.get(k)) for k in want}
+        if fun != "file.managed" or got != want:
+            problems.append(f"{sid}: {fun} {got}, want file.managed {want}")
+        if sid not in watched:
+            problems.append(f"saltapibridge-service does not watch {sid}")
+    # A missing password fails a state for that master; the file is not written.
+    missing = copy.deepcopy(pillar)
+    missing["saltapibridge"]["salt_api"]["masters"]["salt-b"] = {"password": ""}
+    fun, _ = _state_args(_config_states(missing)["saltapibridge-salt-api-password-salt-b"])
+    if fun != "test.fail_without_changes":
+        problems.append(f"an empty salt-b password gives {fun}, not a failing state")
+    # A Password put under settings:SaltApi:Masters:<name> is kept out and reported.
+    leaked = copy.deepcopy(pillar)
+    leaked["saltapibridge"]["settings"]["SaltApi"]["Masters"]["salt-b"]["Password"] = "leaked-secret"
+    if "leaked-secret" in render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(leaked)):
+        problems.append("settings:SaltApi:Masters:salt-b:Password reaches appsettings.json")
+    if "saltapibridge-password-in-settings" not in _config_states(leaked):
+        problems.append("no failing state for settings:SaltApi:Masters:salt-b:Password")
+    # A CA in pillar becomes a file and CaCertificateFile.
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    with_ca = copy.deepcopy(pillar)
+    with_ca["saltapibridge"]["salt_api"]["masters"]["salt-b"]["ca_certificate"] = pem
+    ca_file = _appsettings(with_ca)["SaltApi"]["Masters"]["salt-b"].get("CaCertificateFile")
+    fun, args = _state_args(_config_states(with_ca).get("saltapibridge-salt-api-ca-salt-b", {"missing": []}))
+    if fun != "file.managed" or args.get("name") != ca_file or not ca_file \
+            or args.get("contents_pillar") != "saltapibridge:salt_api:masters:salt-b:ca_certificate":
+        problems.append(f"the CA of salt-b: {fun} {args} for CaCertificateFile {ca_file!r}")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def master_names_never_reach_a_path():
+    pillar = pillar_example()
+
+    def written(states):
+        return sorted(str(args.get("name")) for decl in states.values() for fun, args in [_state_args(decl)]
+                      if fun == "file.managed")
+
+    baseline = written(_config_states(pillar))
+    problems = []
+    for hostile in ["../x", "a/b", "-a", ".hidden", "_x", "a b", "x" * 65, "a:b", "*"]:
+        bad = copy.deepcopy(pillar)
+        bad["saltapibridge"]["settings"]["SaltApi"]["Masters"][hostile] = {"BaseUrl": "https://x.example:8000"}
+        bad["saltapibridge"]["salt_api"]["masters"][hostile] = {"password": "p"}
+        states = _config_states(bad)
+        if written(states) != baseline:
+            problems.append(f"{hostile!r} changed the files written: {written(states)}")
+        if "saltapibridge-salt-api-master-names" not in states:
+            problems.append(f"{hostile!r}: no failing state for the name")
+        master = _appsettings(bad)["SaltApi"]["Masters"].get(hostile, {})
+        if "PasswordFile" in master:
+            problems.append(f"{hostile!r}: PasswordFile {master['PasswordFile']!r} set")
+    stray = copy.deepcopy(pillar)
+    stray["saltapibridge"]["salt_api"]["masters"]["salt-c"] = {"password": "p"}
+    if "saltapibridge-salt-api-master-secrets" not in _config_states(stray):
+        problems.append("a password for a master that settings do not name does not fail a state")
+    expect(not problems, "; ".join(problems[:6]) + (f" (+{len(problems) - 6} more)" if len(problems) > 6 else ""))
+
+
+@case
+def single_master_pillar_stays_single():
+    pillar = single_master_pillar()
+    settings = _appsettings(pillar)["SaltApi"]
+    expect("Masters" not in settings and "Topology" not in settings,
+           f"a one-master pillar renders multi-master keys: {sorted(settings)}")
+    extra = sorted(sid for sid in _config_states(pillar) if sid.startswith("saltapibridge-salt-api-")
+                   and sid != "saltapibridge-salt-api-password")
+    expect(not extra, f"a one-master pillar renders {extra}")
 
 
 def main():

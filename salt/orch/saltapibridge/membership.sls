@@ -16,6 +16,14 @@
   pillar['saltapibridge_event']['minion_id']. On leave/forget, use that id rather than only the mine:
   the mine may still hold the departing minion's data.
 
+  Several masters: it runs on the one master the bridge fired the event through (once per event).
+  mine.update still reaches every master the minion is connected to (the minion's MinionManager hands
+  its local _minion_mine event to each master connection, salt/minion.py); cache.flush is this master's
+  cache only (the others drop theirs when the bridge deletes the key there); the pool state reaches the
+  load balancers connected to THIS master, which with master_type: failover load balancers may be none.
+  Running it twice for one event would apply the pool state twice, the second run possibly refused
+  while the first still runs on a load balancer.
+
   Runs on the master inside a reactor worker thread: keep the pool state short.
   Try it by hand:
     salt-run state.orchestrate orch.saltapibridge.membership \

@@ -2,9 +2,13 @@
     Default: take the minion out of the load-balancer pool first (membership action leave), so traffic
     drains while the instance is cleaned. The minion and its mine data still exist at this point. #}
 {%- import "reactor/saltapibridge/event.jinja" as ev with context %}
+{%- if not ev.active %}
+{{ ev.inactive() }}
+{%- else %}
 {{ ev.log('info') }}
 {%- if ev.minion_id %}
 {{ ev.membership('leave') }}
 {%- else %}
 {{ ev.rejected() }}
+{%- endif %}
 {%- endif %}

@@ -32,8 +32,9 @@ saltapibridge-config:
 saltapibridge-password-in-settings:
   test.fail_without_changes:
     - name: >-
-        pillar saltapibridge:settings:SaltApi:Password is ignored (it would land in appsettings.json);
-        put the password in saltapibridge:salt_api:password instead
+        pillar saltapibridge:settings:SaltApi:Password (or SaltApi:Masters:<name>:Password) is ignored (it
+        would land in appsettings.json); put the password in saltapibridge:salt_api:password (or
+        saltapibridge:salt_api:masters:<name>:password) instead
 
 {%- endif %}
 
@@ -59,5 +60,64 @@ saltapibridge-salt-api-password:
     - require:
       - file: saltapibridge-config-dir
       - user: saltapibridge-user
+
+{%- endif %}
+
+{#- Multi-master: one password file per other master (SaltApi:Masters:<name>:PasswordFile, set by
+    map.jinja), written like the one above; and its CA file when the pillar holds one. #}
+{%- for master in sab.other_masters %}
+
+{%-   if not master.has_password %}
+
+saltapibridge-salt-api-password-{{ master.name }}:
+  test.fail_without_changes:
+    - name: {{ ('set pillar ' ~ master.password_pillar ~ ' (the eauth password on master ' ~ master.name ~ ', as a string)')|json }}
+
+{%-   else %}
+
+saltapibridge-salt-api-password-{{ master.name }}:
+  file.managed:
+    - name: {{ master.password_file|json }}
+    - contents_pillar: {{ master.password_pillar|json }}
+    - contents_newline: False
+    - show_changes: False
+    - user: {{ sab.user|json }}
+    - group: {{ sab.group|json }}
+    - mode: '0400'
+    - require:
+      - file: saltapibridge-config-dir
+      - user: saltapibridge-user
+
+{%-   endif %}
+
+{%-   if master.ca_file %}
+
+# The private CA that signs that master's salt-api certificate (not a secret; the daemon verifies with it).
+saltapibridge-salt-api-ca-{{ master.name }}:
+  file.managed:
+    - name: {{ master.ca_file|json }}
+    - contents_pillar: {{ master.ca_pillar|json }}
+    - user: root
+    - group: {{ sab.group|json }}
+    - mode: '0640'
+    - require:
+      - file: saltapibridge-config-dir
+
+{%-   endif %}
+{%- endfor %}
+
+{%- if sab.invalid_master_names %}
+
+saltapibridge-salt-api-master-names:
+  test.fail_without_changes:
+    - name: {{ ('settings:SaltApi:Masters names that are not master names (letters, digits, . _ -; first a letter or digit; at most 64): ' ~ (sab.invalid_master_names|map('string')|list|json))|json }}
+
+{%- endif %}
+
+{%- if sab.orphan_master_secrets %}
+
+saltapibridge-salt-api-master-secrets:
+  test.fail_without_changes:
+    - name: {{ ('salt_api:masters has entries for masters that settings:SaltApi:Masters does not name: ' ~ (sab.orphan_master_secrets|json))|json }}
 
 {%- endif %}

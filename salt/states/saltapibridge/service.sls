@@ -15,8 +15,9 @@ saltapibridge-unit:
     - mode: '0644'
 
 # Salt's systemd module runs `systemctl daemon-reload` by itself when it sees the unit file changed.
-# saltapibridge-install and saltapibridge-salt-api-password are watched by id alone (no module): when
-# their pillar is missing they are failing test states instead, and the service then stays untouched.
+# saltapibridge-install and the saltapibridge-salt-api-password* states are watched by id alone (no
+# module): when their pillar is missing they are failing test states instead, and the service then
+# stays untouched. One password (and CA) state per other master, as config.sls writes them.
 saltapibridge-service:
   service.running:
     - name: {{ sab.service.name|json }}
@@ -26,5 +27,11 @@ saltapibridge-service:
       - file: saltapibridge-config
       - saltapibridge-salt-api-password
       - saltapibridge-install
+{%- for master in sab.other_masters %}
+      - saltapibridge-salt-api-password-{{ master.name }}
+{%-   if master.ca_file %}
+      - file: saltapibridge-salt-api-ca-{{ master.name }}
+{%-   endif %}
+{%- endfor %}
     - require:
       - user: saltapibridge-user

@@ -21,6 +21,8 @@ internal static partial class ConfigurationFixes
             ? $"in the file given with --config (or SALTAPIBRIDGE_{section}__{name} in the service's environment)"
             : "in the file given with --config";
 
+        if (MasterFix(problem) is { } master)
+            return master;
         if (Suggestion().Match(problem) is { Success: true } suggestion)
             return $"rename {key} to {suggestion.Groups["key"].Value}";
         if (problem.Contains("is not a setting of the", StringComparison.Ordinal))
@@ -61,10 +63,34 @@ internal static partial class ConfigurationFixes
         return $"correct {key} {where}";
     }
 
+    /// <summary>The problems of one further master (<c>SaltApi:Masters:&lt;name&gt;…</c>), which the generic rules misread.</summary>
+    private static string? MasterFix(string problem)
+    {
+        if (MasterKey().Match(problem) is not { Success: true } found)
+            return null;
+        var key = found.Groups["key"].Value;
+        if (Suggestion().Match(problem) is { Success: true } suggestion)
+            return $"rename {key} to {suggestion.Groups["key"].Value}";
+        if (problem.Contains("is not a setting of the", StringComparison.Ordinal))
+            return $"remove {key}: a master takes BaseUrl, Username, Password or PasswordFile, Eauth and CaCertificateFile";
+        if (problem.Contains("must be https", StringComparison.Ordinal))
+            return "serve that master's salt-api over TLS (salt/master.d/saltapibridge.remote.conf.example) and write its BaseUrl with https://";
+        if (problem.Contains("exactly one of Password and PasswordFile", StringComparison.Ordinal))
+            return $"give {key} its own PasswordFile (a file only the service's user reads) or Password, not both";
+        if (problem.Contains("is also the salt-api of", StringComparison.Ordinal))
+            return "give each master its own salt-api URL";
+        if (problem.Contains("is SaltApi:Name", StringComparison.Ordinal) || problem.Contains("is not a master name", StringComparison.Ordinal))
+            return "name each master differently, with letters, digits, . _ - (at most 64)";
+        return null;
+    }
+
+    [GeneratedRegex(@"^(?<key>SaltApi:Masters:[^:\s]+(:[A-Za-z]+)?)")]
+    private static partial Regex MasterKey();
+
     [GeneratedRegex(@"^(?<section>Queue|SaltApi|AutoScaling|Bridge|Pipeline|Health|Reconcile)(:(?<name>[A-Za-z]+))?")]
     private static partial Regex SettingKey();
 
-    [GeneratedRegex(@"did you mean (?<key>[A-Za-z]+:[A-Za-z]+)\?")]
+    [GeneratedRegex(@"did you mean (?<key>[A-Za-z0-9._:-]+)\?")]
     private static partial Regex Suggestion();
 
     [GeneratedRegex(@"exactly one of (?<a>[A-Za-z:]+) and (?<b>[A-Za-z:]+)")]

@@ -131,4 +131,11 @@ public sealed class MultiMasterOptionsTests
         set.Primary.Master.Should().BeSameAs(services.GetRequiredService<ISaltMaster>());
         set.Masters[1].Master.Should().NotBeSameAs(set.Primary.Master);
     }
+
+    [Theory]
+    [InlineData("SaltApi:Masters:m2:Passwrd is not a setting of the SaltApi:Masters:m2 section; did you mean SaltApi:Masters:m2:Password?", "rename SaltApi:Masters:m2:Passwrd to SaltApi:Masters:m2:Password")]
+    [InlineData("SaltApi:Masters:m2:BaseUrl 'http://salt2:8000' is not on this host, so it must be https (with a certificate that verifies).", "over TLS")]
+    [InlineData("SaltApi:Masters:m2: set exactly one of Password and PasswordFile (each master has its own credentials).", "give SaltApi:Masters:m2 its own PasswordFile")]
+    public void For_AFurtherMastersProblem_NamesThatMastersFix(string problem, string fix) =>
+        SaltApiBridge.Hosting.ConfigurationFixes.For(problem).Should().Contain(fix);
 }

@@ -21,7 +21,8 @@ internal sealed class SimulatedMinions : IDisposable
     private static readonly Lazy<string> CapturedMasterFingerprint = new(() =>
         JsonNode.Parse(CapturedReply.Load("56").Body)!["return"]![0]!["data"]!["return"]!["local"]!["master.pub"]!.GetValue<string>());
 
-    private readonly List<SimulatedSaltApi> masters = [];
+    private readonly Lock attaching = new();
+    private SimulatedSaltApi[] masters = [];
     private readonly ConcurrentDictionary<string, string>? sharedKeys;
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimulatedSaltApi> connectedTo = new(StringComparer.Ordinal);
@@ -45,14 +46,7 @@ internal sealed class SimulatedMinions : IDisposable
     public TimeProvider Time { get; }
 
     /// <summary>The masters made over these minions, in the order they were made (the failover list).</summary>
-    public IReadOnlyList<SimulatedSaltApi> Masters
-    {
-        get
-        {
-            lock (Gate)
-                return [.. masters];
-        }
-    }
+    public IReadOnlyList<SimulatedSaltApi> Masters => Volatile.Read(ref masters);
 
     /// <summary>How long after its first lookup (on any master) a minion's key shows up as pending (the instance is still booting).</summary>
     public Func<string, TimeSpan> KeyArrivalDelay { get; set; } = _ => TimeSpan.Zero;
@@ -158,10 +152,11 @@ internal sealed class SimulatedMinions : IDisposable
     {
         if (master.Time != Time)
             throw new ArgumentException("a master must use the clock of its minions", nameof(master));
-        lock (Gate)
+        lock (attaching)
         {
-            masters.Add(master);
-            return masters.Count - 1;
+            // Copied on write: readers (timers, requests) walk a list that never changes under them.
+            Volatile.Write(ref masters, [.. masters, master]);
+            return masters.Length - 1;
         }
     }
 

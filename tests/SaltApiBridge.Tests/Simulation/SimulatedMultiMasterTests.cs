@@ -318,6 +318,27 @@ public sealed class SimulatedMultiMasterTests
     }
 
     [Fact]
+    public async Task Constructor_WithoutMinions_EachMasterHasItsOwn()
+    {
+        await using var one = new SimulatedSaltApi(timeProvider: time) { JobDuration = _ => TimeSpan.FromSeconds(30) };
+        await using var two = new SimulatedSaltApi(timeProvider: time) { JobDuration = _ => TimeSpan.FromSeconds(30) };
+        one.SetKey(Minion, "minions");
+        two.SetKey(Minion, "minions");
+        using var http1 = await LoginAsync(one);
+        using var http2 = await LoginAsync(two);
+
+        await SimulatorHttp.LowstateAsync(http1, Finger("my-asg-i-0fffffffffffffff0"), Ct);
+        await SimulatorHttp.LowstateAsync(http1, SimulatorHttp.Publish(Minion, "state.highstate", Jid), Ct);
+        await SimulatorHttp.LowstateAsync(http2, SimulatorHttp.Publish(Minion, "state.highstate", "20261129144259569980"), Ct);
+
+        one.Minions.Should().NotBeSameAs(two.Minions);
+        two.KeyOf("my-asg-i-0fffffffffffffff0").Should().BeNull();
+        two.Violations.Should().BeEmpty("two single masters have two different minions");
+        one.StateRunsStarted(Minion).Should().Be(1);
+        two.StateRunsStarted(Minion).Should().Be(1);
+    }
+
+    [Fact]
     public async Task DaemonSettings_ThreeMasters_BindAndValidateAsTheDaemonsMultiMasterOptions()
     {
         await using var set = new SimulatedMasters(3, MinionTopology.Failover, time);

@@ -27,6 +27,7 @@ internal sealed class SimulatedMinions : IDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimulatedSaltApi> connectedTo = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(SimulatedSaltApi Master, string MinionId), bool> foreignKeys = new();
+    private readonly ConcurrentDictionary<string, bool> terminated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SimulatedJob>> running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> stateRunsStarted = new(StringComparer.Ordinal);
     private readonly Dictionary<(string MinionId, string Function), int> stateRunsByFunction = [];
@@ -76,8 +77,19 @@ internal sealed class SimulatedMinions : IDisposable
         foreignKeys[(master, minionId)] = true;
     }
 
-    /// <summary>Whether the minion talks to <paramref name="master"/>: every master, or with failover the one it is connected to.</summary>
-    public bool TalksTo(string minionId, SimulatedSaltApi master) => Topology != MinionTopology.Failover || ConnectedMaster(minionId) == master;
+    /// <summary>
+    /// Whether the minion talks to <paramref name="master"/>: every master, or with failover the one it is connected to;
+    /// none once <see cref="Terminate">terminated</see>.
+    /// </summary>
+    public bool TalksTo(string minionId, SimulatedSaltApi master) =>
+        !terminated.ContainsKey(minionId) && (Topology != MinionTopology.Failover || ConnectedMaster(minionId) == master);
+
+    /// <summary>
+    /// The instance is gone: the minion talks to no master any more. Its keys stay where they are until deleted, but
+    /// no key of it arrives again (a lookup after the delete finds nothing), it stops retrying authentication, a ping
+    /// gets <c>{id: false}</c> (33) and a job published to it never returns (34).
+    /// </summary>
+    public void Terminate(string minionId) => terminated[minionId] = true;
 
     /// <summary>
     /// Failover: the master the minion talks to, fixed the first time it is asked (at the latest when its key arrives):
@@ -190,6 +202,8 @@ internal sealed class SimulatedMinions : IDisposable
     /// <summary>The booted minion's key shows up as pending on every master it talks to that has no key for it yet.</summary>
     internal void Arrive(string minionId)
     {
+        if (terminated.ContainsKey(minionId))
+            return;
         if (sharedKeys is not null)
         {
             // One key file: written once; every master sees the minion retry authentication.
@@ -211,7 +225,7 @@ internal sealed class SimulatedMinions : IDisposable
     {
         if (sharedKeys is null)
             return;
-        foreach (var master in Masters.Where(m => m != by))
+        foreach (var master in Masters.Where(m => m != by && TalksTo(minionId, m)))
             master.Connect(minionId);
     }
 

@@ -491,7 +491,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             case ("local", "test.ping"):
                 if (!accepted)
                     return Plain(Reply("11"));
-                // A failover minion connected to another master does not answer here (33: accepted, not running).
+                // A minion not connected here (failover to another master, instance gone) does not answer (33: accepted, not running).
                 if (!minions.TalksTo(minion, this))
                     return Plain(Reply("33", minion));
                 if (!Reconnected(minion))
@@ -536,7 +536,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             }
             else if (!minions.TalksTo(minion, this))
             {
-                // Failover: the minion is connected to another master; published, it never returns (34).
+                // The minion is not connected here (failover elsewhere, instance gone): published, it never returns (34).
                 var now = time.GetUtcNow();
                 job = new SimulatedJob(jid, minion, fun, string.Join(",", args), now, DateTimeOffset.MaxValue, Fails: false);
                 jobs[jid] = job;

@@ -318,6 +318,31 @@ public sealed class SimulatedMultiMasterTests
     }
 
     [Fact]
+    public async Task Terminate_KeysDeletedOnEveryMaster_NoKeyArrivesAgainAndNothingAnswers()
+    {
+        await using var set = Masters(MinionTopology.Hot, accepted: true);
+        using var one = await LoginAsync(set.Masters[0]);
+        using var two = await LoginAsync(set.Masters[1]);
+
+        set.Minions.Terminate(Minion);
+        var ping = await SimulatorHttp.LowstateAsync(one, Ping(Minion), Ct);
+        await SimulatorHttp.LowstateAsync(one, SimulatorHttp.Publish(Minion, "state.sls", Jid, "clean"), Ct);
+        time.Advance(TimeSpan.FromMinutes(5));
+        foreach (var http in new[] { one, two })
+        {
+            await SimulatorHttp.LowstateAsync(http, new JsonObject
+            {
+                ["client"] = "wheel", ["fun"] = "key.delete_dict", ["match"] = new JsonObject { ["minions"] = new JsonArray(Minion) },
+            }, Ct);
+        }
+
+        ping.Should().Be(SaltApiTranscript.Load("33").ResponseBodyRaw);
+        set.Minions.StateRunsStarted(Minion).Should().Be(0);
+        WheelReturn(await SimulatorHttp.LowstateAsync(one, Finger(Minion), Ct)).Should().BeEmpty("a gone instance sends no key");
+        set.Masters.Select(m => m.KeyOf(Minion)).Should().Equal(null, null);
+    }
+
+    [Fact]
     public async Task Constructor_WithoutMinions_EachMasterHasItsOwn()
     {
         await using var one = new SimulatedSaltApi(timeProvider: time) { JobDuration = _ => TimeSpan.FromSeconds(30) };

@@ -22,7 +22,6 @@ internal sealed class SimulatedMinions : IDisposable
         JsonNode.Parse(CapturedReply.Load("56").Body)!["return"]![0]!["data"]!["return"]!["local"]!["master.pub"]!.GetValue<string>());
 
     private readonly Lock attaching = new();
-    private SimulatedSaltApi[] masters = [];
     private readonly ConcurrentDictionary<string, string>? sharedKeys;
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimulatedSaltApi> connectedTo = new(StringComparer.Ordinal);
@@ -32,6 +31,7 @@ internal sealed class SimulatedMinions : IDisposable
     private readonly Dictionary<string, int> stateRunsStarted = new(StringComparer.Ordinal);
     private readonly Dictionary<(string MinionId, string Function), int> stateRunsByFunction = [];
     private readonly ConcurrentBag<ITimer> timers = [];
+    private SimulatedSaltApi[] masters = [];
 
     public SimulatedMinions(MinionTopology topology = MinionTopology.Hot, TimeProvider? timeProvider = null)
     {

@@ -39,6 +39,11 @@ namespace SaltApiBridge.Simulation;
 /// <c>salt/job/&lt;jid&gt;/sub/&lt;id&gt;/error/state.sls</c> for a failing state); <c>salt/run/&lt;jid&gt;/new</c>
 /// and <c>…/ret</c> for each <c>GET /jobs</c>; <c>salt/netapi/hook/&lt;path&gt;</c> for hooks; <c>salt/key</c> delete.
 /// Every open stream gets every event.</item>
+/// <item>wheel <c>key.finger</c> (an exact id, as <c>key.name_match</c>) and <c>key.finger_master</c> answer as fixtures
+/// 55–58, with the fingerprints of <see cref="SimulatedMinions"/>.</item>
+/// <item>Several masters made over one <see cref="SimulatedMinions"/> are a multi-master Salt: each keeps its own keys
+/// (unless shared pki), job cache, jids, calls and bus; the minions' boot, keys' fingerprints, running state run and
+/// state-run totals are shared (see there). Made without one, a master has its own minions.</item>
 /// </list>
 /// <para>Fault knobs: <see cref="Stall"/>, <see cref="Interceptor"/> and <see cref="ReplyFilter"/> on every request;
 /// for the event stream <see cref="DropEventStreams"/> (close every open stream), <see cref="StallEventStreams"/>
@@ -59,16 +64,13 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     private const string CapturedRunningJid = "20261129144256000001";
     private const string CapturedRunningStart = "2026, Nov 29 14:42:56.000001";
 
-    private readonly ConcurrentDictionary<string, string> keys = new();
+    private readonly ConcurrentDictionary<string, string> keys;
     private readonly ConcurrentQueue<SimulatedReturn> returns = new();
     private readonly ConcurrentDictionary<string, SimulatedJob> jobs = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> firstLookups = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> reconnects = new(StringComparer.Ordinal);
+    // The minion's jid queue of its connection to this master (one per master: a jid through another master runs again).
     private readonly Dictionary<string, Queue<string>> seenJids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> stateRunsStarted = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string MinionId, string Function), int> stateRunsByFunction = [];
     private readonly List<(string MinionId, string Jid)> publishes = [];
-    private readonly Lock publishing = new();
     private readonly ConcurrentQueue<SaltCall> calls = new();
     private readonly ConcurrentQueue<string> violations = new();
     private readonly ConcurrentBag<ITimer> timers = [];
@@ -76,17 +78,38 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     private readonly string token = JsonNode.Parse(CapturedReply.Load("01").Body)!["return"]![0]!["token"]!.GetValue<string>();
     private readonly int port;
     private readonly TimeProvider time;
+    private readonly SimulatedMinions minions;
+    private readonly bool ownsMinions;
+    private readonly decimal firstJid;
     private WebApplication? server;
     private ITimer? flood;
     private long nextJid;
+    private volatile bool disposed;
 
     /// <param name="port">0 picks a free loopback port.</param>
-    public SimulatedSaltApi(int port = 0, TimeProvider? timeProvider = null)
+    /// <param name="timeProvider">Null: the clock of <paramref name="minions"/>, else the system's.</param>
+    /// <param name="minions">
+    /// The minions this master shares with other masters made over the same instance; null: its own (one master).
+    /// </param>
+    public SimulatedSaltApi(int port = 0, TimeProvider? timeProvider = null, SimulatedMinions? minions = null)
     {
         this.port = port == 0 ? LoopbackPort.Free() : port;
-        time = timeProvider ?? TimeProvider.System;
+        time = timeProvider ?? minions?.Time ?? TimeProvider.System;
+        ownsMinions = minions is null;
+        this.minions = minions ?? new SimulatedMinions(MinionTopology.Hot, time);
+        keys = this.minions.KeyStore();
+        // Each master numbers its own jids; a billion apart keeps two masters' made-up jids from meeting.
+        firstJid = 20261125000000000000m + this.minions.Attach(this) * 1_000_000_000m;
         Up();
     }
+
+    /// <summary>The minions this master talks to (shared with the other masters made over them).</summary>
+    public SimulatedMinions Minions => minions;
+
+    /// <summary>Whether salt-api listens (between <see cref="Down"/> and <see cref="Up"/> it does not; the master keeps its state).</summary>
+    public bool IsUp => server is not null;
+
+    internal TimeProvider Time => time;
 
     /// <summary>Each reply waits this fraction of the time the real master took for it (0: answer at once); also scales the minion's timings.</summary>
     public double LatencyScale { get; set; }
@@ -115,11 +138,18 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     /// <summary>Minions whose state runs fail (the answer of transcript 22).</summary>
     public ConcurrentDictionary<string, bool> FailingMinions { get; } = new();
 
-    /// <summary>When false, an unknown id stays absent instead of showing up as a pending key.</summary>
+    /// <summary>When false, an unknown id stays absent on this master instead of showing up as a pending key.</summary>
     public bool KeysArriveOnLookup { get; set; } = true;
 
-    /// <summary>How long after its first lookup a minion's key shows up as pending (the instance is still booting).</summary>
-    public Func<string, TimeSpan> KeyArrivalDelay { get; set; } = _ => TimeSpan.Zero;
+    /// <summary>
+    /// How long after its first lookup a minion's key shows up as pending (the instance is still booting): the
+    /// <see cref="SimulatedMinions.KeyArrivalDelay"/> of <see cref="Minions"/>, shared by every master over them.
+    /// </summary>
+    public Func<string, TimeSpan> KeyArrivalDelay
+    {
+        get => minions.KeyArrivalDelay;
+        set => minions.KeyArrivalDelay = value;
+    }
 
     /// <summary>How often a pending minion retries authentication (<c>acceptance_wait_time</c>); null: 10 s × <see cref="LatencyScale"/>.</summary>
     public TimeSpan? AcceptanceWaitTime { get; set; }
@@ -165,27 +195,20 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     /// <summary>Every minion return, when its <c>ret</c> event went out (the moment the master knew the job's outcome).</summary>
     public IReadOnlyList<SimulatedReturn> Returns => [.. returns];
 
-    /// <summary>State runs the minion actually started (refused and repeated publishes not counted).</summary>
-    public int StateRunsStarted(string minionId)
-    {
-        lock (publishing)
-            return stateRunsStarted.GetValueOrDefault(minionId);
-    }
+    /// <summary>State runs the minion actually started (refused and repeated publishes not counted), through any master of its <see cref="Minions"/>.</summary>
+    public int StateRunsStarted(string minionId) => minions.StateRunsStarted(minionId);
 
-    /// <summary>State runs of one function (<c>state.highstate</c>, <c>state.sls</c>) the minion actually started.</summary>
-    public int StateRunsStarted(string minionId, string function)
-    {
-        lock (publishing)
-            return stateRunsByFunction.GetValueOrDefault((minionId, function));
-    }
+    /// <summary>State runs of one function (<c>state.highstate</c>, <c>state.sls</c>) the minion actually started, through any master.</summary>
+    public int StateRunsStarted(string minionId, string function) => minions.StateRunsStarted(minionId, function);
 
-    /// <summary>Every jid published to the minion, in order, repeats included.</summary>
+    /// <summary>Every jid published to the minion through this master, in order, repeats included.</summary>
     public IReadOnlyList<string> PublishedJids(string minionId)
     {
-        lock (publishing)
+        lock (minions.Gate)
             return [.. publishes.Where(p => p.MinionId == minionId).Select(p => p.Jid)];
     }
 
+    /// <summary>Puts the minion's key in <paramref name="keyDirectory"/> of this master (of every master, with shared pki); pending starts its salt/auth pend here.</summary>
     public void SetKey(string minionId, string keyDirectory)
     {
         keys[minionId] = keyDirectory;
@@ -275,10 +298,13 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        disposed = true;
         flood?.Dispose();
         foreach (var timer in timers)
             timer.Dispose();
         Down();
+        if (ownsMinions)
+            minions.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -465,6 +491,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             case ("local", "test.ping"):
                 if (!accepted)
                     return Plain(Reply("11"));
+                // A minion not connected here (failover to another master, instance gone) does not answer (33: accepted, not running).
+                if (!minions.TalksTo(minion, this))
+                    return Plain(Reply("33", minion));
                 if (!Reconnected(minion))
                     return Plain(Reply("09", minion));
                 // A sync call is a published job too: the bus shows it and its return at once.
@@ -495,26 +524,32 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         var requested = lowstate["jid"]?.GetValue<string>();
         var jid = requested ?? NextJid();
         SimulatedJob job;
-        bool repeated;
-        lock (publishing)
+        var reaches = false;
+        lock (minions.Gate)
         {
             publishes.Add((minion, jid));
             var seen = seenJids.TryGetValue(minion, out var queue) ? queue : seenJids[minion] = new Queue<string>();
-            repeated = seen.Contains(jid);
-            if (repeated)
+            if (seen.Contains(jid))
             {
                 // The master sends it again; the minion drops a jid among its last minion_jid_queue_hwm.
                 job = jobs[jid];
             }
+            else if (!minions.TalksTo(minion, this))
+            {
+                // The minion is not connected here (failover elsewhere, instance gone): published, it never returns (34).
+                var now = time.GetUtcNow();
+                job = new SimulatedJob(jid, minion, fun, string.Join(",", args), now, DateTimeOffset.MaxValue, Fails: false);
+                jobs[jid] = job;
+            }
             else
             {
+                reaches = true;
                 seen.Enqueue(jid);
                 while (seen.Count > MinionJidQueueHwm)
                     seen.Dequeue();
                 var now = time.GetUtcNow();
-                var running = fun.StartsWith("state.", StringComparison.Ordinal)
-                    ? jobs.Values.Where(j => j.MinionId == minion && j.IsStateRun && j.RefusedFor is null && !j.Finished).MinBy(j => j.StartedAt)
-                    : null;
+                // The minion refuses whichever master published either run.
+                var running = fun.StartsWith("state.", StringComparison.Ordinal) ? minions.RunningStateRun(minion) : null;
                 if (running is not null)
                 {
                     violations.Enqueue($"{fun} published on {minion} under a new jid {jid} while {running.Jid} ran (the minion refused it)");
@@ -525,10 +560,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                     var duration = fun == "test.ping" ? TimeSpan.Zero : JobDuration(minion);
                     job = new SimulatedJob(jid, minion, fun, string.Join(",", args), now, now + duration, FailingMinions.ContainsKey(minion));
                     if (job.IsStateRun)
-                    {
-                        stateRunsStarted[minion] = stateRunsStarted.GetValueOrDefault(minion) + 1;
-                        stateRunsByFunction[(minion, fun)] = stateRunsByFunction.GetValueOrDefault((minion, fun)) + 1;
-                    }
+                        minions.Started(job);
                 }
 
                 jobs[jid] = job;
@@ -536,7 +568,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         }
 
         Publish(job, lowstate);
-        if (!repeated)
+        if (reaches)
             ScheduleReturn(job);
         return job;
     }
@@ -627,13 +659,29 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     {
         switch (fun, match)
         {
-            case ("key.name_match", JsonValue value) when value.GetValue<string>() is var id && id.IndexOfAny(['*', '?', '[', ',']) < 0:
+            case ("key.name_match", JsonValue value) when value.GetValue<string>() is var id && IsExactId(id):
+            {
                 Record(id, "wheel key.name_match");
-                if (KeysArriveOnLookup && Booted(id))
-                    Arrive(id);
+                Lookup(id);
                 var directory = KeyOf(id);
-
                 return WheelReply("44", directory is null ? "{}" : $$"""{"{{directory}}": ["{{id}}"]}""");
+            }
+
+            case ("key.finger", JsonValue value) when value.GetValue<string>() is var id && IsExactId(id):
+            {
+                // Like name_match a glob (fixtures 55-58): answered for an exact id only. {dir: {id: fingerprint}}, {} when none.
+                Record(id, "wheel key.finger");
+                Lookup(id);
+                var directory = KeyOf(id);
+                var found = new JsonObject();
+                if (directory is not null)
+                    found[directory] = new JsonObject { [id] = minions.FingerprintOn(this, id) };
+                return WheelReply(directory is null ? "58" : directory == "minions" ? "57" : "55", found.ToJsonString());
+            }
+
+            case ("key.finger_master", null):
+                Record(null, "wheel key.finger_master");
+                return WheelReply("56", new JsonObject { ["local"] = new JsonObject { ["master.pub"] = minions.MasterFingerprint } }.ToJsonString());
             case ("key.accept_dict", JsonObject { Count: 1 } dict) when dict.Single() is { Key: var from, Value: JsonArray { Count: 1 } ids }
                                                                           && from is "minions_pre" or "minions_rejected" or "minions_denied":
             {
@@ -645,7 +693,11 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                     || (from == "minions_denied" && lowstate["include_denied"]?.GetValue<bool>() == true);
                 var moved = allowed && keys.TryUpdate(id, "minions", from);
                 if (moved)
+                {
                     Accepted(id);
+                    minions.AcceptedThrough(this, id);
+                }
+
                 return WheelReply("41", moved ? $$"""{"minions": ["{{id}}"]}""" : "{}");
             }
 
@@ -665,8 +717,9 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
                 Record(id, "wheel key.delete_dict");
                 if (keys.TryRemove(new KeyValuePair<string, string>(id, "minions")))
                 {
-                    reconnects.TryRemove(id, out _);
+                    Disconnect(id);
                     bus.Publish("salt/key", new JsonObject { ["result"] = true, ["act"] = "delete", ["id"] = id, ["_stamp"] = Stamp() });
+                    minions.DeletedThrough(this, id);
                 }
 
                 return WheelReply("45", "{}");
@@ -678,28 +731,25 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         }
     }
 
-    /// <summary>A pending minion retries authentication every acceptance_wait_time until its key moves (salt/auth pend).</summary>
-    private void Pending(string minionId)
+    /// <summary>The booted minion's key shows up here as pending (unless this master has a key for it, or keys never arrive here).</summary>
+    internal void KeyArrives(string minionId)
     {
-        PublishAuth(minionId, "pend");
-        var wait = AcceptanceWaitTime ?? TimeSpan.FromSeconds(10) * LatencyScale;
-        if (wait <= TimeSpan.Zero)
-            return;
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
-        {
-            if (KeyOf(minionId) == "minions_pre")
-                PublishAuth(minionId, "pend");
-            else
-                timer?.Dispose();
-        }, null, wait, wait);
-        timers.Add(timer);
+        if (!disposed && KeysArriveOnLookup && keys.TryAdd(minionId, "minions_pre"))
+            Pending(minionId);
     }
 
-    /// <summary>The key moved to accepted: salt/key now, the minion's reconnect (salt/auth accept, minion_start) later.</summary>
-    private void Accepted(string minionId)
+    /// <summary>The minion (again) retries authentication with this master, where its key is pending.</summary>
+    internal void RetryAuthentication(string minionId)
     {
-        bus.Publish("salt/key", new JsonObject { ["result"] = true, ["act"] = "accept", ["id"] = minionId, ["_stamp"] = Stamp() });
+        if (!disposed && KeyOf(minionId) == "minions_pre")
+            Pending(minionId);
+    }
+
+    /// <summary>The minion's key is accepted here and it connects: salt/auth accept and the start events after the minion start delay.</summary>
+    internal void Connect(string minionId)
+    {
+        if (disposed)
+            return;
         var delay = MinionStartDelay ?? TimeSpan.FromSeconds(6.3) * LatencyScale;
         reconnects[minionId] = time.GetUtcNow() + delay;
         if (delay <= TimeSpan.Zero)
@@ -715,6 +765,44 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
         timers.Add(timer);
+    }
+
+    /// <summary>The minion's key is gone here: it is no longer connected (a later accept makes it reconnect).</summary>
+    internal void Disconnect(string minionId) => reconnects.TryRemove(minionId, out _);
+
+    /// <summary>A key lookup: the minion's boot clock starts (on any master), and a booted minion's key arrives.</summary>
+    private void Lookup(string minionId)
+    {
+        if (KeysArriveOnLookup && minions.Booted(minionId))
+            minions.Arrive(minionId);
+    }
+
+    private static bool IsExactId(string id) => id.IndexOfAny(['*', '?', '[', ',']) < 0;
+
+    /// <summary>A pending minion retries authentication every acceptance_wait_time until its key moves (salt/auth pend), while it talks to this master.</summary>
+    private void Pending(string minionId)
+    {
+        PublishAuth(minionId, "pend");
+        var wait = AcceptanceWaitTime ?? TimeSpan.FromSeconds(10) * LatencyScale;
+        if (wait <= TimeSpan.Zero)
+            return;
+        ITimer? timer = null;
+        timer = time.CreateTimer(_ =>
+        {
+            if (KeyOf(minionId) == "minions_pre" && minions.TalksTo(minionId, this))
+                PublishAuth(minionId, "pend");
+            else
+                timer?.Dispose();
+        }, null, wait, wait);
+        timers.Add(timer);
+    }
+
+    /// <summary>The key moved to accepted: salt/key now, the minion's reconnect (salt/auth accept, minion_start) later.</summary>
+    private void Accepted(string minionId)
+    {
+        bus.Publish("salt/key", new JsonObject { ["result"] = true, ["act"] = "accept", ["id"] = minionId, ["_stamp"] = Stamp() });
+        if (minions.TalksTo(minionId, this))
+            Connect(minionId);
     }
 
     private void Reconnect(string minionId)
@@ -814,38 +902,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
 
     private static (SaltApiReply Message, TimeSpan Latency, Task? Returned) Plain(SaltApiReply reply) => (reply, TimeSpan.Zero, null);
 
-    /// <summary>
-    /// Whether the minion has booted far enough to have sent its key (first lookup + its arrival delay). At the first
-    /// lookup of a minion still booting, its key is set to arrive on its own then, as a real minion's does: a bridge
-    /// that listens to the bus instead of polling sees its salt/auth.
-    /// </summary>
-    private bool Booted(string minionId)
-    {
-        var now = time.GetUtcNow();
-        var firstSeen = firstLookups.GetOrAdd(minionId, now);
-        var due = firstSeen + KeyArrivalDelay(minionId) - now;
-        if (due > TimeSpan.Zero && firstSeen == now)
-        {
-            ITimer? timer = null;
-            timer = time.CreateTimer(_ =>
-            {
-                Arrive(minionId);
-                timer?.Dispose();
-            }, null, due, Timeout.InfiniteTimeSpan);
-            timers.Add(timer);
-        }
-
-        return due <= TimeSpan.Zero;
-    }
-
-    /// <summary>The booted minion's key shows up as pending (once), and it starts retrying authentication.</summary>
-    private void Arrive(string minionId)
-    {
-        if (keys.TryAdd(minionId, "minions_pre"))
-            Pending(minionId);
-    }
-
-    private string NextJid() => (20261125000000000000m + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);
+    private string NextJid() => (firstJid + Interlocked.Increment(ref nextJid)).ToString(CultureInfo.InvariantCulture);
 
     private string Stamp() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture);
 

@@ -37,13 +37,14 @@ internal static class DemoCommandLine
     {
         var instances = new Option<int>("--instances") { Description = "Instances in the scale-out (a quarter are then scaled in).", DefaultValueFactory = _ => 20 };
         var speed = new Option<double>("--speed") { Description = "How many times faster than real time Salt works.", DefaultValueFactory = _ => 30 };
+        var masters = new Option<int>("--masters") { Description = "Salt masters, hot/hot multi-master when more than one (1-3).", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (instance ids, durations, which highstate fails).", DefaultValueFactory = _ => 1 };
         var command = new RootCommand("Run the bridge locally: SQS/SNS emulator, simulated salt-api and Auto Scaling, a scale-out and a scale-in; exit 0 when every lifecycle action ended as expected.")
         {
-            instances, speed, seed,
+            instances, speed, seed, masters,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed)), parse.InvocationConfiguration, cancellationToken));
+            RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed), parse.GetValue(masters)), parse.InvocationConfiguration, cancellationToken));
         return command;
     }
 

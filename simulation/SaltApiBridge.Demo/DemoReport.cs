@@ -10,9 +10,10 @@ internal sealed record DemoReport(
     int SaltCalls,
     TimeSpan Elapsed,
     bool TimedOut,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> KeysMisplaced)
 {
     public bool Passed =>
         !TimedOut && MessagesLeft == 0 && DeadLetters == 0 && Violations.Count == 0 && StrayCalls == 0
-        && Instances.All(i => i.AsExpected);
+        && Instances.All(i => i.AsExpected) && KeysMisplaced.Count == 0;
 }

@@ -32,21 +32,30 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         var directory = FauxqsEmulator.FindDirectory()
             ?? throw new InvalidOperationException("tools/fauxqs not found: run the demo from the repository (dotnet run --project simulation/SaltApiBridge.Demo)");
         var instances = Scenario(settings);
-        var tracker = new DemoTracker(instances);
+        var tracker = new DemoTracker(instances, settings.Masters);
 
-        say("starting the SQS/SNS emulator, the simulated salt-api and Auto Scaling endpoint…");
+        say(settings.Masters == 1
+            ? "starting the SQS/SNS emulator, the simulated salt-api and Auto Scaling endpoint…"
+            : $"starting the SQS/SNS emulator, {settings.Masters} simulated hot/hot Salt masters (separate keys and job caches, shared minions) and the Auto Scaling endpoint…");
         await using var emulator = await FauxqsEmulator.StartAsync(directory, say, cancellationToken);
-        await using var salt = new SimulatedSaltApi { LatencyScale = 1 / settings.Speed, Password = Password };
+        await using var masters = new SimulatedMasters(settings.Masters);
+        var salt = masters.Masters[0];
         await using var autoScaling = new SimulatedAutoScaling();
         var random = new Random(settings.Seed);
         var highstates = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(LongTail.Sample(random, TimeSpan.FromSeconds(90), sigma: 0.6)));
         var boots = instances.ToDictionary(i => i.MinionId, _ => settings.Scaled(TimeSpan.FromSeconds(20 + (random.NextDouble() * 40))));
         var byMinion = instances.ToDictionary(i => i.MinionId);
-        salt.JobDuration = minion => byMinion[minion].TerminatingSent ? settings.Scaled(TimeSpan.FromSeconds(10)) : highstates[minion];
-        salt.KeyArrivalDelay = minion => boots[minion];
-        foreach (var failing in instances.Where(i => i.Fails))
-            salt.FailingMinions[failing.MinionId] = true;
-        salt.Called += tracker.OnSaltCall;
+        masters.Minions.KeyArrivalDelay = minion => boots[minion];
+        foreach (var (master, index) in masters.Masters.Select((m, i) => (m, i)))
+        {
+            master.LatencyScale = 1 / settings.Speed;
+            master.Password = Password;
+            master.JobDuration = minion => byMinion[minion].TerminatingSent ? settings.Scaled(TimeSpan.FromSeconds(10)) : highstates[minion];
+            foreach (var failing in instances.Where(i => i.Fails))
+                master.FailingMinions[failing.MinionId] = true;
+            master.Called += call => tracker.OnSaltCall(call, index);
+        }
+
         autoScaling.Called += tracker.OnAutoScalingCall;
         // Auto Scaling knows the instances it launches: the accept gate asks it before any key is accepted.
         foreach (var instance in instances)
@@ -62,7 +71,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         await emulator.SubscribeQueueAsync(topic, "saltapibridge-demo", cancellationToken);
 
         var logs = new DemoLogs();
-        await using var daemon = BuildDaemon(emulator, queueUrl, salt, autoScaling, logs);
+        await using var daemon = BuildDaemon(emulator, queueUrl, masters, autoScaling, logs);
         await daemon.StartAsync(cancellationToken);
         say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); scaling out {instances.Count} instances");
 
@@ -70,21 +79,36 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             cancellationToken, daemon.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var clock = Stopwatch.StartNew();
-        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, stopping.Token);
+        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, masters.Minions, stopping.Token);
         await present(tracker, play);
         var timedOut = !await play;
 
         var left = await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, stopping.Token);
         await daemon.StopAsync(CancellationToken.None);
         return new DemoReport(
-            instances, left, await FauxqsEmulator.MessagesLeftAsync(sqs, deadLetterUrl, cancellationToken), salt.Violations, tracker.StrayCalls,
-            salt.Calls.Count, clock.Elapsed, timedOut, logs.Lines);
+            instances, left, await FauxqsEmulator.MessagesLeftAsync(sqs, deadLetterUrl, cancellationToken),
+            [.. masters.Masters.SelectMany(m => m.Violations)], tracker.StrayCalls,
+            masters.Masters.Sum(m => m.Calls.Count), clock.Elapsed, timedOut, logs.Lines, [.. KeysOutOfPlace(instances, masters)]);
+    }
+
+    /// <summary>Keys not where the run leaves them on every master: accepted for an instance in service, gone otherwise.</summary>
+    private static IEnumerable<string> KeysOutOfPlace(IReadOnlyList<DemoInstance> instances, SimulatedMasters masters)
+    {
+        foreach (var instance in instances.Where(i => i.Done))
+        {
+            var expected = instance.ScaledIn || instance.Fails ? null : "minions";
+            foreach (var (master, name) in masters.Masters.Zip(masters.Names))
+            {
+                if (master.KeyOf(instance.MinionId) is var key && key != expected)
+                    yield return $"key {instance.MinionId} on {name} is {key ?? "absent"}, expected {expected ?? "absent"}";
+            }
+        }
     }
 
     /// <summary>Sends the scale-out, then the scale-in and the terminated notifications as Auto Scaling would.</summary>
     /// <returns>false when the deadline passed first.</returns>
     private async Task<bool> PlayAsync(
-        IReadOnlyList<DemoInstance> instances, FauxqsEmulator emulator, IAmazonSQS sqs, string queueUrl, string topic, CancellationToken cancellationToken)
+        IReadOnlyList<DemoInstance> instances, FauxqsEmulator emulator, IAmazonSQS sqs, string queueUrl, string topic, SimulatedMinions minions, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + settings.Deadline;
         await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:TEST_NOTIFICATION", WebGroup, null), "Auto Scaling: test notification", cancellationToken);
@@ -116,6 +140,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
                 && ((i.Fails && i.LaunchResult is not null) || (i.ScaledIn && i.TerminateResult is not null))))
             {
                 gone.TerminatedSent = true;
+                minions.Terminate(gone.MinionId);
                 await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", gone.Group, gone.InstanceId), "Auto Scaling: termination", cancellationToken);
             }
 
@@ -138,7 +163,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         return true;
     }
 
-    private WebApplication BuildDaemon(FauxqsEmulator emulator, string queueUrl, SimulatedSaltApi salt, SimulatedAutoScaling autoScaling, DemoLogs logs)
+    private WebApplication BuildDaemon(FauxqsEmulator emulator, string queueUrl, SimulatedMasters masters, SimulatedAutoScaling autoScaling, DemoLogs logs)
     {
         string Span(TimeSpan real) => settings.Scaled(real).ToString("c", CultureInfo.InvariantCulture);
         var configuration = new Dictionary<string, string?>
@@ -146,9 +171,6 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["Queue:QueueUrl"] = queueUrl,
             ["Queue:WaitTimeSeconds"] = "2",
             ["Queue:VisibilityTimeoutSeconds"] = "30",
-            ["SaltApi:BaseUrl"] = salt.BaseUrl,
-            ["SaltApi:Username"] = "saltapibridge",
-            ["SaltApi:Password"] = Password,
             ["SaltApi:RetryDelay"] = "00:00:00.100",
             ["SaltApi:CircuitBreakDuration"] = "00:00:01",
             ["SaltApi:KeyWaitTimeout"] = Span(TimeSpan.FromMinutes(5)),
@@ -173,6 +195,9 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:LogLevel:Default"] = "None",
         };
+        // SaltApi:BaseUrl, credentials, and with several masters SaltApi:Masters and Topology.
+        foreach (var (key, value) in masters.DaemonSettings("saltapibridge", Password))
+            configuration[key] = value;
         return LocalDaemon.Build(emulator, configuration, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 

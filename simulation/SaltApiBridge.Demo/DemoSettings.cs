@@ -4,8 +4,11 @@ namespace SaltApiBridge.Demo;
 /// <param name="Instances">Instances launched in the scale-out.</param>
 /// <param name="Speed">How many times faster than real time Salt works (highstates, replies, the daemon's polling).</param>
 /// <param name="Seed">Seeds every random choice, so a run can be repeated.</param>
-internal sealed record DemoSettings(int Instances, double Speed, int Seed)
+/// <param name="Masters">Salt masters (hot/hot multi-master when more than one): each key must end up accepted, then deleted, on every one.</param>
+internal sealed record DemoSettings(int Instances, double Speed, int Seed, int Masters = 1)
 {
+    public const int MaxMasters = 3;
+
     public const int MaxInstances = 500;
 
     /// <summary>Instances scaled in after the scale-out: a quarter, at least one.</summary>
@@ -20,5 +23,6 @@ internal sealed record DemoSettings(int Instances, double Speed, int Seed)
     public string? Problem() =>
         Instances is < 2 or > MaxInstances ? $"--instances must be between 2 and {MaxInstances}"
         : Speed is < 1 or > 1000 ? "--speed must be between 1 and 1000"
+        : Masters is < 1 or > MaxMasters ? $"--masters must be between 1 and {MaxMasters}"
         : null;
 }

@@ -8,10 +8,14 @@ internal sealed class DemoTracker
 {
     private readonly Dictionary<string, DemoInstance> byMinion;
     private readonly Dictionary<string, (DemoInstance Instance, bool Launch)> byToken;
+    private readonly Dictionary<string, HashSet<int>> deletedOn = new(StringComparer.Ordinal);
+    private readonly int masters;
     private int strayCalls;
 
-    public DemoTracker(IReadOnlyList<DemoInstance> instances)
+    /// <param name="masters">How many masters the calls come from: a key counts as removed once every one deleted it.</param>
+    public DemoTracker(IReadOnlyList<DemoInstance> instances, int masters = 1)
     {
+        this.masters = masters;
         Instances = instances;
         byMinion = instances.ToDictionary(i => i.MinionId, StringComparer.Ordinal);
         byToken = instances.SelectMany(i => new[] { (i.LaunchToken, (i, true)), (i.TerminateToken, (i, false)) })
@@ -23,7 +27,10 @@ internal sealed class DemoTracker
     /// <summary>Calls for minion ids the demo never announced (must stay 0).</summary>
     public int StrayCalls => Volatile.Read(ref strayCalls);
 
-    public void OnSaltCall(SaltCall call)
+    public void OnSaltCall(SaltCall call) => OnSaltCall(call, 0);
+
+    /// <param name="master">Which master (0 for the first) received the call.</param>
+    public void OnSaltCall(SaltCall call, int master)
     {
         ArgumentNullException.ThrowIfNull(call);
         if (call.MinionId is null)
@@ -40,7 +47,9 @@ internal sealed class DemoTracker
                 instance.Progress("waiting for key", call.At);
                 break;
             case "wheel key.accept_dict":
-                instance.Step("accept", call.At);
+                // Accepted on each master of a hot/hot set: one step.
+                if (!instance.Steps.Contains("accept"))
+                    instance.Step("accept", call.At);
                 break;
             case "local test.ping":
                 instance.Progress("ping", call.At);
@@ -54,7 +63,15 @@ internal sealed class DemoTracker
                 instance.Step("clean", call.At);
                 break;
             case "wheel key.delete_dict":
-                instance.KeyRemoved(call.At);
+                bool everywhere;
+                lock (deletedOn)
+                {
+                    var on = deletedOn.TryGetValue(call.MinionId, out var seen) ? seen : deletedOn[call.MinionId] = [];
+                    everywhere = on.Add(master) && on.Count == masters;
+                }
+
+                if (everywhere)
+                    instance.KeyRemoved(call.At);
                 break;
             case "hook " + BridgeEventTags.ProvisionFailed:
                 instance.Step("failed", call.At);

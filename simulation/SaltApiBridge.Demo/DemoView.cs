@@ -72,8 +72,11 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         Check(report.Instances.All(i => i.AsExpected),
             $"every lifecycle action completed once, as expected: {launches} launches ({launches - abandoned} CONTINUE, {abandoned} ABANDON for the failed highstate), {scaledIn} scale-in CONTINUE");
         var kept = report.Instances.Count(i => !i.KeyDeleted);
-        Check(report.Instances.All(i => i.KeyDeleted == (i.ScaledIn || i.Fails)),
-            $"minion keys: {kept} accepted, {report.Instances.Count - kept} removed with their instances");
+        Check(report.Instances.All(i => i.KeyDeleted == (i.ScaledIn || i.Fails)) && report.KeysMisplaced.Count == 0,
+            $"minion keys: {kept} accepted, {report.Instances.Count - kept} removed with their instances"
+            + (settings.Masters > 1 ? $", on each of the {settings.Masters} masters" : ""));
+        foreach (var misplaced in report.KeysMisplaced.Take(10))
+            console.MarkupLine($"[red]  {Markup.Escape(misplaced)}[/]");
         Check(report.MessagesLeft == 0 && report.DeadLetters == 0,
             $"queue empty ({report.MessagesLeft} left), dead-letter queue empty ({report.DeadLetters})");
         Check(report.Violations.Count == 0 && report.StrayCalls == 0,

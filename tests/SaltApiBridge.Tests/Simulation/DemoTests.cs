@@ -24,7 +24,25 @@ public sealed class DemoTests(FauxqsServer fauxqs)
             text.Should().Contain(instance.MinionId);
     }
 
+    [Fact]
+    public async Task Demo_TwoMasters_EveryKeyAcceptedThenDeletedOnBoth()
+    {
+        _ = fauxqs;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await DemoCommandLine.RunAsync(["--instances", "8", "--speed", "200", "--seed", "3", "--masters", "2"], output, error);
+
+        var text = output.ToString();
+        code.Should().Be(0, text + error);
+        text.Should().Contain("2 simulated hot/hot Salt masters")
+            .And.Contain("✓ every lifecycle action completed once, as expected: 8 launches (7 CONTINUE, 1 ABANDON")
+            .And.Contain("removed with their instances, on each of the 2 masters")
+            .And.Contain("PASS").And.NotContain("✗");
+    }
+
     [Theory]
+    [InlineData("--masters", "4")]
     [InlineData("--instances", "1")]
     [InlineData("--speed", "0")]
     public async Task Demo_OutOfRangeFlag_OneErrorLineExit2(string flag, string value)

@@ -50,6 +50,41 @@ public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_TwoMasters_ChecksEachAndThatTheyShareMasterPem()
+    {
+        await using var second = new SimulatedSaltApi(minions: salt.Minions) { Password = "second-password" };
+
+        var results = await CheckAsync(new()
+        {
+            ["SaltApi:Masters:m2:BaseUrl"] = second.BaseUrl,
+            ["SaltApi:Masters:m2:Password"] = "second-password",
+        });
+
+        results.Should().OnlyContain(r => r.Ok, string.Join("\n", results));
+        results.Select(r => r.Name).Should().ContainInOrder("salt-api /hook", "master local", "master m2", "masters share master.pem", "AWS credentials");
+        results.Single(r => r.Name == "masters share master.pem").Detail.Should().Contain("the same master.pub fingerprint");
+        second.Calls.Select(c => c.What).Should().Contain(["login", "wheel key.finger", "wheel key.finger_master"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondMasterRefusesItsCredentials_FailsNamingThatMaster()
+    {
+        await using var second = new SimulatedSaltApi(minions: salt.Minions) { Password = "second-password" };
+
+        var results = await CheckAsync(new()
+        {
+            ["SaltApi:Masters:m2:BaseUrl"] = second.BaseUrl,
+            ["SaltApi:Masters:m2:Password"] = "not-its-password",
+        });
+
+        var m2 = results.Single(r => r.Name == "master m2");
+        m2.Ok.Should().BeFalse();
+        m2.Detail.Should().Contain("refused the credentials").And.NotContain("not-its-password");
+        m2.Fix.Should().Contain("key\\.finger$");
+        results.Single(r => r.Name == "master local").Ok.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task RunAsync_WrongPassword_LoginFailsWithTheRefusal()
     {
         var results = await CheckAsync(new() { ["SaltApi:Password"] = "not-the-password" });

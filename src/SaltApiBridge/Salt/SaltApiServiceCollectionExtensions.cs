@@ -77,6 +77,7 @@ public static class SaltApiServiceCollectionExtensions
         services.TryAddSingleton<SaltEventWaiters>();
         services.TryAddSingleton<SaltApiSession>();
         services.TryAddSingleton<ISaltMaster, SaltApiMaster>();
+        services.TryAddSingleton(sp => SaltMasterSet.Of(sp.GetRequiredService<ISaltMaster>()));
         return services;
     }
 

@@ -197,7 +197,7 @@ internal sealed class FleetReconciler(
             string? reason = null;
             if (everywhere ? !census.IsAcceptedEverywhere(minionId) : !census.IsAcceptedAnywhere(minionId))
             {
-                reason = census.IsAcceptedAnywhere(minionId) ? "key not accepted on every master: " + Describe(states)
+                reason = census.IsAcceptedAnywhere(minionId) ? $"key not accepted on every master: {NotAccepting(states)} cannot reach the minion"
                     : states.Any(s => s.State == MinionKeyState.Pending) ? "key pending, never accepted"
                     : states.Any(s => s.State is MinionKeyState.Rejected or MinionKeyState.Denied) ? "key rejected or denied"
                     : "no key";
@@ -241,14 +241,15 @@ internal sealed class FleetReconciler(
         return splits;
     }
 
+    /// <summary>What the disagreement means in this topology; the states themselves are in the finding's masters.</summary>
     private string SplitReason(IReadOnlyList<MasterKey> states, AutoScalingInstance instance)
     {
-        var others = string.Join(", ", states.Where(s => s.State != MinionKeyState.Accepted).Select(s => s.Master));
+        var others = NotAccepting(states);
         var why = masters.Topology switch
         {
-            SaltTopology.SharedPki => $"the masters share pki and should agree: check the shared pki/master directories as {others} sees them",
+            SaltTopology.SharedPki => $"key not accepted on {others}, though the masters share pki: check the shared pki/master directories as {others} sees them",
             SaltTopology.Failover => $"failover: {others} holds the key without accepting it; a minion failing over there is unmanaged (accept it there by hand, or share pki)",
-            _ => $"{others} cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch)",
+            _ => $"key not accepted on {others}: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch)",
         };
         var state = instance.LifecycleState switch
         {
@@ -256,22 +257,11 @@ internal sealed class FleetReconciler(
             AutoScalingInstance.PendingWait => $"; instance {instance.LifecycleState}: a launch may be accepting it right now",
             _ => $"; instance {instance.LifecycleState}",
         };
-        return $"{Describe(states)}: {why}{state}";
+        return why + state;
     }
 
-    /// <summary>"accepted on a; pending on b, c; no key on d".</summary>
-    private static string Describe(IReadOnlyList<MasterKey> states) =>
-        string.Join("; ", states
-            .GroupBy(s => s.State)
-            .OrderBy(g => g.Key switch
-            {
-                MinionKeyState.Accepted => 0,
-                MinionKeyState.Pending => 1,
-                MinionKeyState.Rejected => 2,
-                MinionKeyState.Denied => 3,
-                _ => 4,
-            })
-            .Select(g => $"{(g.Key == MinionKeyState.Absent ? "no key" : g.Key.ToString().ToLowerInvariant())} on {string.Join(", ", g.Select(s => s.Master))}"));
+    private static string NotAccepting(IReadOnlyList<MasterKey> states) =>
+        string.Join(", ", states.Where(s => s.State != MinionKeyState.Accepted).Select(s => s.Master));
 
     /// <summary>
     /// Deletes the key on every master that accepts it, in configuration order: null when all are gone, else why not

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Lifecycle;
@@ -166,13 +168,20 @@ public sealed class MultiMasterReconcileTests
         }
     }
 
-    [Fact]
-    public async Task RunAsync_KeyOfAnInstanceInStandbyAcceptedOnOneMasterOnly_ReportsASplitNamingBothAndAcceptsNothing()
+    [Theory]
+    [InlineData(SaltTopology.Hot, "Standby",
+        "key not accepted on m2: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch); instance Standby")]
+    [InlineData(SaltTopology.Hot, "Pending:Wait",
+        "key not accepted on m2: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch); instance Pending:Wait: a launch may be accepting it right now")]
+    [InlineData(SaltTopology.SharedPki, "Standby",
+        "key not accepted on m2, though the masters share pki: check the shared pki/master directories as m2 sees them; instance Standby")]
+    public async Task RunAsync_KeyOfALiveInstanceNotInServiceAcceptedOnOneMasterOnly_ReportsASplitNamingBothAndAcceptsNothing(
+        SaltTopology topology, string lifecycleState, string reason)
     {
-        inventory.Set(Instance(2), "web", "Standby");
+        inventory.Set(Instance(2), "web", lifecycleState);
         m2.SetKey(Live, MinionKeyState.Pending);
 
-        var report = await Reconciler(SaltTopology.Hot).RunAsync(apply: true, maxDeletions: 10, Ct);
+        var report = await Reconciler(topology).RunAsync(apply: true, maxDeletions: 10, Ct);
 
         var split = report.Splits.Should().ContainSingle().Subject;
         split.Should().BeEquivalentTo(new
@@ -184,7 +193,7 @@ public sealed class MultiMasterReconcileTests
             Action = FleetReconciler.ReportOnly,
             Masters = new[] { new MasterKey("m1", MinionKeyState.Accepted), new MasterKey("m2", MinionKeyState.Pending) },
         });
-        split.Reason.Should().Be("key not accepted on m2: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch); instance Standby");
+        split.Reason.Should().Be(reason);
         log2.All.Should().NotContain(c => c.StartsWith("accept", StringComparison.Ordinal));
         report.Strays.Should().BeEmpty("only instances in service are strays");
     }
@@ -217,6 +226,33 @@ public sealed class MultiMasterReconcileTests
         report.Findings.Should().OnlyContain(f => f.Masters == null);
         report.Masters.Should().BeNull();
         report.Splits.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(true, new long[0])]
+    [InlineData(false, new long[] { 1 })]
+    public async Task RunAsync_SplitKeyGauge_OnlyWithSeveralMasters(bool oneMaster, long[] expected)
+    {
+        inventory.Set(Instance(2), "web", "Standby");
+        m2.SetKey(Live, MinionKeyState.Pending);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var set = oneMaster ? SaltMasterSet.Of(m1) : new SaltMasterSet([new NamedSaltMaster("m1", m1), new NamedSaltMaster("m2", m2)], SaltTopology.Hot);
+        var reconciler = new FleetReconciler(set, inventory, records, Options.Create(Bridge()), new ReconcileMetrics(factory), NullLogger<FleetReconciler>.Instance);
+
+        await reconciler.RunAsync(apply: false, maxDeletions: 10, Ct);
+
+        var seen = new List<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "reconcile_split_keys")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => seen.Add(value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        seen.Should().Equal(expected);
     }
 
     private FleetReconciler Reconciler(SaltTopology topology) => new(

@@ -11,8 +11,9 @@ namespace SaltApiBridge.Cli;
 
 /// <summary>
 /// <c>saltapibridge reconcile</c>: accepted keys of the configured groups against their live instances. Orphans (key,
-/// no instance) and strays (instance in service, no accepted key or no successful highstate on record) as a table or
-/// JSON. A dry run by default; <c>--apply</c> deletes orphan keys, within the guards of <see cref="FleetReconciler"/>.
+/// no instance) and strays (instance in service, no accepted key or no successful highstate on record), and with several
+/// masters split keys (accepted on some masters only) and each key's state per master, as a table or JSON. A dry run
+/// by default; <c>--apply</c> deletes orphan keys, within the guards of <see cref="FleetReconciler"/>.
 /// Exit 0 when it ran, 1 when it refused to act (partial answer, too many orphans), 2 on bad input or configuration.
 /// </summary>
 public static class ReconcileCommand
@@ -96,11 +97,17 @@ public static class ReconcileCommand
 
     private static async Task WriteTableAsync(TextWriter output, ReconcileReport report)
     {
+        // The MASTERS column only with several masters: one master's table stays as it was.
+        var several = report.Masters is not null;
         if (report.Findings.Count > 0)
         {
-            string[] header = ["KIND", "MINION ID", "INSTANCE", "GROUP", "REASON", "ACTION"];
+            string[] header = several
+                ? ["KIND", "MINION ID", "INSTANCE", "GROUP", "MASTERS", "REASON", "ACTION"]
+                : ["KIND", "MINION ID", "INSTANCE", "GROUP", "REASON", "ACTION"];
             var rows = report.Findings
-                .Select(f => new[] { f.Kind == FindingKind.Orphan ? "orphan" : "stray", f.MinionId, f.InstanceId, f.Group, f.Reason, f.Action })
+                .Select(f => several
+                    ? new[] { KindName(f.Kind), f.MinionId, f.InstanceId, f.Group, MastersCell(f), f.Reason, f.Action }
+                    : [KindName(f.Kind), f.MinionId, f.InstanceId, f.Group, f.Reason, f.Action])
                 .ToList();
             var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
             foreach (var row in rows.Prepend(header))
@@ -110,10 +117,32 @@ public static class ReconcileCommand
         foreach (var note in report.Notes)
             await output.WriteLineAsync("note: " + note);
         var orphans = report.Orphans.Count();
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{report.KeysConsidered} key(s) of the configured groups, {report.InstancesConsidered} live instance(s): {orphans} orphan(s), {report.Strays.Count()} stray(s); ");
+        var summary = several
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{report.KeysConsidered} key(s) of the configured groups on {Answered(report.Masters!)}, {report.InstancesConsidered} live instance(s): {orphans} orphan(s), {report.Strays.Count()} stray(s), {report.Splits!.Count()} split key(s); ")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{report.KeysConsidered} key(s) of the configured groups, {report.InstancesConsidered} live instance(s): {orphans} orphan(s), {report.Strays.Count()} stray(s); ");
         summary += report.Applied ? $"{report.Deleted} key(s) deleted" : orphans > 0 ? "dry run, nothing deleted (--apply deletes the orphans)" : "dry run";
         await output.WriteLineAsync(summary);
+    }
+
+    private static string KindName(FindingKind kind) => kind switch
+    {
+        FindingKind.Orphan => "orphan",
+        FindingKind.Stray => "stray",
+        _ => "split",
+    };
+
+    /// <summary>"m1:accepted m2:pending": the key on each master that answered.</summary>
+    private static string MastersCell(ReconcileFinding finding) =>
+        string.Join(" ", (finding.Masters ?? []).Select(m => $"{m.Master}:{m.State.ToString().ToLowerInvariant()}"));
+
+    private static string Answered(IReadOnlyList<ReconcileMaster> masters)
+    {
+        var answered = masters.Where(m => m.Answered).Select(m => m.Name).ToList();
+        return answered.Count == masters.Count
+            ? $"{masters.Count} masters ({string.Join(", ", answered)})"
+            : $"{answered.Count} of {masters.Count} masters ({string.Join(", ", answered)})";
     }
 
     private static async Task<int> FailAsync(TextWriter error, string reason)

@@ -9,19 +9,25 @@ using SaltApiBridge.Salt;
 namespace SaltApiBridge.Reconcile;
 
 /// <summary>
-/// Compares the master's accepted keys with the live instances of the configured groups.
+/// Compares the masters' accepted keys with the live instances of the configured groups.
 /// <list type="bullet">
-/// <item>Orphan: an accepted key whose id the minion id template renders for a configured group, whose instance is in
-/// none of the groups and which Auto Scaling does not know at all any more (the second look keeps warm-pool instances
-/// and instances moved to another group, which DescribeAutoScalingGroups does not list, off the list).</item>
-/// <item>Stray: an instance InService in a configured group whose minion id has no accepted key, or (with durable
-/// records) no successful provisioning on record.</item>
+/// <item>Orphan: a key accepted on any master whose id the minion id template renders for a configured group, whose
+/// instance is in none of the groups and which Auto Scaling does not know at all any more (the second look keeps
+/// warm-pool instances and instances moved to another group, which DescribeAutoScalingGroups does not list, off the
+/// list). Deleted on every master that accepts it; it counts once against the deletion limit.</item>
+/// <item>Stray: an instance InService in a configured group whose minion id has no accepted key (hot and shared-pki:
+/// not on every master; failover: on none), or (with durable records) no successful provisioning on record.</item>
+/// <item>Split (several masters): a key of a live instance accepted on some masters but not on the others. Reported
+/// only: the bridge accepts keys only through its launch gate. In failover a key absent from the other masters is what
+/// that topology does (the minion talks to one master at a time), so those are counted in a note, not listed.</item>
 /// </list>
-/// Guards: only template ids of configured groups are considered; an empty group list, any failed or partial answer, or
-/// more orphans than the deletion limit, and nothing is deleted. Keys go through <c>key.delete_dict</c>, one exact id each.
+/// A minion is listed once, under the first of orphan, stray, split; with several masters every finding names the
+/// key's state on each. Guards: only template ids of configured groups are considered; an empty group list, any failed
+/// or partial answer (a master that does not answer included), or more orphans than the deletion limit, and nothing is
+/// deleted. Keys go through <c>key.delete_dict</c>, one exact id each.
 /// </summary>
 internal sealed class FleetReconciler(
-    ISaltMaster salt,
+    SaltMasterSet masters,
     IAutoScalingInventory autoScaling,
     IProvisioningRecords records,
     IOptions<BridgeOptions> bridgeOptions,
@@ -40,8 +46,10 @@ internal sealed class FleetReconciler(
         metrics.Ran(report);
         if (report.Refusal is { } refusal)
             ReconcileLog.Refused(logger, refusal);
-        else
+        else if (masters.IsSingle)
             ReconcileLog.Finished(logger, report.Orphans.Count(), report.Strays.Count(), report.Deleted, apply);
+        else
+            ReconcileLog.FinishedOverMasters(logger, masters.Masters.Count, report.Orphans.Count(), report.Strays.Count(), report.Splits!.Count(), report.Deleted, apply);
         return report;
     }
 
@@ -54,25 +62,30 @@ internal sealed class FleetReconciler(
         var template = MinionIdTemplate.Parse(bridge.MinionIdTemplate);
         var golden = new HashSet<string>(bridge.GoldenImageGroups, StringComparer.Ordinal);
 
-        KeyListing keys;
+        // Keys first: an instance launched after the listing cannot look like a stray of a key listed before it.
+        var listings = await ListKeysAsync(cancellationToken);
+        IReadOnlyList<ReconcileMaster>? masterReport = masters.IsSingle ? null : [.. listings.Select(l => new ReconcileMaster(l.Master.Name, l.Error))];
+        var silent = listings.Where(l => l.Keys is null).ToList();
+        if (silent.Count == listings.Count)
+            return ReconcileReport.Refused(apply, "nothing done: " + Unanswered(silent), masterReport);
+
         GroupInventory fleet;
         try
         {
-            // Keys first: an instance launched after the listing cannot look like a stray of a key listed before it.
-            keys = await salt.ListKeysAsync(cancellationToken);
             fleet = await autoScaling.DescribeGroupsAsync(groups, cancellationToken);
         }
-        catch (Exception e) when (e is SaltApiException or AutoScalingException)
+        catch (AutoScalingException e)
         {
-            return ReconcileReport.Refused(apply, "nothing done: " + e.Message);
+            return ReconcileReport.Refused(apply, "nothing done: " + e.Message, masterReport);
         }
 
         var missing = groups.Where(g => !fleet.Groups.Contains(g)).ToList();
         if (missing.Count > 0)
-            return ReconcileReport.Refused(apply, $"nothing done: Auto Scaling did not describe group(s) {string.Join(", ", missing)} (a partial answer, or no such group)");
+            return ReconcileReport.Refused(apply, $"nothing done: Auto Scaling did not describe group(s) {string.Join(", ", missing)} (a partial answer, or no such group)", masterReport);
 
+        var census = new KeyCensus([.. listings.Where(l => l.Keys is not null).Select(l => (l.Master.Name, l.Keys!))]);
         var live = fleet.Instances.Where(i => groups.Contains(i.AutoScalingGroupName)).ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
-        var ours = keys.Accepted
+        var ours = census.Accepted
             .Select(id => (MinionId: id, Match: groups.Select(g => (Group: g, Found: template.TryMatch(id, g, out var instance), Instance: instance)).FirstOrDefault(m => m.Found)))
             .Where(k => k.Match.Found)
             .Select(k => (k.MinionId, k.Match.Group, InstanceId: k.Match.Instance!))
@@ -87,7 +100,7 @@ internal sealed class FleetReconciler(
         }
         catch (AutoScalingException e)
         {
-            return ReconcileReport.Refused(apply, "nothing done: " + e.Message);
+            return ReconcileReport.Refused(apply, "nothing done: " + e.Message, masterReport);
         }
 
         var stillAlive = elsewhere.Where(i => !i.IsTerminated).ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
@@ -98,11 +111,17 @@ internal sealed class FleetReconciler(
         }
 
         var orphans = candidates.Where(c => !stillAlive.ContainsKey(c.InstanceId)).OrderBy(c => c.MinionId, StringComparer.Ordinal).ToList();
-        var strays = await StraysAsync(fleet, groups, template, golden, keys, notes, cancellationToken);
+        var strays = await StraysAsync(fleet, groups, template, golden, census, notes, cancellationToken);
 
         string? refusal = null;
         var orphanAction = apply ? Deleted : WouldDelete;
-        if (orphans.Count > maxDeletions)
+        if (silent.Count > 0)
+        {
+            // Its keys are unknown: deleting on the others would leave its copy, and the limit would count the wrong set.
+            refusal = $"nothing deleted: {Unanswered(silent)}; the findings come from {string.Join(", ", census.Masters)} only";
+            orphanAction = Kept;
+        }
+        else if (orphans.Count > maxDeletions)
         {
             refusal = $"{orphans.Count} orphan keys exceed the limit of {maxDeletions} deletions per run: nothing deleted. So many usually means a wrong region, account or template; check, then raise --max-deletions (Reconcile:MaxDeletions).";
             orphanAction = Kept;
@@ -115,34 +134,53 @@ internal sealed class FleetReconciler(
             var action = orphanAction;
             if (apply && refusal is null)
             {
-                try
-                {
-                    await DeleteOrphanAsync(orphan.MinionId, orphan.InstanceId, orphan.Group, cancellationToken);
-                    deleted++;
-                }
-                catch (SaltApiException e)
+                if (await DeleteOrphanAsync(orphan.MinionId, orphan.InstanceId, orphan.Group, census, cancellationToken) is { } failure)
                 {
                     // Stop at the first failure: what is left is reported as kept, and the next run tries again.
-                    refusal = $"stopped after {deleted} deletion(s): {e.Message}";
+                    refusal = $"stopped after {deleted} deletion(s): {failure}";
                     orphanAction = Kept;
                     action = Kept;
                 }
+                else
+                {
+                    deleted++;
+                }
             }
 
-            findings.Add(new ReconcileFinding(FindingKind.Orphan, orphan.MinionId, orphan.InstanceId, orphan.Group, "no instance in Auto Scaling", action));
+            findings.Add(new ReconcileFinding(FindingKind.Orphan, orphan.MinionId, orphan.InstanceId, orphan.Group, "no instance in Auto Scaling", action, StatesOf(census, orphan.MinionId)));
         }
 
         findings.AddRange(strays);
-        return new ReconcileReport(true, apply, ours.Count, live.Count, findings, deleted, refusal, notes);
+        if (census.Masters.Count > 1)
+            findings.AddRange(Splits(ours.Select(k => (k.MinionId, k.InstanceId)), live, census, findings, notes));
+        return new ReconcileReport(true, apply, ours.Count, live.Count, findings, deleted, refusal, notes, masterReport);
     }
 
+    private async Task<IReadOnlyList<MasterListing>> ListKeysAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(masters.Masters.Select(async master =>
+        {
+            try
+            {
+                return new MasterListing(master, await master.Master.ListKeysAsync(cancellationToken), null);
+            }
+            catch (SaltApiException e)
+            {
+                return new MasterListing(master, null, e.Message);
+            }
+        }));
+
+    private string Unanswered(IEnumerable<MasterListing> silent) =>
+        masters.IsSingle ? silent.Single().Error! : string.Join("; ", silent.Select(s => $"master {s.Master.Name}: {s.Error}"));
+
+    /// <summary>Null with one master: its findings stay as they were before multi-master.</summary>
+    private IReadOnlyList<MasterKey>? StatesOf(KeyCensus census, string minionId) => masters.IsSingle ? null : census.StatesOf(minionId);
+
     private async Task<IReadOnlyList<ReconcileFinding>> StraysAsync(
-        GroupInventory fleet, IReadOnlyList<string> groups, MinionIdTemplate template, HashSet<string> golden, KeyListing keys,
+        GroupInventory fleet, IReadOnlyList<string> groups, MinionIdTemplate template, HashSet<string> golden, KeyCensus census,
         List<string> notes, CancellationToken cancellationToken)
     {
-        var accepted = new HashSet<string>(keys.Accepted, StringComparer.Ordinal);
-        var pending = new HashSet<string>(keys.Pending, StringComparer.Ordinal);
-        var refused = new HashSet<string>(keys.Rejected.Concat(keys.Denied), StringComparer.Ordinal);
+        // Hot and shared-pki: a master that does not accept the key cannot reach the minion. Failover: one master serves it.
+        var everywhere = masters.Topology != SaltTopology.Failover;
         Dictionary<string, ProvisioningRecord>? provisioned = null;
         if (records.IsDurable)
             provisioned = (await records.ListAsync(cancellationToken)).ToDictionary(r => r.MinionId, StringComparer.Ordinal);
@@ -155,11 +193,13 @@ internal sealed class FleetReconciler(
                      .OrderBy(i => i.InstanceId, StringComparer.Ordinal))
         {
             var minionId = template.Render(instance.AutoScalingGroupName, instance.InstanceId);
+            var states = census.StatesOf(minionId);
             string? reason = null;
-            if (!accepted.Contains(minionId))
+            if (everywhere ? !census.IsAcceptedEverywhere(minionId) : !census.IsAcceptedAnywhere(minionId))
             {
-                reason = pending.Contains(minionId) ? "key pending, never accepted"
-                    : refused.Contains(minionId) ? "key rejected or denied"
+                reason = census.IsAcceptedAnywhere(minionId) ? $"key not accepted on every master: {NotAccepting(states)} cannot reach the minion"
+                    : states.Any(s => s.State == MinionKeyState.Pending) ? "key pending, never accepted"
+                    : states.Any(s => s.State is MinionKeyState.Rejected or MinionKeyState.Denied) ? "key rejected or denied"
                     : "no key";
             }
             else if (provisioned is not null && provisioned.GetValueOrDefault(minionId)?.ProvisionedAt is null)
@@ -168,16 +208,88 @@ internal sealed class FleetReconciler(
             }
 
             if (reason is not null)
-                strays.Add(new ReconcileFinding(FindingKind.Stray, minionId, instance.InstanceId, instance.AutoScalingGroupName, reason, ReportOnly));
+                strays.Add(new ReconcileFinding(FindingKind.Stray, minionId, instance.InstanceId, instance.AutoScalingGroupName, reason, ReportOnly, StatesOf(census, minionId)));
         }
 
         return strays;
     }
 
-    private async Task DeleteOrphanAsync(string minionId, string instanceId, string group, CancellationToken cancellationToken)
+    /// <summary>Keys of live instances that some masters accept and others do not, unless already listed as orphan or stray.</summary>
+    private List<ReconcileFinding> Splits(
+        IEnumerable<(string MinionId, string InstanceId)> keys, Dictionary<string, AutoScalingInstance> live, KeyCensus census,
+        IReadOnlyList<ReconcileFinding> listed, List<string> notes)
     {
-        await salt.DeleteKeyAsync(minionId, cancellationToken);
-        ReconcileLog.OrphanDeleted(logger, minionId, instanceId);
+        var reported = listed.Select(f => f.MinionId).ToHashSet(StringComparer.Ordinal);
+        var splits = new List<ReconcileFinding>();
+        var expected = 0;
+        foreach (var (minionId, instanceId) in keys.OrderBy(k => k.MinionId, StringComparer.Ordinal))
+        {
+            if (!live.TryGetValue(instanceId, out var instance) || reported.Contains(minionId) || census.IsAcceptedEverywhere(minionId))
+                continue;
+            var states = census.StatesOf(minionId);
+            if (masters.Topology == SaltTopology.Failover && states.All(s => s.State is MinionKeyState.Accepted or MinionKeyState.Absent))
+            {
+                expected++;
+                continue;
+            }
+
+            splits.Add(new ReconcileFinding(FindingKind.Split, minionId, instanceId, instance.AutoScalingGroupName, SplitReason(states, instance), ReportOnly, states));
+        }
+
+        if (expected > 0)
+            notes.Add($"failover: {expected} key(s) accepted on some masters and absent on the others, as expected (a minion's key is accepted on the master it connected to); share pki for keys on every master");
+        return splits;
+    }
+
+    /// <summary>What the disagreement means in this topology; the states themselves are in the finding's masters.</summary>
+    private string SplitReason(IReadOnlyList<MasterKey> states, AutoScalingInstance instance)
+    {
+        var others = NotAccepting(states);
+        var why = masters.Topology switch
+        {
+            SaltTopology.SharedPki => $"key not accepted on {others}, though the masters share pki: check the shared pki/master directories as {others} sees them",
+            SaltTopology.Failover => $"failover: {others} holds the key without accepting it; a minion failing over there is unmanaged (accept it there by hand, or share pki)",
+            _ => $"key not accepted on {others}: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch)",
+        };
+        var state = instance.LifecycleState switch
+        {
+            AutoScalingInstance.InService => "",
+            AutoScalingInstance.PendingWait => $"; instance {instance.LifecycleState}: a launch may be accepting it right now",
+            _ => $"; instance {instance.LifecycleState}",
+        };
+        return why + state;
+    }
+
+    private static string NotAccepting(IReadOnlyList<MasterKey> states) =>
+        string.Join(", ", states.Where(s => s.State != MinionKeyState.Accepted).Select(s => s.Master));
+
+    /// <summary>
+    /// Deletes the key on every master that accepts it, in configuration order: null when all are gone, else why not
+    /// (the masters done so far stay done; the next run finds the key on the rest).
+    /// </summary>
+    private async Task<string?> DeleteOrphanAsync(string minionId, string instanceId, string group, KeyCensus census, CancellationToken cancellationToken)
+    {
+        var holders = census.AcceptedOn(minionId).Select(name => masters.Find(name)!).ToList();
+        var done = new List<string>();
+        foreach (var holder in holders)
+        {
+            try
+            {
+                await holder.Master.DeleteKeyAsync(minionId, cancellationToken);
+                done.Add(holder.Name);
+            }
+            catch (SaltApiException e)
+            {
+                if (masters.IsSingle)
+                    return e.Message;
+                return $"master {holder.Name}: {e.Message}" + (done.Count > 0 ? $" ({minionId} is deleted on {string.Join(", ", done)} only)" : "");
+            }
+        }
+
+        if (masters.IsSingle)
+            ReconcileLog.OrphanDeleted(logger, minionId, instanceId);
+        else
+            ReconcileLog.OrphanDeletedOnMasters(logger, minionId, instanceId, string.Join(",", done));
         try
         {
             await records.RemoveAsync(minionId, cancellationToken);
@@ -189,7 +301,8 @@ internal sealed class FleetReconciler(
 
         try
         {
-            await salt.FireEventAsync(BridgeEventTags.KeyDeleted, new JsonObject
+            // One event, through the first master that deleted it: reactors on it fire once.
+            await holders[0].Master.FireEventAsync(BridgeEventTags.KeyDeleted, new JsonObject
             {
                 ["instance_id"] = instanceId,
                 ["minion_id"] = minionId,
@@ -205,5 +318,9 @@ internal sealed class FleetReconciler(
             // Best effort, as in the pipeline: the key is gone either way.
             ReconcileLog.EventFailed(logger, minionId, e.Message);
         }
+
+        return null;
     }
+
+    private sealed record MasterListing(NamedSaltMaster Master, KeyListing? Keys, string? Error);
 }

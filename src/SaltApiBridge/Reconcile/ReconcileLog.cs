@@ -21,4 +21,10 @@ internal static partial class ReconcileLog
 
     [LoggerMessage(5005, LogLevel.Error, "Reconcile run failed unexpectedly; the next run tries again")]
     public static partial void RunFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5006, LogLevel.Information, "Reconcile over {Masters} masters: {Orphans} orphan key(s), {Strays} stray instance(s), {Splits} split key(s), {Deleted} key(s) deleted (apply {Apply})")]
+    public static partial void FinishedOverMasters(ILogger logger, int masters, int orphans, int strays, int splits, int deleted, bool apply);
+
+    [LoggerMessage(5007, LogLevel.Information, "Reconcile deleted the orphan key {MinionId} on master(s) {MasterNames} (instance {InstanceId} is gone)")]
+    public static partial void OrphanDeletedOnMasters(ILogger logger, string minionId, string instanceId, string masterNames);
 }

@@ -9,6 +9,7 @@ internal sealed class ReconcileMetrics
     private readonly Counter<long> deleted;
     private long orphans = -1;
     private long strays = -1;
+    private long splits = -1;
 
     public ReconcileMetrics(IMeterFactory? meterFactory = null)
     {
@@ -17,6 +18,8 @@ internal sealed class ReconcileMetrics
         deleted = meter.CreateCounter<long>("reconcile_keys_deleted", description: "Orphan keys reconcile deleted");
         meter.CreateObservableGauge("reconcile_orphans", () => Latest(ref orphans), description: "Orphan keys the last reconcile found");
         meter.CreateObservableGauge("reconcile_strays", () => Latest(ref strays), description: "Stray instances the last reconcile found");
+        // Several masters only: with one there is nothing to disagree with, and no series appears.
+        meter.CreateObservableGauge("reconcile_split_keys", () => Latest(ref splits), description: "Keys the last reconcile found accepted on some masters and not on others");
     }
 
     public void Ran(ReconcileReport report)
@@ -32,6 +35,8 @@ internal sealed class ReconcileMetrics
         {
             Interlocked.Exchange(ref orphans, report.Orphans.Count());
             Interlocked.Exchange(ref strays, report.Strays.Count());
+            if (report.Splits is { } split)
+                Interlocked.Exchange(ref splits, split.Count());
         }
     }
 

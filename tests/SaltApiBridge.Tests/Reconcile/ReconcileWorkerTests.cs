@@ -75,7 +75,7 @@ public sealed class ReconcileWorkerTests
         var bridge = new BridgeOptions();
         bridge.Groups.Add("web");
         var reconciler = new FleetReconciler(
-            salt, inventory, new InMemoryProvisioningRecords(), Options.Create(bridge), new ReconcileMetrics(), NullLogger<FleetReconciler>.Instance);
+            SaltMasterSet.Of(salt), inventory, new InMemoryProvisioningRecords(), Options.Create(bridge), new ReconcileMetrics(), NullLogger<FleetReconciler>.Instance);
         return new ReconcileWorker(reconciler, Options.Create(options), time, NullLogger<ReconcileWorker>.Instance);
     }
 }

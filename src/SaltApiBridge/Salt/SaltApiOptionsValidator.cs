@@ -29,16 +29,7 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             problems.Add($"{section}:Username is required.");
         }
 
-        var hasPassword = !string.IsNullOrEmpty(options.Password);
-        var hasPasswordFile = !string.IsNullOrWhiteSpace(options.PasswordFile);
-        if (hasPassword == hasPasswordFile)
-        {
-            problems.Add($"{section}: set exactly one of Password and PasswordFile.");
-        }
-        else if (hasPasswordFile && !File.Exists(options.PasswordFile))
-        {
-            problems.Add($"{section}:PasswordFile '{options.PasswordFile}' does not exist.");
-        }
+        Password(problems, section, options.Password, options.PasswordFile, ".");
 
         if (string.IsNullOrWhiteSpace(options.Eauth) || !EauthName().IsMatch(options.Eauth))
         {
@@ -153,21 +144,12 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
                 problems.Add($"{key}:BaseUrl '{master.BaseUrl}' is also the salt-api of master '{urls[master.BaseUrl.TrimEnd('/')]}'.");
             }
 
-            if (string.IsNullOrWhiteSpace(master.Username ?? options.Username))
+            if (string.IsNullOrWhiteSpace(master.Username) && string.IsNullOrWhiteSpace(options.Username))
             {
                 problems.Add($"{key}:Username is required (or {section}:Username).");
             }
 
-            var hasPassword = !string.IsNullOrEmpty(master.Password);
-            var hasPasswordFile = !string.IsNullOrWhiteSpace(master.PasswordFile);
-            if (hasPassword == hasPasswordFile)
-            {
-                problems.Add($"{key}: set exactly one of Password and PasswordFile (each master has its own credentials).");
-            }
-            else if (hasPasswordFile && !File.Exists(master.PasswordFile))
-            {
-                problems.Add($"{key}:PasswordFile '{master.PasswordFile}' does not exist.");
-            }
+            Password(problems, key, master.Password, master.PasswordFile, " (each master has its own credentials).");
 
             if (master.Eauth is { Length: > 0 } eauth && !EauthName().IsMatch(eauth))
             {
@@ -175,6 +157,21 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
             }
 
             CaFile(problems, $"{key}:CaCertificateFile", master.CaCertificateFile);
+        }
+    }
+
+    /// <summary>Exactly one of a password and a password file, and the file there.</summary>
+    private static void Password(List<string> problems, string key, string? password, string? passwordFile, string ending)
+    {
+        var hasPassword = !string.IsNullOrEmpty(password);
+        var hasPasswordFile = !string.IsNullOrWhiteSpace(passwordFile);
+        if (hasPassword == hasPasswordFile)
+        {
+            problems.Add($"{key}: set exactly one of Password and PasswordFile{ending}");
+        }
+        else if (hasPasswordFile && !File.Exists(passwordFile))
+        {
+            problems.Add($"{key}:PasswordFile '{passwordFile}' does not exist.");
         }
     }
 

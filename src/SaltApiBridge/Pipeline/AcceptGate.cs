@@ -116,8 +116,16 @@ internal sealed class AcceptGate(
         if (missing.Count > 0 && o.MasterDown == MasterDownPolicy.Wait)
             return Unavailable(missing, o, minionId, instanceId);
 
-        // Accept: on every master that holds the key (hot, failover), or once where the masters share it (shared-pki).
-        var accepting = masters.Topology == SaltTopology.SharedPki ? present.Take(1).ToList() : present;
+        // Accept: on every master that holds the key (hot), once where the masters share it (shared-pki), where the minion
+        // waits (failover: a pending key; another master's entry for the id is an older one). The key wait may have used
+        // up the first deadline: a master that stops answering now gets its own.
+        var accepting = masters.Topology switch
+        {
+            SaltTopology.SharedPki => present.Take(1).ToList(),
+            SaltTopology.Failover when present.Any(l => l.Key!.State == MinionKeyState.Pending) => [.. present.Where(l => l.Key!.State == MinionKeyState.Pending)],
+            _ => present,
+        };
+        deadline = timeProvider.GetUtcNow() + o.MasterDownTimeout;
         var accepts = await Task.WhenAll(accepting.Select(l => AcceptOnAsync(l, minionId, deadline, cancellationToken)));
         var moved = accepts.Any(a => a.Key is { State: MinionKeyState.Accepted } && a.Problem is null && a.Moved);
         var failed = accepts.Where(a => a.Problem is not null).ToList();
@@ -136,10 +144,16 @@ internal sealed class AcceptGate(
             throw new SaltApiException($"no master accepted the key of {minionId}: {Problems(failed)}", isTransient: true);
         var owed = missing.Concat(failed).Select(l => l.Master.Name).Distinct(StringComparer.Ordinal).ToList();
         if (failed.Count > 0 && o.MasterDown == MasterDownPolicy.Wait)
+        {
+            // Every master or none: what this gate accepted is taken back (the minion's key comes back pending).
+            await UndoAsync(done.Where(d => d.Moved), minionId, instanceId, cancellationToken);
             return Unavailable(failed, o, minionId, instanceId);
+        }
 
-        // Jobs go through the first master, in configuration order, that accepted: the local one while it answers.
-        var jobMaster = masters.Masters.First(m => done.Any(d => d.Master == m)).Name;
+        // Jobs go through the first master, in configuration order, that accepted (the local one while it answers); in
+        // failover, the one whose pending key this gate accepted: the minion is connected there.
+        var connected = masters.Topology == SaltTopology.Failover && done.Any(d => d.Moved) ? done.Where(d => d.Moved).ToList() : done;
+        var jobMaster = masters.Masters.First(m => connected.Any(d => d.Master == m)).Name;
         PipelineLog.KeyAcceptedOnMasters(logger, instanceId, minionId, fingerprint, string.Join(", ", done.Select(d => d.Master.Name)), jobMaster);
         if (owed.Count > 0)
             PipelineLog.AcceptOwed(logger, instanceId, minionId, string.Join(", ", owed));
@@ -169,7 +183,8 @@ internal sealed class AcceptGate(
             looking.Remove(first);
             var look = await first;
             looks.Add(look);
-            if (look.Key is { State: not MinionKeyState.Absent })
+            // Only a pending key says the minion waits there: an accepted, rejected or denied entry may be an older one.
+            if (look.Key is { State: MinionKeyState.Pending })
             {
                 await found.CancelAsync();
                 break;
@@ -229,9 +244,21 @@ internal sealed class AcceptGate(
                 var pause = o.MasterRetryInterval < left ? o.MasterRetryInterval : left;
                 await Task.Delay(pause < MinimumPause ? MinimumPause : pause, timeProvider, cancellationToken);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        }
+    }
+
+    /// <summary>Deletes the key where this gate just accepted it; best effort, since the ABANDON that follows ends in a terminated notification that deletes it everywhere.</summary>
+    private async Task UndoAsync(IEnumerable<MasterLook> accepted, string minionId, string instanceId, CancellationToken cancellationToken)
+    {
+        foreach (var look in accepted)
+        {
+            try
             {
-                throw;
+                await look.Master.Master.DeleteKeyAsync(minionId, cancellationToken);
+            }
+            catch (SaltApiException e)
+            {
+                PipelineLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, "could not take back its accept: " + e.Message);
             }
         }
     }

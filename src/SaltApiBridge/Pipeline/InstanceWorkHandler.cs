@@ -486,7 +486,8 @@ internal sealed class InstanceWorkHandler(
             ["outcome"] = outcome,
             ["correlation_id"] = work.CorrelationId,
         };
-        // Through one master, so reactors on the bridge's events run once: the one that did the work, else the next that answers.
+        // Through one master, so reactors on the bridge's events run once: the one that did the work, else (only when the
+        // call surely never reached it: a reply lost after the master fired would fire it twice) the next one.
         foreach (var master in masters.Masters.OrderBy(m => m == work.JobMaster ? 0 : 1))
         {
             try
@@ -498,6 +499,8 @@ internal sealed class InstanceWorkHandler(
             {
                 metrics.Error("event");
                 PipelineLog.EventFailed(logger, tag, work.InstanceId, e.Message);
+                if (!SaltApiFailures.NeverSent(e))
+                    return;
             }
         }
     }

@@ -10,11 +10,14 @@ namespace SaltApiBridge.Pipeline;
 /// <see cref="SaltApiOptions.MasterRetryInterval"/> until each answers: a terminated instance's key delete (its record
 /// goes once every master deleted it), and a launch's accept left owed under <see cref="MasterDownPolicy.Proceed"/>
 /// (only once that launch is finished, and only a pending key with the fingerprint the other masters accepted; anything
-/// else is dropped, logged, and left to reconcile). Runs only with several masters and durable records.
+/// else is dropped, logged, and left to reconcile). Runs only with several masters and durable records. A record is
+/// settled only under its instance's lock (skipped while the pipeline or another replica works on it), so neither
+/// overwrites what the other just wrote.
 /// </summary>
 internal sealed class OwedKeyWork(
     SaltMasterSet masters,
     IProvisioningRecords records,
+    IInstanceLock instanceLock,
     IOptions<SaltApiOptions> options,
     TimeProvider timeProvider,
     ILogger<OwedKeyWork> logger)
@@ -35,9 +38,10 @@ internal sealed class OwedKeyWork(
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                PipelineLog.RecordFailed(logger, "(all)", e.Message);
+                // A background service that throws stops the daemon: an unreadable record directory must not.
+                PipelineLog.RecordFailed(logger, "(record directory)", e.Message);
             }
         }
     }
@@ -45,25 +49,40 @@ internal sealed class OwedKeyWork(
     /// <summary>One pass over the records: every owed delete and accept tried once.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        foreach (var record in await records.ListAsync(cancellationToken))
+        foreach (var listed in await records.ListAsync(cancellationToken))
         {
-            if (record.OwedDeletes is { Count: > 0 } deletes)
-                await SettleAsync(record.MinionId, deletes, "delete", (m, ct) => DeleteAsync(m, record.MinionId, ct), (r, left) => r with { OwedDeletes = left }, cancellationToken);
-            else if (record is { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: { } fingerprint })
-                await SettleAsync(record.MinionId, record.OwedAccepts, "accept", (m, ct) => AcceptAsync(m, record.MinionId, fingerprint, ct), (r, left) => r with { OwedAccepts = left }, cancellationToken);
+            if (listed is not ({ OwedDeletes.Count: > 0 } or { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: not null }))
+                continue;
+            using var held = instanceLock.TryAcquire(listed.MinionId);
+            if (held is null)
+                continue;
+            try
+            {
+                // Read again under the lock: the pipeline may have written it since the listing.
+                var record = await records.GetAsync(listed.MinionId, cancellationToken);
+                if (record?.OwedDeletes is { Count: > 0 } deletes)
+                    await SettleAsync(record, deletes, "delete", (m, ct) => DeleteAsync(m, record.MinionId, ct), (r, left) => r with { OwedDeletes = left }, cancellationToken);
+                else if (record is { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: { } fingerprint })
+                    await SettleAsync(record, record.OwedAccepts, "accept", (m, ct) => AcceptAsync(m, record.MinionId, fingerprint, ct), (r, left) => r with { OwedAccepts = left }, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Text.Json.JsonException)
+            {
+                PipelineLog.RecordFailed(logger, listed.MinionId, e.Message);
+            }
         }
     }
 
     private async Task SettleAsync(
-        string minionId, IReadOnlyList<string> owed, string action, Func<NamedSaltMaster, CancellationToken, Task<bool>> settle,
+        ProvisioningRecord record, IReadOnlyList<string> owed, string action, Func<NamedSaltMaster, CancellationToken, Task<bool>> settle,
         Func<ProvisioningRecord, IReadOnlyList<string>?, ProvisioningRecord> keep, CancellationToken cancellationToken)
     {
         var settled = new List<string>();
         foreach (var name in owed)
         {
-            // A master no longer configured owes nothing any more.
             if (masters.Find(name) is not { } master)
             {
+                // A master no longer configured owes nothing any more.
+                PipelineLog.OwedDropped(logger, action, record.MinionId, name);
                 settled.Add(name);
                 continue;
             }
@@ -73,24 +92,19 @@ internal sealed class OwedKeyWork(
                 if (await settle(master, cancellationToken))
                     settled.Add(name);
             }
-            catch (SaltApiException)
+            catch (SaltApiException e)
             {
-                // Still down: next time.
+                PipelineLog.OwedStillOwed(logger, action, record.MinionId, name, e.Message);
             }
         }
 
         if (settled.Count == 0)
             return;
-
-        // Read again right before writing: the pipeline may have written the record meanwhile.
-        if (await records.GetAsync(minionId, cancellationToken) is not { } current)
-            return;
-        var before = action == "delete" ? current.OwedDeletes : current.OwedAccepts;
-        IReadOnlyList<string> left = [.. (before ?? []).Where(n => !settled.Contains(n, StringComparer.Ordinal))];
+        IReadOnlyList<string> left = [.. owed.Where(n => !settled.Contains(n, StringComparer.Ordinal))];
         if (action == "delete" && left.Count == 0)
-            await records.RemoveAsync(minionId, cancellationToken);
+            await records.RemoveAsync(record.MinionId, cancellationToken);
         else
-            await records.SaveAsync(keep(current, left.Count == 0 ? null : left), cancellationToken);
+            await records.SaveAsync(keep(record, left.Count == 0 ? null : left), cancellationToken);
     }
 
     private async Task<bool> DeleteAsync(NamedSaltMaster master, string minionId, CancellationToken cancellationToken)

@@ -109,4 +109,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2046, LogLevel.Warning, "Master {Master} did not answer: {Error}; asking again until {Deadline:u} (SaltApi:MasterDown is Wait)")]
     public static partial void MasterNotAnswering(ILogger logger, string master, string error, DateTimeOffset deadline);
+
+    [LoggerMessage(2047, LogLevel.Warning, "Owed {Action} of key {MinionId} on master {Master} dropped: that master is no longer configured")]
+    public static partial void OwedDropped(ILogger logger, string action, string minionId, string master);
+
+    [LoggerMessage(2048, LogLevel.Debug, "Owed {Action} of key {MinionId} on master {Master} still owed: {Error}")]
+    public static partial void OwedStillOwed(ILogger logger, string action, string minionId, string master, string error);
 }

@@ -30,8 +30,6 @@ public sealed record ProvisioningRecord(
     IReadOnlyList<string>? OwedAccepts = null,
     IReadOnlyList<string>? OwedDeletes = null)
 {
-    /// <summary>The key is deleted wherever it answered; only owed deletes keep this record.</summary>
-    public bool IsTombstone => OwedDeletes is { Count: > 0 };
 
     /// <summary>A stable, non-reversible name for a lifecycle action token (or null without one).</summary>
     public static string? KeyOf(string? lifecycleActionToken) =>

@@ -61,6 +61,13 @@ internal static partial class SaltApiFailures
         };
     }
 
+    /// <summary>
+    /// The call surely never reached salt-api (no connection, or the circuit held it back): sending it elsewhere cannot
+    /// make it happen twice.
+    /// </summary>
+    public static bool NeverSent(SaltApiException exception) =>
+        exception?.InnerException is BrokenCircuitException or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+
     public static SaltApiException UnexpectedReply(string operation, string detail) =>
         new($"salt-api sent an unexpected reply to {operation}: {detail}", isTransient: false);
 

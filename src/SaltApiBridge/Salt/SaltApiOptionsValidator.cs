@@ -177,9 +177,29 @@ internal sealed partial class SaltApiOptionsValidator : IValidateOptions<SaltApi
 
     private static void CaFile(List<string> problems, string key, string? path)
     {
-        if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        if (!File.Exists(path))
         {
             problems.Add($"{key} '{path}' does not exist.");
+            return;
+        }
+
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            if (certificates.Count == 0)
+            {
+                problems.Add($"{key} '{path}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+            }
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{key} '{path}' cannot be read as PEM certificates: {e.Message}");
         }
     }
 

@@ -146,14 +146,20 @@ public static class SaltApiServiceCollectionExtensions
     /// TLS settings: the system's trust store, or only the CA(s) in <paramref name="caFile"/>. Never a callback that
     /// accepts what does not verify.
     /// </summary>
-    private static SslClientAuthenticationOptions TrustedAuthorities(string? caFile)
+    internal static SslClientAuthenticationOptions TrustedAuthorities(string? caFile)
     {
         var tls = new SslClientAuthenticationOptions();
         if (string.IsNullOrWhiteSpace(caFile))
             return tls;
         var authorities = new X509Certificate2Collection();
         authorities.ImportFromPemFile(caFile);
-        tls.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust };
+        // A chain policy brings its own revocation mode (online by default, not the handler's NoCheck): a private CA
+        // rarely publishes a CRL, and without one every handshake would fail.
+        tls.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
         tls.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
         return tls;
     }

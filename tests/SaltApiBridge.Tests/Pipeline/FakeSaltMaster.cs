@@ -59,7 +59,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     private void ThrowIfDown(string operation)
     {
         if (IsDown)
-            throw new SaltApiException($"{operation}: connection refused (salt-api down)", isTransient: true);
+            throw new SaltApiException($"{operation}: connection refused (salt-api down)", isTransient: true, new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
     }
 
     public Task<KeyFingerprint> GetKeyFingerprintAsync(string minionId, CancellationToken cancellationToken)

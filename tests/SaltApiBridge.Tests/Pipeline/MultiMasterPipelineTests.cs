@@ -306,4 +306,51 @@ public sealed class MultiMasterPipelineTests : IDisposable
         harness.Log.Matching("complete").Should().Equal($"complete {Instance} Abandon {Token}");
         harness.Settled.Single().Outcome.Summary.Should().Contain("does not see the key accepted");
     }
+
+    [Fact]
+    public async Task RunAsync_AcceptFailsOnOneMasterUnderWait_TakesBackTheOtherAcceptAndAbandons()
+    {
+        await using var harness = new PipelineHarness(masters: 2);
+        harness.Others[0].Accept = (_, _) => throw new SaltApiException("wheel key.accept_dict: salt-api did not answer in time", isTransient: true);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1, TimeSpan.FromSeconds(20));
+
+        Calls(harness, "delete").Should().Equal([$"delete {Minion}"], "every master or none: the first master's accept is taken back");
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Abandon {Token}");
+        harness.Salt.StartedRuns.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_FailoverWithAnOlderAcceptedEntryElsewhere_AcceptsWhereTheKeyIsPendingAndRunsThere()
+    {
+        await using var harness = new PipelineHarness(masters: 2, topology: SaltTopology.Failover);
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Queue.Send(Launch());
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        Calls(harness, "accept").Should().Equal($"m2: accept {Minion}");
+        harness.Others[0].StartedRuns.Should().ContainSingle(r => r.Function == "state.highstate", "the minion is connected where its key was pending");
+        harness.Salt.StartedRuns.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_RecordLockedByThePipeline_LeavesItForNextTime()
+    {
+        await using var harness = new PipelineHarness(masters: 2, records: new FileProvisioningRecords(directory));
+        await harness.Records.SaveAsync(
+            new ProvisioningRecord(Minion, Instance, Group, null, DateTimeOffset.UtcNow, OwedDeletes: ["m2"]), TestContext.Current.CancellationToken);
+        var locks = new FileInstanceLock(Path.Combine(directory, "locks"));
+
+        using (locks.TryAcquire(Minion))
+            await harness.OwedWork(locks).RunOnceAsync(TestContext.Current.CancellationToken);
+
+        Calls(harness, "delete").Should().BeEmpty("the pipeline holds the instance");
+        await harness.OwedWork(locks).RunOnceAsync(TestContext.Current.CancellationToken);
+        Calls(harness, "delete").Should().Equal($"m2: delete {Minion}");
+        (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken)).Should().BeNull();
+    }
 }

@@ -63,7 +63,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public SaltApiOptions SaltOptions { get; }
 
     /// <summary>The retrier of owed key work, over these masters and records.</summary>
-    public OwedKeyWork OwedWork() => new(Masters, Records, Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
+    public OwedKeyWork OwedWork(IInstanceLock? instanceLock = null) =>
+        new(Masters, Records, instanceLock ?? new NoInstanceLock(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
 
     public InMemoryQueue Queue { get; }
 

@@ -3,7 +3,10 @@ namespace SaltApiBridge.Salt;
 /// <summary>What a launch does when a master cannot be asked at accept time (<c>SaltApi:MasterDown</c>).</summary>
 public enum MasterDownPolicy
 {
-    /// <summary>Wait for it, up to <see cref="SaltApiOptions.MasterDownTimeout"/>; then the launch fails (every master or none).</summary>
+    /// <summary>
+    /// Ask it again, up to <see cref="SaltApiOptions.MasterDownTimeout"/>; then the launch fails, and an accept already made
+    /// on another master is taken back (every master or none).
+    /// </summary>
     Wait,
 
     /// <summary>

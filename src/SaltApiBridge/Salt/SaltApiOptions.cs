@@ -37,7 +37,10 @@ public sealed class SaltApiOptions
     /// <summary>What a launch does when a master does not answer at accept time: wait (up to <see cref="MasterDownTimeout"/>) or proceed.</summary>
     public MasterDownPolicy MasterDown { get; set; } = MasterDownPolicy.Wait;
 
-    /// <summary>How long a launch waits for a master that is down (<see cref="MasterDownPolicy.Wait"/>), or has no key yet.</summary>
+    /// <summary>
+    /// How long a launch asks a master that does not answer again (<see cref="MasterDownPolicy.Wait"/>), while looking
+    /// for the key and again while accepting it. A master that answers but has no key gets <see cref="KeyWaitTimeout"/>.
+    /// </summary>
     public TimeSpan MasterDownTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often a key delete (or accept) owed to a master that was down is tried again.</summary>

@@ -79,6 +79,38 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     }
 
     [Fact]
+    public async Task Run_TwoHotMasters_AcceptsTheKeyOnBothRunsOneHighstateAndDeletesOnBoth()
+    {
+        await using var masters = new SimulatedMasters(2);
+        var instance = "i-0123456789abcdef1";
+        var minion = $"{Group}-{instance}";
+        autoScaling.AddInstance(Group, instance, token: "token-launch-2");
+        var configuration = JsonNode.Parse(Configuration())!.AsObject();
+        var saltApi = configuration["SaltApi"]!.AsObject();
+        saltApi["Name"] = "master1";
+        saltApi["BaseUrl"] = masters.Masters[0].BaseUrl;
+        saltApi["Topology"] = "hot";
+        saltApi["Masters"] = new JsonObject { ["master2"] = new JsonObject { ["BaseUrl"] = masters.Masters[1].BaseUrl, ["Password"] = "master2-pw" } };
+        await using var daemon = DaemonProcess.Start(build.Executable, ["run"], configuration.ToJsonString());
+        // Keyed Refit clients, one event stream per master: what trimming could break.
+        await UntilAsync(() => daemon.Output.Contains("Event stream proven on master master1", StringComparison.Ordinal)
+            && daemon.Output.Contains("Event stream proven on master master2", StringComparison.Ordinal), daemon, "the two event streams were never proven");
+
+        await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch-2"), Ct);
+        await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");
+        masters.Minions.Terminate(minion);
+        await sqs.SendMessageAsync(queueUrl, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, instance), Ct);
+        await UntilAsync(() => masters.Masters.All(m => m.KeyOf(minion) is null), daemon, "the key was never deleted on both masters");
+
+        autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+        masters.Masters.Should().OnlyContain(m => m.CallsFor(minion).Contains("wheel key.finger") && m.CallsFor(minion).Contains("wheel key.accept_dict"));
+        masters.Minions.StateRunsStarted(minion, "state.highstate").Should().Be(1);
+        masters.Masters.SelectMany(m => m.Violations).Should().BeEmpty();
+        await daemon.SigtermAsync(Ct);
+        (await daemon.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, daemon.Output);
+    }
+
+    [Fact]
     public async Task Run_InvalidConfiguration_ListsEveryProblemAndExits2()
     {
         await using var daemon = DaemonProcess.Start(build.Executable, ["run"], JsonSerializer.Serialize(new

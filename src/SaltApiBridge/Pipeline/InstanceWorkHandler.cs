@@ -235,38 +235,33 @@ internal sealed class InstanceWorkHandler(
     /// </summary>
     private async Task<WorkOutcome> DeleteKeyAsync(Work work, CancellationToken cancellationToken)
     {
-        if (masters.IsSingle)
-        {
-            await AttemptAsync(async () => { await masters.Primary.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
-            PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
-            await RemoveRecordAsync(work.MinionId, cancellationToken);
-            await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
-            return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted");
-        }
-
         var deletes = await Task.WhenAll(masters.Masters.Select(async m =>
         {
             try
             {
                 await AttemptAsync(async () => { await m.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, _ => true, cancellationToken);
-                return (Master: m, Problem: (string?)null);
+                return (Master: m, Error: (SaltApiException?)null);
             }
             catch (SaltApiException e)
             {
-                return (Master: m, Problem: (string?)e.Message);
+                return (Master: m, Error: (SaltApiException?)e);
             }
         }));
-        var owed = deletes.Where(d => d.Problem is not null).Select(d => d.Master.Name).ToList();
-        var deleted = deletes.Where(d => d.Problem is null).Select(d => d.Master).ToList();
+        var owed = deletes.Where(d => d.Error is not null).Select(d => d.Master.Name).ToList();
+        var deleted = deletes.Where(d => d.Error is null).Select(d => d.Master).ToList();
         if (deleted.Count == 0)
-            throw new SaltApiException("no master answered key.delete_dict: " + string.Join("; ", deletes.Select(d => $"{d.Master.Name}: {d.Problem}")), isTransient: true);
+        {
+            // Deleted nowhere: the first master's failure decides the message's fate, as with one master.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(deletes[0].Error!);
+        }
+
         work.JobMaster = deleted[0];
         if (owed.Count == 0)
         {
             PipelineLog.KeyDeleted(logger, work.InstanceId, work.MinionId);
             await RemoveRecordAsync(work.MinionId, cancellationToken);
             await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted", cancellationToken);
-            return WorkOutcome.Done("key deleted", $"key {work.MinionId} deleted on every master");
+            return WorkOutcome.Done("key deleted", masters.IsSingle ? $"key {work.MinionId} deleted" : $"key {work.MinionId} deleted on every master");
         }
 
         var onMasters = string.Join(", ", owed);

@@ -49,7 +49,8 @@ public static class SaltApiServiceCollectionExtensions
         }
 
         services.TryAddSingleton<EventStreamMetrics>();
-        services.TryAddSingleton<SaltEventWaiters>();
+        services.TryAddSingleton(provider => new SaltEventWaiters(
+            provider.GetRequiredService<EventStreamMetrics>(), provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.Name));
         services.TryAddSingleton<SaltApiSession>();
         services.TryAddSingleton<ISaltMaster, SaltApiMaster>();
         services.TryAddSingleton<SaltMasters>();

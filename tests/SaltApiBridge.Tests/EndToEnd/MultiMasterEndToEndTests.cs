@@ -68,6 +68,10 @@ public sealed class MultiMasterEndToEndTests(FauxqsServer fauxqs) : IAsyncLifeti
         Master2.CallsFor(minion).Should().NotContain(c => c.StartsWith("hook", StringComparison.Ordinal), "the bridge's events go through one master, so reactors run once");
         autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
         Master1.Violations.Concat(Master2.Violations).Should().BeEmpty();
+        using var http = new HttpClient();
+        (await http.GetStringAsync(new Uri(daemon.HealthUrl, "/metrics"), Ct)).Should()
+            .MatchRegex("(?m)^saltapibridge_salt_event_stream_connected\\{master=\"master1\"\\} 1$")
+            .And.MatchRegex("(?m)^saltapibridge_salt_event_stream_connected\\{master=\"master2\"\\} 1$");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace SaltApiBridge.Salt.Events;
 /// connected and proven (its own probe came back); while it is not, waiters poll as before, and each time it becomes
 /// proven again (<see cref="Proven"/>, <see cref="Changed"/>) they catch up with one lookup.
 /// </summary>
-internal sealed class SaltEventWaiters(EventStreamMetrics metrics) : ISseTagFilter, IDisposable
+internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master = SaltApiOptions.DefaultMasterName) : ISseTagFilter, IDisposable
 {
     public const string AuthTag = "salt/auth";
 
@@ -221,7 +221,7 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics) : ISseTagFilt
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        metrics.SetConnected(live);
+        metrics.SetConnected(master, live);
         changed.TrySetResult();
         if (live)
         {

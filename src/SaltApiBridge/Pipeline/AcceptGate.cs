@@ -127,7 +127,7 @@ internal sealed class AcceptGate(
         };
         deadline = timeProvider.GetUtcNow() + o.MasterDownTimeout;
         var accepts = await Task.WhenAll(accepting.Select(l => AcceptOnAsync(l, minionId, deadline, cancellationToken)));
-        var moved = accepts.Any(a => a.Key is { State: MinionKeyState.Accepted } && a.Problem is null && a.Moved);
+        var moved = accepts.Any(a => a.Moved);
         var failed = accepts.Where(a => a.Problem is not null).ToList();
         var done = accepts.Where(a => a.Problem is null).ToList();
         if (masters.Topology == SaltTopology.SharedPki && done.Count > 0)

@@ -519,18 +519,10 @@ internal sealed class InstanceWorkHandler(
     private async Task SaveRecordAsync(Work work, ProvisioningRecord record, CancellationToken cancellationToken)
     {
         work.Record = record;
-        try
-        {
-            await records.SaveAsync(record, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            metrics.Error("record");
-            PipelineLog.RecordFailed(logger, record.MinionId, e.Message);
-        }
+        await TrySaveRecordAsync(record, cancellationToken);
     }
 
-    /// <summary>Saves a record whose loss would lose work (an owed delete): false when it could not be written.</summary>
+    /// <summary>Saves a record, logged and counted when it cannot be written: false then (an owed delete must not be lost).</summary>
     private async Task<bool> TrySaveRecordAsync(ProvisioningRecord record, CancellationToken cancellationToken)
     {
         try

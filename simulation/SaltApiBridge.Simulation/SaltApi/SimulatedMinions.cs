@@ -187,13 +187,7 @@ internal sealed class SimulatedMinions : IDisposable
         var due = firstSeen + KeyArrivalDelay(minionId) - now;
         if (due > TimeSpan.Zero && firstSeen == now)
         {
-            ITimer? timer = null;
-            timer = Time.CreateTimer(_ =>
-            {
-                Arrive(minionId);
-                timer?.Dispose();
-            }, null, due, Timeout.InfiniteTimeSpan);
-            timers.Add(timer);
+            timers.After(Time, due, () => Arrive(minionId));
         }
 
         return due <= TimeSpan.Zero;

@@ -593,13 +593,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             return;
         }
 
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
-        {
-            Return(job);
-            timer?.Dispose();
-        }, null, due, Timeout.InfiniteTimeSpan);
-        timers.Add(timer);
+        timers.After(time, due, () => Return(job));
     }
 
     /// <summary>The minion's return: the <c>ret</c> event (and a failing state's <c>error</c> event), in the transcripts' shapes.</summary>
@@ -758,13 +752,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
             return;
         }
 
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
-        {
-            Reconnect(minionId);
-            timer?.Dispose();
-        }, null, delay, Timeout.InfiniteTimeSpan);
-        timers.Add(timer);
+        timers.After(time, delay, () => Reconnect(minionId));
     }
 
     /// <summary>The minion's key is gone here: it is no longer connected (a later accept makes it reconnect).</summary>

@@ -54,6 +54,7 @@ public static class BridgeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DependencyOutages>();
         services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.SectionName)).ValidateWith<BridgeOptions, BridgeOptionsValidator>();
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateWith<PipelineOptions, PipelineOptionsValidator>();
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateWith<ReconcileOptions, ReconcileOptionsValidator>();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
@@ -28,10 +29,6 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
-        services.TryAddSingleton<IInstanceLock>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
-                ? new FileInstanceLock(directory)
-                : new NoInstanceLock());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
         services.TryAddSingleton<AcceptGate>();
@@ -60,10 +57,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateWith<ReconcileOptions, ReconcileOptionsValidator>();
         services.AddSaltApi(configuration);
         services.AddAutoScalingLifecycleActions(configuration);
-        services.TryAddSingleton<IProvisioningRecords>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory
-                ? new FileProvisioningRecords(directory)
-                : new InMemoryProvisioningRecords());
+        services.AddCoordination(configuration);
         services.TryAddSingleton<ReconcileMetrics>();
         services.TryAddSingleton<FleetReconciler>();
         return services;

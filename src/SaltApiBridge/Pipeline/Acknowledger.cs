@@ -9,7 +9,7 @@ namespace SaltApiBridge.Pipeline;
 
 /// <summary>
 /// Deletes settled messages in batches of up to 10, gathered for a short window. Each caller learns whether its
-/// message was deleted; one that was not comes back and is recognised as done by <see cref="CompletedWork"/>.
+/// message was deleted; one that was not comes back and is recognised as done by the memory of finished work (<see cref="Coordination.IFinishedWork"/>).
 /// </summary>
 public sealed class Acknowledger : IAsyncDisposable
 {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Salt;
 
@@ -50,6 +51,20 @@ internal sealed class InstanceWorkHandler(
             PipelineLog.SaltApiFailed(logger, work.InstanceId, work.MinionId, e.Message);
             return WorkOutcome.Retry("salt-api: " + e.Message);
         }
+        catch (RecordConflictException)
+        {
+            // Another replica wrote the record since it was read: never overwritten; the message comes back and the work
+            // is decided again from what is stored.
+            metrics.Error("record_conflict");
+            PipelineLog.RecordConflict(logger, work.InstanceId, work.MinionId);
+            return WorkOutcome.Retry("the provisioning record changed under this replica", options.Value.LockedRetryDelay);
+        }
+        catch (CoordinationStoreException e)
+        {
+            metrics.Error(e.IsTransient ? "store_transient" : "store");
+            PipelineLog.StoreFailed(logger, work.InstanceId, work.MinionId, e.Message);
+            return WorkOutcome.Retry("coordination store: " + e.Message);
+        }
         catch (AutoScalingException e)
         {
             metrics.Error(e.IsTransient ? "autoscaling_transient" : "autoscaling");
@@ -73,7 +88,7 @@ internal sealed class InstanceWorkHandler(
     private async Task<WorkOutcome> LaunchAsync(Work work, CancellationToken cancellationToken)
     {
         var previous = await ReadRecordAsync(work.MinionId, cancellationToken);
-        var resumed = previous?.IsFor(work.Plan.Event.LifecycleActionToken) == true;
+        var resumed = previous?.IsFor(ProvisioningRecord.KeyOf(work.Plan.Event.LifecycleActionToken)) == true;
         if (resumed)
         {
             work.Record = previous;
@@ -85,7 +100,7 @@ internal sealed class InstanceWorkHandler(
         {
             await SaveRecordAsync(work, new ProvisioningRecord(
                 work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName,
-                ProvisioningRecord.KeyOf(work.Plan.Event.LifecycleActionToken), timeProvider.GetUtcNow()), cancellationToken);
+                ProvisioningRecord.KeyOf(work.Plan.Event.LifecycleActionToken), timeProvider.GetUtcNow()) { Version = previous?.Version ?? 0 }, cancellationToken);
             await FireAsync(BridgeEventTags.Launching, work, null, null, cancellationToken);
         }
 
@@ -195,7 +210,7 @@ internal sealed class InstanceWorkHandler(
                 var token = work.Plan.Event.LifecycleActionToken;
                 work.Record = record ?? new ProvisioningRecord(
                     work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
-                var resumedClean = record?.IsCleanFor(token) == true;
+                var resumedClean = record?.IsCleanFor(ProvisioningRecord.KeyOf(token)) == true;
                 work.JobMaster = resumedClean && masters.Find(record!.CleanMaster) is { } earlier ? earlier : await CleanMasterAsync(work, cancellationToken);
                 var job = new StateJob(
                     "clean",
@@ -274,7 +289,7 @@ internal sealed class InstanceWorkHandler(
 
         var record = await ReadRecordAsync(work.MinionId, cancellationToken)
             ?? new ProvisioningRecord(work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
-        if (!await TrySaveRecordAsync(record with { OwedDeletes = owed, OwedAccepts = null }, cancellationToken))
+        if (await TrySaveRecordAsync(record with { OwedDeletes = owed, OwedAccepts = null }, cancellationToken) is null)
             return WorkOutcome.Retry($"key {work.MinionId} not deleted on {onMasters}, and the owed delete could not be recorded");
         PipelineLog.DeleteOwed(logger, work.InstanceId, work.MinionId, onMasters, $"recorded; tried again every {saltOptions.Value.MasterRetryInterval} until they answer");
         await FireAsync(BridgeEventTags.KeyDeleted, work, null, "deleted; owed on " + onMasters, cancellationToken);
@@ -518,23 +533,21 @@ internal sealed class InstanceWorkHandler(
     /// <summary>Best effort: a record that cannot be written costs a restart its resume, not the instance its provisioning.</summary>
     private async Task SaveRecordAsync(Work work, ProvisioningRecord record, CancellationToken cancellationToken)
     {
-        work.Record = record;
-        await TrySaveRecordAsync(record, cancellationToken);
+        work.Record = await TrySaveRecordAsync(record, cancellationToken) ?? record;
     }
 
-    /// <summary>Saves a record, logged and counted when it cannot be written: false then (an owed delete must not be lost).</summary>
-    private async Task<bool> TrySaveRecordAsync(ProvisioningRecord record, CancellationToken cancellationToken)
+    /// <summary>Saves a record, logged and counted when it cannot be written: null then (an owed delete must not be lost).</summary>
+    private async Task<ProvisioningRecord?> TrySaveRecordAsync(ProvisioningRecord record, CancellationToken cancellationToken)
     {
         try
         {
-            await records.SaveAsync(record, cancellationToken);
-            return true;
+            return await records.SaveAsync(record, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             metrics.Error("record");
             PipelineLog.RecordFailed(logger, record.MinionId, e.Message);
-            return false;
+            return null;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Queue;
 
@@ -24,7 +25,8 @@ internal sealed class LifecyclePipeline(
     IMessageQueue queue,
     InstanceWorkHandler handler,
     ActionPlanner planner,
-    IInstanceLock instanceLock,
+    ILeases leases,
+    IFinishedWork finished,
     IOptions<PipelineOptions> pipelineOptions,
     IOptions<QueueOptions> queueOptions,
     TimeProvider timeProvider,
@@ -34,7 +36,6 @@ internal sealed class LifecyclePipeline(
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
     private readonly InstanceSerializer serializer = new();
-    private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider, pipelineOptions.Value.DeduplicationCapacity);
     private readonly ConcurrentDictionary<Task, byte> running = new();
     private int inFlight;
 
@@ -155,8 +156,8 @@ internal sealed class LifecyclePipeline(
     private async Task<WorkOutcome> RunInstanceWorkAsync(QueueMessage message, ActionPlan plan, CancellationToken abortWork)
     {
         var messageKey = "message:" + message.MessageId;
-        var tokenKey = plan.Event.LifecycleActionToken is { } token ? "token:" + token : null;
-        if (completed.Contains(messageKey) || completed.Contains(tokenKey))
+        var actionKey = ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken) is { } action ? "action:" + action : null;
+        if (await finished.ContainsAsync(messageKey, abortWork) || (actionKey is not null && await finished.ContainsAsync(actionKey, abortWork)))
         {
             PipelineLog.Duplicate(logger, message.MessageId, plan.Event.InstanceId!);
             return WorkOutcome.Done("duplicate", "duplicate of finished work");
@@ -165,7 +166,7 @@ internal sealed class LifecyclePipeline(
         if (abortWork.IsCancellationRequested)
             return WorkOutcome.Released("not started: shutting down");
 
-        using var held = instanceLock.TryAcquire(plan.MinionId!);
+        await using var held = await leases.TryAcquireAsync(LeaseKey.Instance(plan.MinionId!), abortWork);
         if (held is null)
         {
             PipelineLog.InstanceLocked(logger, plan.MinionId!, message.MessageId, options.LockedRetryDelay);
@@ -179,8 +180,9 @@ internal sealed class LifecyclePipeline(
             var outcome = await handler.HandleAsync(plan, message.MessageId, abortWork);
             if (outcome.Disposition == MessageDisposition.Delete)
             {
-                completed.Add(messageKey);
-                completed.Add(tokenKey);
+                await finished.AddAsync(messageKey, CancellationToken.None);
+                if (actionKey is not null)
+                    await finished.AddAsync(actionKey, CancellationToken.None);
             }
 
             return outcome;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Pipeline;
@@ -17,7 +18,7 @@ namespace SaltApiBridge.Pipeline;
 internal sealed class OwedKeyWork(
     SaltMasterSet masters,
     IProvisioningRecords records,
-    IInstanceLock instanceLock,
+    ILeases leases,
     IOptions<SaltApiOptions> options,
     TimeProvider timeProvider,
     ILogger<OwedKeyWork> logger)
@@ -49,11 +50,11 @@ internal sealed class OwedKeyWork(
     /// <summary>One pass over the records: every owed delete and accept tried once.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        foreach (var listed in await records.ListAsync(cancellationToken))
+        foreach (var listed in await records.ListOwedAsync(cancellationToken))
         {
             if (listed is not ({ OwedDeletes.Count: > 0 } or { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: not null }))
                 continue;
-            using var held = instanceLock.TryAcquire(listed.MinionId);
+            await using var held = await leases.TryAcquireAsync(LeaseKey.Instance(listed.MinionId), cancellationToken);
             if (held is null)
                 continue;
             try

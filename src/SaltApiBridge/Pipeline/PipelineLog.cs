@@ -89,6 +89,12 @@ internal static partial class PipelineLog
     [LoggerMessage(2027, LogLevel.Warning, "{Step} on {MinionId} ({InstanceId}): another state run was still in progress after {Bound}; leaving the message for redelivery")]
     public static partial void StillBusy(ILogger logger, string instanceId, string minionId, string step, TimeSpan bound);
 
+    [LoggerMessage(2028, LogLevel.Warning, "The provisioning record of {MinionId} ({InstanceId}) was changed by another replica; the work is decided again from the stored record")]
+    public static partial void RecordConflict(ILogger logger, string instanceId, string minionId);
+
+    [LoggerMessage(2029, LogLevel.Warning, "The coordination store failed for {InstanceId} as {MinionId}: {Error}")]
+    public static partial void StoreFailed(ILogger logger, string instanceId, string minionId, string error);
+
     [LoggerMessage(2040, LogLevel.Warning, "Master {Master} has no usable key for {InstanceId} as {MinionId} yet: {Reason}")]
     public static partial void MasterKeyMissing(ILogger logger, string master, string instanceId, string minionId, string reason);
 

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Reconcile;

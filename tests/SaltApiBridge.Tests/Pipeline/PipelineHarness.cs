@@ -3,6 +3,8 @@ using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
@@ -19,7 +21,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, ILeases? leases = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
     {
         loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
@@ -46,7 +48,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
             Masters, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, metrics, loggers.CreateLogger<InstanceWorkHandler>());
         Pipeline = new LifecyclePipeline(
-            Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
+            Queue, handler, new ActionPlanner(bridgeOptions), leases ?? new ProcessLeases(),
+            new LocalFinishedWork(new CompletedWork(Options.DeduplicationWindow, TimeProvider.System, Options.DeduplicationCapacity)),
             Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
             TimeProvider.System, DefaultScheduler.Instance, metrics, loggers.CreateLogger<LifecyclePipeline>());
@@ -63,8 +66,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public SaltApiOptions SaltOptions { get; }
 
     /// <summary>The retrier of owed key work, over these masters and records.</summary>
-    public OwedKeyWork OwedWork(IInstanceLock? instanceLock = null) =>
-        new(Masters, Records, instanceLock ?? new NoInstanceLock(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
+    public OwedKeyWork OwedWork(ILeases? leases = null) =>
+        new(Masters, Records, leases ?? new ProcessLeases(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
 
     public InMemoryQueue Queue { get; }
 

@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Coordination.Local;
 
 /// <summary>
 /// Message ids and lifecycle action tokens whose work is finished, remembered for a window so that a duplicate

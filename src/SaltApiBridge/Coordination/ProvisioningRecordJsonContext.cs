@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Coordination;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProvisioningRecord))]

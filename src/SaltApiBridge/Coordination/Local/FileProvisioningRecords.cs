@@ -1,12 +1,13 @@
 using System.Text.Json;
 using SaltApiBridge.Lifecycle;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Coordination.Local;
 
 /// <summary>
-/// One small JSON file per minion id in a directory (<see cref="PipelineOptions.RecordDirectory"/>), shared by the
-/// replicas on the master host and read by <c>saltapibridge reconcile</c>. Writes go to a temporary file renamed over
-/// the old one, so a crash never leaves half a record; a file that cannot be read counts as no record.
+/// One small JSON file per minion id in a directory (<c>Pipeline:RecordDirectory</c>), shared by the replicas on the
+/// master host and read by <c>saltapibridge reconcile</c>. Writes go to a temporary file renamed over the old one, so a
+/// crash never leaves half a record; a file that cannot be read counts as no record. The version check compares with
+/// the file on disk: it holds between writers that hold the instance's lease, as every writer does.
 /// </summary>
 public sealed class FileProvisioningRecords(string directory) : IProvisioningRecords
 {
@@ -27,17 +28,21 @@ public sealed class FileProvisioningRecords(string directory) : IProvisioningRec
         }
     }
 
-    public async Task SaveAsync(ProvisioningRecord record, CancellationToken cancellationToken)
+    public async Task<ProvisioningRecord> SaveAsync(ProvisioningRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var path = PathOf(record.MinionId);
+        var stored = (await GetAsync(record.MinionId, cancellationToken))?.Version ?? 0;
+        if (stored != record.Version)
+            throw new RecordConflictException(record.MinionId, record.Version);
+        var saved = record with { Version = record.Version + 1 };
         Directory.CreateDirectory(directory);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                await JsonSerializer.SerializeAsync(file, record, ProvisioningRecordJsonContext.Default.ProvisioningRecord, cancellationToken);
+                await JsonSerializer.SerializeAsync(file, saved, ProvisioningRecordJsonContext.Default.ProvisioningRecord, cancellationToken);
                 await file.FlushAsync(cancellationToken);
             }
 
@@ -47,6 +52,8 @@ public sealed class FileProvisioningRecords(string directory) : IProvisioningRec
         {
             File.Delete(temporary);
         }
+
+        return saved;
     }
 
     public Task RemoveAsync(string minionId, CancellationToken cancellationToken)
@@ -68,6 +75,13 @@ public sealed class FileProvisioningRecords(string directory) : IProvisioningRec
 
         return records;
     }
+
+    /// <summary>Every action in progress: asked at start, when the process that recorded them is gone.</summary>
+    public async Task<IReadOnlyList<ProvisioningRecord>> ListUnattendedAsync(int limit, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(cancellationToken)).Where(r => r.InProgress is not null).OrderBy(r => r.InProgress!.Since).Take(limit)];
+
+    public async Task<IReadOnlyList<ProvisioningRecord>> ListOwedAsync(CancellationToken cancellationToken) =>
+        [.. (await ListAsync(cancellationToken)).Where(r => r.HasOwedWork)];
 
     /// <summary>Only a valid minion id becomes a file name: no separators, no dot-dot.</summary>
     private string PathOf(string minionId) =>

@@ -14,6 +14,7 @@ using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Cli;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Provisioning;
 using SaltApiBridge.Queue;
 
 namespace SaltApiBridge.Pipeline;

@@ -7,6 +7,9 @@ using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
+using SaltApiBridge.Provisioning.Gate;
+using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
 

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning.Gate;
 using SaltApiBridge.Salt;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Provisioning;
 
 /// <summary>
 /// Carries out one plan for one instance through salt-api and the Auto Scaling API, firing a Salt event at each step.

@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Queue;
 
 /// <summary>
 /// Slots for messages received and not yet settled. Pollers take slots before they receive, so a slow Salt master

@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Provisioning.Gate;
 
 public enum GateVerdict
 {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using SaltApiBridge.Queue;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Queue;
 
 /// <summary>
 /// Keeps every in-flight message invisible to other consumers while its work runs (or waits its turn), by

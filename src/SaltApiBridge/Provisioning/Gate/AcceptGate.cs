@@ -2,9 +2,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Provisioning.Gate;
 
 /// <summary>
 /// The trust gate before a launch's key is accepted. Every signal must agree:

@@ -1,8 +1,7 @@
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
-using SaltApiBridge.Queue;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Queue;
 
 /// <summary>
 /// The queue as an observable: several concurrent long polls, each asking only for as many messages as the

@@ -3,9 +3,8 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using SaltApiBridge.Queue;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Queue;
 
 /// <summary>
 /// Deletes settled messages in batches of up to 10, gathered for a short window. Each caller learns whether its

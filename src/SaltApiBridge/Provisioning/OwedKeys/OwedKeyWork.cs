@@ -2,9 +2,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
+using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Provisioning.OwedKeys;
 
 /// <summary>
 /// Settles what masters that did not answer are owed, from the durable records, every

@@ -1,4 +1,4 @@
-namespace SaltApiBridge.Pipeline;
+namespace SaltApiBridge.Provisioning.Gate;
 
 /// <summary>
 /// What the accept gate decided. <see cref="Reason"/> is a short, bounded code (metric label, event outcome);

@@ -10,7 +10,6 @@ using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Provisioning;
-using SaltApiBridge.Provisioning.Gate;
 using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
@@ -34,8 +33,7 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
-        services.TryAddSingleton<AcceptGate>();
-        services.TryAddSingleton<InstanceWorkHandler>();
+        services.AddProvisioning();
         services.TryAddSingleton<LifecyclePipeline>();
         // Before the worker: a heartbeat interval no hook can live with stops the start.
         services.AddHostedService<HeartbeatIntervalCheck>();

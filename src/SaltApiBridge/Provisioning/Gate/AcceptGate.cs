@@ -113,7 +113,7 @@ internal sealed class AcceptGate(
         var fingerprint = prints[0]!;
         var missing = masters.Topology == SaltTopology.Failover ? [] : looks.Where(l => l.Key is not { State: not MinionKeyState.Absent }).ToList();
         foreach (var look in missing)
-            PipelineLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, look.Problem ?? "no key");
+            ProvisioningLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, look.Problem ?? "no key");
         if (missing.Count > 0 && o.MasterDown == MasterDownPolicy.Wait)
             return Unavailable(missing, o, minionId, instanceId);
 
@@ -140,7 +140,7 @@ internal sealed class AcceptGate(
         }
 
         foreach (var look in failed)
-            PipelineLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, look.Problem!);
+            ProvisioningLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, look.Problem!);
         if (done.Count == 0)
             throw new SaltApiException($"no master accepted the key of {minionId}: {Problems(failed)}", isTransient: true);
         var owed = missing.Concat(failed).Select(l => l.Master.Name).Distinct(StringComparer.Ordinal).ToList();
@@ -155,9 +155,9 @@ internal sealed class AcceptGate(
         // failover, the one whose pending key this gate accepted: the minion is connected there.
         var connected = masters.Topology == SaltTopology.Failover && done.Any(d => d.Moved) ? done.Where(d => d.Moved).ToList() : done;
         var jobMaster = masters.Masters.First(m => connected.Any(d => d.Master == m)).Name;
-        PipelineLog.KeyAcceptedOnMasters(logger, instanceId, minionId, fingerprint, string.Join(", ", done.Select(d => d.Master.Name)), jobMaster);
+        ProvisioningLog.KeyAcceptedOnMasters(logger, instanceId, minionId, fingerprint, string.Join(", ", done.Select(d => d.Master.Name)), jobMaster);
         if (owed.Count > 0)
-            PipelineLog.AcceptOwed(logger, instanceId, minionId, string.Join(", ", owed));
+            ProvisioningLog.AcceptOwed(logger, instanceId, minionId, string.Join(", ", owed));
         return new GateOutcome(moved ? GateVerdict.Accepted : GateVerdict.AlreadyAccepted, null, null, true)
         {
             JobMaster = jobMaster,
@@ -241,7 +241,7 @@ internal sealed class AcceptGate(
                 var left = deadline - timeProvider.GetUtcNow();
                 if (!e.IsTransient || o.MasterDown != MasterDownPolicy.Wait || left <= TimeSpan.Zero)
                     return new MasterLook(master, null, e.Message);
-                PipelineLog.MasterNotAnswering(logger, master.Name, e.Message, deadline);
+                ProvisioningLog.MasterNotAnswering(logger, master.Name, e.Message, deadline);
                 var pause = o.MasterRetryInterval < left ? o.MasterRetryInterval : left;
                 await Task.Delay(pause < MinimumPause ? MinimumPause : pause, timeProvider, cancellationToken);
             }
@@ -259,7 +259,7 @@ internal sealed class AcceptGate(
             }
             catch (SaltApiException e)
             {
-                PipelineLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, "could not take back its accept: " + e.Message);
+                ProvisioningLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, "could not take back its accept: " + e.Message);
             }
         }
     }
@@ -291,7 +291,7 @@ internal sealed class AcceptGate(
     private GateOutcome Refused(string reason, string detail, bool instanceConfirmed, string minionId, string instanceId)
     {
         metrics.AcceptRefused(reason);
-        PipelineLog.AcceptRefused(logger, instanceId, minionId, reason, detail);
+        ProvisioningLog.AcceptRefused(logger, instanceId, minionId, reason, detail);
         return GateOutcome.Refuse(reason, detail, instanceConfirmed);
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
-using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Provisioning.OwedKeys;
@@ -43,7 +42,7 @@ internal sealed class OwedKeyWork(
             catch (Exception e)
             {
                 // A background service that throws stops the daemon: an unreadable record directory must not.
-                PipelineLog.RecordFailed(logger, "(record directory)", e.Message);
+                ProvisioningLog.RecordFailed(logger, "(record directory)", e.Message);
             }
         }
     }
@@ -69,7 +68,7 @@ internal sealed class OwedKeyWork(
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Text.Json.JsonException)
             {
-                PipelineLog.RecordFailed(logger, listed.MinionId, e.Message);
+                ProvisioningLog.RecordFailed(logger, listed.MinionId, e.Message);
             }
         }
     }
@@ -84,7 +83,7 @@ internal sealed class OwedKeyWork(
             if (masters.Find(name) is not { } master)
             {
                 // A master no longer configured owes nothing any more.
-                PipelineLog.OwedDropped(logger, action, record.MinionId, name);
+                ProvisioningLog.OwedDropped(logger, action, record.MinionId, name);
                 settled.Add(name);
                 continue;
             }
@@ -96,7 +95,7 @@ internal sealed class OwedKeyWork(
             }
             catch (SaltApiException e)
             {
-                PipelineLog.OwedStillOwed(logger, action, record.MinionId, name, e.Message);
+                ProvisioningLog.OwedStillOwed(logger, action, record.MinionId, name, e.Message);
             }
         }
 
@@ -112,7 +111,7 @@ internal sealed class OwedKeyWork(
     private async Task<bool> DeleteAsync(NamedSaltMaster master, string minionId, CancellationToken cancellationToken)
     {
         await master.Master.DeleteKeyAsync(minionId, cancellationToken);
-        PipelineLog.OwedDone(logger, "delete", minionId, master.Name);
+        ProvisioningLog.OwedDone(logger, "delete", minionId, master.Name);
         return true;
     }
 
@@ -124,7 +123,7 @@ internal sealed class OwedKeyWork(
             return false;
         if (key.Fingerprint != fingerprint)
         {
-            PipelineLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there has fingerprint {key.Fingerprint}, not {fingerprint}: not this minion's key");
+            ProvisioningLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there has fingerprint {key.Fingerprint}, not {fingerprint}: not this minion's key");
             return true;
         }
 
@@ -132,13 +131,13 @@ internal sealed class OwedKeyWork(
         {
             case MinionKeyState.Pending:
                 await master.Master.AcceptKeyAsync(minionId, MinionKeyState.Pending, cancellationToken);
-                PipelineLog.OwedDone(logger, "accept", minionId, master.Name);
+                ProvisioningLog.OwedDone(logger, "accept", minionId, master.Name);
                 return true;
             case MinionKeyState.Accepted:
-                PipelineLog.OwedDone(logger, "accept", minionId, master.Name);
+                ProvisioningLog.OwedDone(logger, "accept", minionId, master.Name);
                 return true;
             default:
-                PipelineLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there is {key.State}; the bridge does not override that");
+                ProvisioningLog.OwedAcceptDropped(logger, minionId, master.Name, $"its key there is {key.State}; the bridge does not override that");
                 return true;
         }
     }

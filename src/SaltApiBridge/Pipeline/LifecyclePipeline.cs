@@ -37,6 +37,9 @@ internal sealed class LifecyclePipeline(
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
     private readonly InstanceSerializer serializer = new();
+
+    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
+    private readonly BackoffPolicy redelivery = BackoffPolicy.Exponential(pipelineOptions.Value.RetryBackoff, pipelineOptions.Value.MaxRetryBackoff);
     private readonly ConcurrentDictionary<Task, byte> running = new();
     private int inFlight;
 
@@ -208,7 +211,7 @@ internal sealed class LifecyclePipeline(
                     PipelineLog.WorkFinished(logger, kind, instance, minion, outcome.Summary);
                 break;
             case MessageDisposition.RetryLater:
-                var delay = outcome.Delay ?? Backoff(message.ReceiveCount);
+                var delay = outcome.Delay ?? redelivery.Delay(message.ReceiveCount);
                 // Names the message: this line is the reason for one that ends in the dead-letter queue.
                 PipelineLog.WorkRetrying(logger, kind, instance, minion, message.MessageId, message.ReceiveCount, delay, outcome.Summary);
                 await ChangeVisibilityAsync(message, delay);
@@ -231,13 +234,5 @@ internal sealed class LifecyclePipeline(
         {
             QueueLog.ReleaseFailed(logger, 1, e.Message);
         }
-    }
-
-    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        var exponent = Math.Clamp(receiveCount - 1, 0, 20);
-        var ticks = Math.Min(options.RetryBackoff.Ticks * (1L << exponent), options.MaxRetryBackoff.Ticks);
-        return TimeSpan.FromTicks(ticks);
     }
 }

@@ -111,7 +111,8 @@ internal sealed class AcceptGate(
         }
 
         var fingerprint = prints[0]!;
-        var missing = masters.Topology == SaltTopology.Failover ? [] : looks.Where(l => l.Key is not { State: not MinionKeyState.Absent }).ToList();
+        var rules = masters.Rules;
+        var missing = rules.KeyOnEveryMaster ? looks.Where(l => l.Key is not { State: not MinionKeyState.Absent }).ToList() : [];
         foreach (var look in missing)
             ProvisioningLog.MasterKeyMissing(logger, look.Master.Name, instanceId, minionId, look.Problem ?? "no key");
         if (missing.Count > 0 && o.MasterDown == MasterDownPolicy.Wait)
@@ -120,18 +121,13 @@ internal sealed class AcceptGate(
         // Accept: on every master that holds the key (hot), once where the masters share it (shared-pki), where the minion
         // waits (failover: a pending key; another master's entry for the id is an older one). The key wait may have used
         // up the first deadline: a master that stops answering now gets its own.
-        var accepting = masters.Topology switch
-        {
-            SaltTopology.SharedPki => present.Take(1).ToList(),
-            SaltTopology.Failover when present.Any(l => l.Key!.State == MinionKeyState.Pending) => [.. present.Where(l => l.Key!.State == MinionKeyState.Pending)],
-            _ => present,
-        };
+        var accepting = rules.AcceptOn(present, l => l.Key!.State == MinionKeyState.Pending);
         deadline = timeProvider.GetUtcNow() + o.MasterDownTimeout;
         var accepts = await Task.WhenAll(accepting.Select(l => AcceptOnAsync(l, minionId, deadline, cancellationToken)));
         var moved = accepts.Any(a => a.Moved);
         var failed = accepts.Where(a => a.Problem is not null).ToList();
         var done = accepts.Where(a => a.Problem is null).ToList();
-        if (masters.Topology == SaltTopology.SharedPki && done.Count > 0)
+        if (rules.ConfirmOnOthers && done.Count > 0)
         {
             // The masters share the key directories: what one accepted, each must now see accepted, with the same key.
             var confirmed = await Task.WhenAll(looks.Where(l => l.Master != done[0].Master).Select(l => ConfirmOnAsync(l.Master, minionId, fingerprint, deadline, cancellationToken)));
@@ -153,7 +149,7 @@ internal sealed class AcceptGate(
 
         // Jobs go through the first master, in configuration order, that accepted (the local one while it answers); in
         // failover, the one whose pending key this gate accepted: the minion is connected there.
-        var connected = masters.Topology == SaltTopology.Failover && done.Any(d => d.Moved) ? done.Where(d => d.Moved).ToList() : done;
+        var connected = rules.JobsWhereAcceptedNow && done.Any(d => d.Moved) ? done.Where(d => d.Moved).ToList() : done;
         var jobMaster = masters.Masters.First(m => connected.Any(d => d.Master == m)).Name;
         ProvisioningLog.KeyAcceptedOnMasters(logger, instanceId, minionId, fingerprint, string.Join(", ", done.Select(d => d.Master.Name)), jobMaster);
         if (owed.Count > 0)
@@ -172,7 +168,7 @@ internal sealed class AcceptGate(
     /// </summary>
     private async Task<IReadOnlyList<MasterLook>> LookAsync(string minionId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        if (masters.Topology != SaltTopology.Failover)
+        if (masters.Rules.KeyOnEveryMaster)
             return await Task.WhenAll(masters.Masters.Select(m => LookOnAsync(m, minionId, deadline, cancellationToken)));
 
         using var found = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -34,6 +34,7 @@ public static class BridgeServiceCollectionExtensions
                 : new NoInstanceLock());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
+        services.AddHostedService<BuildInfo>();
         services.TryAddSingleton<AcceptGate>();
         services.TryAddSingleton<InstanceWorkHandler>();
         services.TryAddSingleton<LifecyclePipeline>();

@@ -71,10 +71,11 @@ aot_glibc=$(glibc_floor "$build/aot/saltapibridge")
 step "Native AOT executable: $(du -h "$build/aot/saltapibridge" | cut -f1), needs glibc >= $aot_glibc"
 
 # --- The compat build: self-contained single file, JIT ---------------------------------------------------------------
-# Its own artifacts path, so it shares no obj/ with the AOT build (each stays incremental). Trimmed (the daemon is
-# trim-safe: IsAotCompatible) and compressed; Microsoft builds its host and runtime against an old glibc.
+# Its own artifacts path (artifacts/compat), so it shares no obj/ with the AOT build and each stays incremental.
+# Trimmed (the daemon is trim-safe: IsAotCompatible) and compressed; Microsoft builds its host and runtime against
+# an old glibc.
 step "publishing the compat build (self-contained single file, JIT)"
-dotnet publish src/SaltApiBridge/SaltApiBridge.csproj -c Release -r "$rid" --artifacts-path "$build/compat-obj" -o "$build/compat-publish" \
+dotnet publish src/SaltApiBridge/SaltApiBridge.csproj -c Release -r "$rid" --artifacts-path artifacts/compat -o "$build/compat-publish" \
     -p:PublishAot=false -p:SelfContained=true -p:PublishSingleFile=true -p:PublishTrimmed=true \
     -p:EnableCompressionInSingleFile=true -p:DebugType=none -p:PublishDocumentationFile=false -nologo -clp:NoSummary \
     >"$build/publish-compat.log" 2>&1 || { cat "$build/publish-compat.log" >&2; die "dotnet publish (compat) failed"; }

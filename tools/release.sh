@@ -43,7 +43,7 @@ pkg_version=${version/-/\~}
 rid=linux-x64
 out=artifacts/release
 build=$out/build
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+export SOURCE_DATE_EPOCH=$(tools/version.sh epoch)
 # The build stamps the same version as this script computed, even in a copy without .git.
 export BridgeVersion=$version BridgeCommit=$commit DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 step "version $version (commit $commit)"

@@ -33,6 +33,7 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
+        services.AddHostedService<BuildInfo>();
         services.AddProvisioning();
         services.TryAddSingleton<LifecyclePipeline>();
         // Before the worker: a heartbeat interval no hook can live with stops the start.

@@ -1,8 +1,8 @@
-{#- saltapibridge.config -- /etc/saltapibridge/appsettings.json from pillar, and the salt-api password in
+{#- saltapibridge.config.file -- /etc/saltapibridge/appsettings.json from pillar, and the salt-api password in
     a file of its own that only the service account can read. #}
 {%- from "saltapibridge/map.jinja" import saltapibridge as sab with context %}
 include:
-  - saltapibridge.install
+  - saltapibridge.package.install
 
 # root owns it, the service group may read (not write) it.
 saltapibridge-config-dir:

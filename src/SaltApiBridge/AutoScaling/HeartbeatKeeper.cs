@@ -64,7 +64,7 @@ internal sealed class HeartbeatKeeper(
         var interval = HeartbeatPlan.DeriveInterval(hook.HeartbeatTimeout, configured, Jitter());
         if (configured is { } tooLong && tooLong >= hook.HeartbeatTimeout)
             logger.ConfiguredIntervalTooLong(tooLong, hook.HeartbeatTimeout, hook.LifecycleHookName, hook.AutoScalingGroupName, interval);
-        return new HeartbeatPlan(interval, actionStarted + hook.EffectiveGlobalTimeout, hook.DefaultResult);
+        return new HeartbeatPlan(interval, actionStarted + hook.EffectiveGlobalTimeout, hook.DefaultResult) { HookTimeout = hook.HeartbeatTimeout };
     }
 
     /// <summary>Starts heartbeats every <paramref name="interval"/>; the first one goes out one interval from now.</summary>
@@ -77,7 +77,7 @@ internal sealed class HeartbeatKeeper(
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(plan.Interval, TimeSpan.Zero);
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new HeartbeatLease(RunAsync(action, plan, stopping.Token), stopping);
+        return new HeartbeatLease(RunAsync(action, plan, stopping.Token), stopping, plan);
     }
 
     private async Task<HeartbeatStopReason> RunAsync(LifecycleActionIdentity action, HeartbeatPlan plan, CancellationToken stopping)

@@ -91,7 +91,7 @@ public static class ReplayCommand
                 await using var instanceLock = simulate ? null : await app.Services.GetRequiredService<ILeases>().TryAcquireAsync(LeaseKey.Instance(plan.MinionId!), cancellationToken);
                 if (!simulate && instanceLock is null)
                     return await FailAsync(error, $"another process is working on {plan.MinionId}; try again when it is done");
-                var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, "replay-" + (parsed.Event.MessageId ?? "cli"), cancellationToken);
+                var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, new WorkRequest("replay-" + (parsed.Event.MessageId ?? "cli")), cancellationToken);
 
                 // Logging out is part of the run: let it be printed before the verdict.
                 await app.Services.GetRequiredService<SaltApiSession>().LogoutAsync(cancellationToken);

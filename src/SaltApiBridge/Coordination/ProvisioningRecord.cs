@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SaltApiBridge.Lifecycle;
 
 namespace SaltApiBridge.Coordination;
 
@@ -46,6 +47,14 @@ public sealed record ProvisioningRecord(
 
     /// <summary>This record's clean-up is for the terminating action whose token hashes to <paramref name="actionKey"/>.</summary>
     public bool IsCleanFor(string? actionKey) => CleanActionKey is not null && CleanActionKey == actionKey;
+
+    /// <summary>
+    /// The event of the action in progress, rebuilt from the record for a takeover: no token (Auto Scaling takes the
+    /// instance id with hook and group) and no message id. Null when no action is in progress.
+    /// </summary>
+    public LifecycleEvent? InProgressEvent() => InProgress is not { } action
+        ? null
+        : new LifecycleEvent(action.Kind, SourceFormat.Record, null, InstanceId, Group, action.HookName, null, null, null, action.Destination, action.EventTime);
 
     /// <summary>Key work is owed to some master.</summary>
     public bool HasOwedWork => OwedAccepts is { Count: > 0 } || OwedDeletes is { Count: > 0 };

@@ -14,6 +14,7 @@ using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
 
 namespace SaltApiBridge.Hosting;
 
@@ -35,10 +36,13 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<BridgeMetrics>();
         services.AddHostedService<BuildInfo>();
         services.AddProvisioning();
+        services.TryAddSingleton<WorkBoard>();
+        services.TryAddSingleton<InstanceTurns>();
         services.TryAddSingleton<LifecyclePipeline>();
         // Before the worker: a heartbeat interval no hook can live with stops the start.
         services.AddHostedService<HeartbeatIntervalCheck>();
         services.AddHostedService<BridgeWorker>();
+        services.AddHostedService<UnattendedActions>();
         services.AddHostedService<OwedKeyWork>();
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();

@@ -4,15 +4,13 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Provisioning;
 using SaltApiBridge.Queue;
 
 namespace SaltApiBridge.Pipeline;
 
 /// <summary>
-/// SQS → parse → validate and plan → de-duplicate → per-instance order → handlers → acknowledge.
+/// SQS → parse → validate and plan → per-instance turn (order, de-duplicate, lease: <see cref="InstanceTurns"/>) → handlers → acknowledge.
 /// <list type="bullet">
 /// <item>Concurrency is bounded by the in-flight slots the pollers take before receiving: at most
 /// <see cref="PipelineOptions.MaxInFlight"/> messages exist in the pipeline, so the Merge below never grows past it.</item>
@@ -24,10 +22,8 @@ namespace SaltApiBridge.Pipeline;
 /// </summary>
 internal sealed class LifecyclePipeline(
     IMessageQueue queue,
-    InstanceWorkHandler handler,
+    InstanceTurns turns,
     ActionPlanner planner,
-    ILeases leases,
-    IFinishedWork finished,
     IOptions<PipelineOptions> pipelineOptions,
     IOptions<QueueOptions> queueOptions,
     TimeProvider timeProvider,
@@ -36,8 +32,6 @@ internal sealed class LifecyclePipeline(
     ILogger<LifecyclePipeline> logger)
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
-    private readonly InstanceSerializer serializer = new();
-
     /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
     private readonly BackoffPolicy redelivery = BackoffPolicy.Exponential(pipelineOptions.Value.RetryBackoff, pipelineOptions.Value.MaxRetryBackoff);
     private readonly ConcurrentDictionary<Task, byte> running = new();
@@ -152,49 +146,7 @@ internal sealed class LifecyclePipeline(
                 return (plan, WorkOutcome.Done("acknowledged", plan.Reason!));
         }
 
-        var outcome = await serializer.RunAsync(parsed.Event.InstanceId!, () => RunInstanceWorkAsync(message, plan, abortWork));
-        return (plan, outcome);
-    }
-
-    /// <summary>Runs in the instance's turn: duplicates are recognised only now, after any earlier copy has finished.</summary>
-    private async Task<WorkOutcome> RunInstanceWorkAsync(QueueMessage message, ActionPlan plan, CancellationToken abortWork)
-    {
-        var messageKey = "message:" + message.MessageId;
-        var actionKey = ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken) is { } action ? "action:" + action : null;
-        if (await finished.ContainsAsync(messageKey, abortWork) || (actionKey is not null && await finished.ContainsAsync(actionKey, abortWork)))
-        {
-            PipelineLog.Duplicate(logger, message.MessageId, plan.Event.InstanceId!);
-            return WorkOutcome.Done("duplicate", "duplicate of finished work");
-        }
-
-        if (abortWork.IsCancellationRequested)
-            return WorkOutcome.Released("not started: shutting down");
-
-        await using var held = await leases.TryAcquireAsync(LeaseKey.Instance(plan.MinionId!), abortWork);
-        if (held is null)
-        {
-            PipelineLog.InstanceLocked(logger, plan.MinionId!, message.MessageId, options.LockedRetryDelay);
-            return WorkOutcome.Retry("another replica is working on this instance", options.LockedRetryDelay);
-        }
-
-        PipelineLog.WorkStarting(logger, plan.Event.Kind.ToString(), plan.Event.InstanceId!, plan.MinionId!, message.MessageId, message.ReceiveCount);
-        metrics.WorkStarted();
-        try
-        {
-            var outcome = await handler.HandleAsync(plan, message.MessageId, abortWork);
-            if (outcome.Disposition == MessageDisposition.Delete)
-            {
-                await finished.AddAsync(messageKey, CancellationToken.None);
-                if (actionKey is not null)
-                    await finished.AddAsync(actionKey, CancellationToken.None);
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            metrics.WorkEnded();
-        }
+        return (plan, await turns.RunAsync(plan, WorkSource.Of(message, parsed.Event.LifecycleActionToken), abortWork));
     }
 
     private async Task SettleAsync(QueueMessage message, ActionPlan? plan, WorkOutcome outcome, Acknowledger acknowledger)

@@ -28,6 +28,24 @@ internal static partial class PipelineLog
     [LoggerMessage(2019, LogLevel.Information, "Another replica is working on {MinionId}; message {MessageId} retried in {Delay}")]
     public static partial void InstanceLocked(ILogger logger, string minionId, string messageId, TimeSpan delay);
 
+    [LoggerMessage(2030, LogLevel.Warning, "The coordination store cannot be used for {InstanceId} ({Source}): {Error}; the work waits")]
+    public static partial void StoreUnavailable(ILogger logger, string instanceId, string source, string error);
+
+    [LoggerMessage(2031, LogLevel.Warning, "Lost the lease on {MinionId} ({InstanceId}): it could not be renewed in time; stopped before the next call, the work is decided again when its message comes back")]
+    public static partial void LeaseLost(ILogger logger, string instanceId, string minionId);
+
+    [LoggerMessage(2032, LogLevel.Warning, "Taking over {Kind} {InstanceId} as {MinionId} from {Replica}: its lease ran out with the action in progress")]
+    public static partial void TakingOver(ILogger logger, string kind, string instanceId, string minionId, string replica);
+
+    [LoggerMessage(2033, LogLevel.Warning, "Cannot take over the action in progress of {InstanceId} as {MinionId}: {Reason}; its message decides")]
+    public static partial void TakeoverImpossible(ILogger logger, string instanceId, string minionId, string reason);
+
+    [LoggerMessage(2034, LogLevel.Information, "Takeover of {InstanceId} as {MinionId} ended: {Result}: {Summary}")]
+    public static partial void TakeoverEnded(ILogger logger, string instanceId, string minionId, string result, string summary);
+
+    [LoggerMessage(2035, LogLevel.Debug, "Looking for unattended lifecycle actions failed: {Error}")]
+    public static partial void UnattendedLookFailed(ILogger logger, string error);
+
     [LoggerMessage(2020, LogLevel.Information, "Stopped polling; waiting up to {DrainTimeout} for {InFlight} in-flight messages")]
     public static partial void Draining(ILogger logger, TimeSpan drainTimeout, int inFlight);
 

@@ -17,28 +17,32 @@ internal sealed class InstanceWorkHandler(
     LaunchWork launch,
     TerminateWork terminate,
     KeyDeletion keyDeletion,
+    RecordKeeper records,
     SaltMasterSet masters,
     BridgeMetrics metrics,
     IOptions<PipelineOptions> options,
     ILogger<InstanceWorkHandler> logger)
 {
-    /// <param name="actionKey">
-    /// The action's key when it is resumed without its message (a takeover from the record); otherwise derived from the
-    /// message's token.
-    /// </param>
-    public async Task<WorkOutcome> HandleAsync(ActionPlan plan, string correlationId, CancellationToken cancellationToken, string? actionKey = null)
+    public async Task<WorkOutcome> HandleAsync(ActionPlan plan, WorkRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var work = new InstanceWork(plan, correlationId, masters.Primary, actionKey ?? ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken));
+        ArgumentNullException.ThrowIfNull(request);
+        var work = new InstanceWork(plan, request.CorrelationId, masters.Primary, request.ActionKey ?? ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken))
+        {
+            Progress = request.Progress,
+        };
         try
         {
-            return plan.Event.Kind switch
+            var outcome = plan.Event.Kind switch
             {
                 LifecycleEventKind.Launching => await launch.RunAsync(work, cancellationToken),
                 LifecycleEventKind.Terminating => await terminate.RunAsync(work, cancellationToken),
                 LifecycleEventKind.Terminated => await keyDeletion.RunAsync(work, cancellationToken),
                 _ => WorkOutcome.Done("acknowledged", plan.Reason ?? "nothing to do"),
             };
+            if (outcome.Disposition == MessageDisposition.Delete)
+                await FinishAsync(work, cancellationToken);
+            return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -77,6 +81,22 @@ internal sealed class InstanceWorkHandler(
             metrics.Error("unexpected");
             PipelineLog.UnexpectedFailure(logger, work.InstanceId, work.MinionId, e);
             return WorkOutcome.Retry("unexpected error: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The action is over: nothing left for a takeover to resume. Best effort: the outcome stands either way, and a
+    /// takeover of a finished action finds it gone at its first Auto Scaling look.
+    /// </summary>
+    private async Task FinishAsync(InstanceWork work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await records.FinishAsync(work, cancellationToken);
+        }
+        catch (Exception e) when (e is RecordConflictException or CoordinationStoreException or OperationCanceledException)
+        {
+            ProvisioningLog.StoreFailed(logger, work.InstanceId, work.MinionId, "the finished action could not be marked finished: " + e.Message);
         }
     }
 }

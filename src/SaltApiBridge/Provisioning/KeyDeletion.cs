@@ -24,6 +24,7 @@ internal sealed class KeyDeletion(
 {
     public async Task<WorkOutcome> RunAsync(InstanceWork work, CancellationToken cancellationToken)
     {
+        work.Step("deleting the key");
         var deletes = await Task.WhenAll(masters.Masters.Select(async m =>
         {
             try

@@ -33,14 +33,14 @@ internal sealed class LaunchWork(
         var resumed = previous?.IsFor(work.ActionKey) == true;
         if (resumed)
         {
-            work.Record = previous;
             // A recorded jid is waited for, and republished, only through the master it went to.
             work.JobMaster = masters.Find(previous!.JobMaster) ?? masters.Primary;
             ProvisioningLog.Resuming(logger, work.InstanceId, work.MinionId, previous.HighstateJid);
+            await records.TakeOnAsync(work, previous, cancellationToken);
         }
         else
         {
-            await records.SaveAsync(work, new ProvisioningRecord(
+            await records.TakeOnAsync(work, new ProvisioningRecord(
                 work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, work.ActionKey, timeProvider.GetUtcNow()) { Version = previous?.Version ?? 0 }, cancellationToken);
             await events.FireAsync(BridgeEventTags.Launching, work, null, null, cancellationToken);
         }
@@ -52,6 +52,8 @@ internal sealed class LaunchWork(
         // message's own timestamp: a message's clock is not ours, and an old or replayed one must not end heartbeats early.
         await using (var lease = await heartbeats.StartAsync(work.Action, work.Record?.StartedAt, resumed, cancellationToken))
         {
+            work.Heartbeating(lease.Plan);
+            work.Step("waiting for the key");
             var passed = await attempts.RunAsync(() => gate.PassAsync(work.Plan.Event, work.MinionId, cancellationToken), g => g.Verdict != GateVerdict.NoKey, cancellationToken);
             switch (passed.Verdict)
             {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Pipeline;
 
@@ -12,7 +13,8 @@ namespace SaltApiBridge.Provisioning;
 /// and a coordination store that cannot be reached (<see cref="CoordinationStoreException"/>: a step that must be
 /// recorded first is then not taken).
 /// </summary>
-internal sealed class RecordKeeper(IProvisioningRecords records, BridgeMetrics metrics, ILogger<RecordKeeper> logger)
+internal sealed class RecordKeeper(
+    IProvisioningRecords records, IOptions<CoordinationOptions> coordination, TimeProvider timeProvider, BridgeMetrics metrics, ILogger<RecordKeeper> logger)
 {
     public bool IsDurable => records.IsDurable;
 
@@ -45,6 +47,37 @@ internal sealed class RecordKeeper(IProvisioningRecords records, BridgeMetrics m
             Failed(record.MinionId, e);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Marks the work's lifecycle action as in progress on this replica (kept until it is finished), so that another
+    /// replica, or this host after a restart, can resume it without its message. Written only when it changes.
+    /// </summary>
+    public async Task TakeOnAsync(InstanceWork work, ProvisioningRecord record, CancellationToken cancellationToken)
+    {
+        var replica = coordination.Value.EffectiveReplicaName;
+        var current = record.InProgress;
+        if (current is not null && current.Kind == work.Kind && current.ActionKey == work.ActionKey && current.Replica == replica)
+        {
+            work.Record = record;
+            return;
+        }
+
+        var since = current?.Kind == work.Kind && current.ActionKey == work.ActionKey ? current.Since : timeProvider.GetUtcNow();
+        var lifecycleEvent = work.Plan.Event;
+        await SaveAsync(work, record with
+        {
+            InProgress = new ActionInProgress(
+                work.Kind, lifecycleEvent.LifecycleHookName ?? "", work.ActionKey, since, lifecycleEvent.Destination,
+                lifecycleEvent.Time ?? current?.EventTime, replica),
+        }, cancellationToken);
+    }
+
+    /// <summary>The work's lifecycle action is finished: nothing left to resume.</summary>
+    public async Task FinishAsync(InstanceWork work, CancellationToken cancellationToken)
+    {
+        if (work.Record is { InProgress: not null } record)
+            await SaveAsync(work, record with { InProgress = null }, cancellationToken);
     }
 
     public async Task RemoveAsync(string minionId, CancellationToken cancellationToken)

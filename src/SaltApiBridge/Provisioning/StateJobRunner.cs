@@ -33,6 +33,7 @@ internal sealed class StateJobRunner(
         if (job.RecordedJid is { } earlier)
         {
             // Recorded before a restart: the master may have the job (running or done), or the publish never happened.
+            work.Step($"{job.Step} running (resumed)", earlier);
             using (work.Jobs.WatchJob(work.MinionId, earlier))
                 run = await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), cancellationToken);
             if (run.Status == StateRunStatus.JobUnknown)
@@ -44,6 +45,7 @@ internal sealed class StateJobRunner(
 
         if (run is null)
         {
+            work.Step("waiting for the minion to answer");
             if (job.PingFirst && !await work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken))
                 return null;
             var jid = job.RecordedJid ?? await NewJidAsync(job);
@@ -117,6 +119,7 @@ internal sealed class StateJobRunner(
     private async Task<StateRunResult> PublishAndWaitAsync(StateJob job, InstanceWork work, string jid, CancellationToken cancellationToken)
     {
         using var watch = work.Jobs.WatchJob(work.MinionId, jid);
+        work.Step($"{job.Step} running", jid);
         return await attempts.RunAsync(
             async () =>
             {

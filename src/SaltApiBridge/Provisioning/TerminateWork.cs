@@ -24,20 +24,21 @@ internal sealed class TerminateWork(
 {
     public async Task<WorkOutcome> RunAsync(InstanceWork work, CancellationToken cancellationToken)
     {
+        // The clean-up's jid is recorded like the highstate's, so a redelivery of this action republishes it.
+        var record = await records.ReadAsync(work.MinionId, cancellationToken);
+        await records.TakeOnAsync(work, record ?? new ProvisioningRecord(
+            work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow()), cancellationToken);
         await events.FireAsync(BridgeEventTags.Terminating, work, null, null, cancellationToken);
         var clean = work.Plan.Steps.FirstOrDefault(s => s.Kind == PlannedStepKind.ApplyStates);
         string? failure = null;
         string? jid = null;
         if (clean is not null)
         {
-            await using var lease = await heartbeats.StartAsync(work.Action, null, resumed: false, cancellationToken);
+            var resumedClean = record?.IsCleanFor(work.ActionKey) == true;
+            await using var lease = await heartbeats.StartAsync(work.Action, work.Record?.InProgress?.Since, resumedClean || work.IsTakeover, cancellationToken);
+            work.Heartbeating(lease.Plan);
             try
             {
-                // The clean-up's jid is recorded like the highstate's, so a redelivery of this action republishes it.
-                var record = await records.ReadAsync(work.MinionId, cancellationToken);
-                work.Record = record ?? new ProvisioningRecord(
-                    work.MinionId, work.InstanceId, work.Plan.Event.AutoScalingGroupName, null, timeProvider.GetUtcNow());
-                var resumedClean = record?.IsCleanFor(work.ActionKey) == true;
                 work.JobMaster = resumedClean && masters.Find(record!.CleanMaster) is { } earlier ? earlier : await CleanMasterAsync(work, cancellationToken);
                 var job = new StateJob(
                     "clean",

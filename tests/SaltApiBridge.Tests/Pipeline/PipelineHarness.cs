@@ -12,6 +12,7 @@ using SaltApiBridge.Provisioning;
 using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
@@ -58,19 +59,32 @@ internal sealed class PipelineHarness : IAsyncDisposable
             .AddSingleton(metrics)
             .AddSingleton(loggers)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .AddSingleton<IMessageQueue>(Queue)
+            .AddSingleton(new ActionPlanner(bridgeOptions))
+            .AddSingleton(leases ?? new ProcessLeases())
+            .AddSingleton<IFinishedWork>(new LocalFinishedWork(new CompletedWork(Options.DeduplicationWindow, TimeProvider.System, Options.DeduplicationCapacity)))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Coordination))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }))
+            .AddSingleton<IScheduler>(DefaultScheduler.Instance)
+            .AddSingleton(new WorkBoard(TimeProvider.System))
+            .AddSingleton<InstanceTurns>()
+            .AddSingleton<LifecyclePipeline>()
+            .AddSingleton<UnattendedActions>()
             .AddProvisioning()
             .BuildServiceProvider();
-        var handler = services.GetRequiredService<InstanceWorkHandler>();
-        Pipeline = new LifecyclePipeline(
-            Queue, handler, new ActionPlanner(bridgeOptions), leases ?? new ProcessLeases(),
-            new LocalFinishedWork(new CompletedWork(Options.DeduplicationWindow, TimeProvider.System, Options.DeduplicationCapacity)),
-            Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
-            TimeProvider.System, DefaultScheduler.Instance, metrics, loggers.CreateLogger<LifecyclePipeline>());
+        Pipeline = services.GetRequiredService<LifecyclePipeline>();
         Pipeline.Settled += settled => Settled.Enqueue(settled);
     }
 
     public CallLog Log { get; }
+
+    /// <summary>This replica's coordination settings (its name).</summary>
+    public CoordinationOptions Coordination { get; } = new() { ReplicaName = "replica-1" };
+
+    /// <summary>The takeover of actions left in progress (not started: tests call its look).</summary>
+    public UnattendedActions Unattended => services.GetRequiredService<UnattendedActions>();
+
+    public WorkBoard Board => services.GetRequiredService<WorkBoard>();
 
     /// <summary>The masters after the first (<see cref="Salt"/>), named m2, m3, …</summary>
     public IReadOnlyList<FakeSaltMaster> Others { get; }

@@ -80,7 +80,7 @@ internal static partial class SaltApiLog
     [LoggerMessage(4018, LogLevel.Debug, "Keys: {Accepted} accepted, {Pending} pending, {Rejected} rejected, {Denied} denied")]
     public static partial void KeysListed(this ILogger logger, int accepted, int pending, int rejected, int denied);
 
-    [LoggerMessage(4024, LogLevel.Information, "Minion {MinionId} announced its start on the event bus")]
+    [LoggerMessage(4024, LogLevel.Debug, "Minion {MinionId} announced its start on the event bus")]
     public static partial void StartAnnounced(this ILogger logger, string minionId);
 
     [LoggerMessage(4036, LogLevel.Information, "Return of job {Jid} on minion {MinionId} not usable from the event stream ({Reason}); reading it with GET /jobs")]

@@ -17,10 +17,10 @@ internal static partial class AutoScalingLog
     public static partial void CallFailed(
         this ILogger logger, string apiAction, string instanceId, string errorCode, int statusCode, bool isTransient, string? requestId);
 
-    [LoggerMessage(3004, LogLevel.Warning, "Auto Scaling {ApiAction} {Subject} could not reach AWS")]
-    public static partial void CallUnreachable(this ILogger logger, string apiAction, string subject, Exception exception);
+    [LoggerMessage(3004, LogLevel.Debug, "Auto Scaling {ApiAction} {Subject} could not reach AWS: {Error}")]
+    public static partial void CallUnreachable(this ILogger logger, string apiAction, string subject, string error);
 
-    [LoggerMessage(3005, LogLevel.Warning, "Retrying an Auto Scaling call, attempt {Attempt} after {Delay}: {Reason}")]
+    [LoggerMessage(3005, LogLevel.Debug, "Retrying an Auto Scaling call, attempt {Attempt} after {Delay}: {Reason}")]
     public static partial void Retrying(this ILogger logger, int attempt, TimeSpan delay, string reason);
 
     [LoggerMessage(3010, LogLevel.Debug, "Heartbeats for instance {InstanceId} started every {Interval}")]
@@ -29,8 +29,11 @@ internal static partial class AutoScalingLog
     [LoggerMessage(3011, LogLevel.Debug, "Heartbeat recorded for instance {InstanceId}")]
     public static partial void HeartbeatRecorded(this ILogger logger, string instanceId);
 
-    [LoggerMessage(3012, LogLevel.Warning, "Heartbeat for instance {InstanceId} failed; trying again at the next interval")]
-    public static partial void HeartbeatFailed(this ILogger logger, string instanceId, Exception exception);
+    [LoggerMessage(3012, LogLevel.Warning, "Heartbeat for instance {InstanceId} failed ({Error}); trying again at the next interval")]
+    public static partial void HeartbeatFailed(this ILogger logger, string instanceId, string error);
+
+    [LoggerMessage(3016, LogLevel.Debug, "Heartbeat for instance {InstanceId} failed while Auto Scaling does not answer ({Error}); trying again at the next interval")]
+    public static partial void HeartbeatFailedDuringOutage(this ILogger logger, string instanceId, string error);
 
     [LoggerMessage(3013, LogLevel.Information, "Heartbeats for instance {InstanceId} stopped: the lifecycle action is gone")]
     public static partial void HeartbeatsActionGone(this ILogger logger, string instanceId);
@@ -52,8 +55,8 @@ internal static partial class AutoScalingLog
     public static partial void HookDescribed(
         this ILogger logger, string autoScalingGroup, string lifecycleHook, TimeSpan heartbeatTimeout, TimeSpan globalTimeout, string? defaultResult);
 
-    [LoggerMessage(3023, LogLevel.Warning, "Cannot read lifecycle hook {LifecycleHook} of group {AutoScalingGroup}; heartbeats every {FallbackInterval}, a third of the shortest heartbeat timeout AWS allows")]
-    public static partial void HookUnknown(this ILogger logger, string autoScalingGroup, string lifecycleHook, TimeSpan fallbackInterval, Exception? exception);
+    [LoggerMessage(3023, LogLevel.Warning, "Cannot read lifecycle hook {LifecycleHook} of group {AutoScalingGroup}; heartbeats every {FallbackInterval}, a third of the shortest heartbeat timeout AWS allows ({Error})")]
+    public static partial void HookUnknown(this ILogger logger, string autoScalingGroup, string lifecycleHook, TimeSpan fallbackInterval, string error);
 
     [LoggerMessage(3024, LogLevel.Warning, "AutoScaling:HeartbeatInterval {Configured} is not shorter than the heartbeat timeout {HeartbeatTimeout} of hook {LifecycleHook} (group {AutoScalingGroup}); using {Derived} instead")]
     public static partial void ConfiguredIntervalTooLong(

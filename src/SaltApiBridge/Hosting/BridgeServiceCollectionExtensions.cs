@@ -28,6 +28,7 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
+        services.TryAddSingleton<QueueDepthMonitor>();
         services.TryAddSingleton<IInstanceLock>(sp =>
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
                 ? new FileInstanceLock(directory)
@@ -43,6 +44,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddHostedService<OwedKeyWork>();
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
         return services;
     }
 

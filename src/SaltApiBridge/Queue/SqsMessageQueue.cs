@@ -1,18 +1,36 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Pipeline;
 
 namespace SaltApiBridge.Queue;
 
-/// <summary>The SQS queue, by URL or by name (resolved once).</summary>
-public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> options, ILogger<SqsMessageQueue> logger) : IMessageQueue, IDisposable
+/// <summary>
+/// The SQS queue, by URL or by name (resolved once). A call SQS does not answer is counted
+/// (<c>saltapibridge_errors{type="queue"}</c>) and told to <see cref="DependencyOutages"/>: one warning per outage.
+/// </summary>
+public sealed class SqsMessageQueue(
+    IAmazonSQS sqs,
+    IOptions<QueueOptions> options,
+    ILogger<SqsMessageQueue> logger,
+    DependencyOutages? outages = null,
+    BridgeMetrics? metrics = null) : IMessageQueue, IDisposable
 {
+    /// <summary>What the daemon does while SQS does not answer, for its one outage warning.</summary>
+    internal const string Meanwhile =
+        "no new messages are received (polling again with backoff, up to 30 s apart); work in flight goes on; a failed delete or visibility change leaves its message to come back, recognised as done";
+
+    private static readonly List<string> DepthAttributes = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"];
+
     private readonly SemaphoreSlim resolving = new(1, 1);
     private string? queueUrl = options.Value.QueueUrl;
+    private (string Arn, string Url)? deadLetter;
 
     /// <summary>The queue's URL; resolves the configured name on first use.</summary>
     public async Task<string> GetUrlAsync(CancellationToken cancellationToken)
@@ -25,7 +43,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
             if (queueUrl is null)
             {
                 var name = options.Value.QueueName!;
-                var response = await Call(() => sqs.GetQueueUrlAsync(name, cancellationToken), $"queue '{name}'");
+                var response = await Call("GetQueueUrl", () => sqs.GetQueueUrlAsync(name, cancellationToken), $"queue '{name}'", cancellationToken);
                 queueUrl = response.QueueUrl;
                 QueueLog.QueueResolved(logger, name, queueUrl);
             }
@@ -42,6 +60,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
     {
         var url = await GetUrlAsync(cancellationToken);
         var response = await Call(
+            "ReceiveMessage",
             () => sqs.ReceiveMessageAsync(
                 new ReceiveMessageRequest
                 {
@@ -51,7 +70,8 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
                     MessageSystemAttributeNames = ["ApproximateReceiveCount"],
                 },
                 cancellationToken),
-            url);
+            url,
+            cancellationToken);
         if (response.Messages is not { Count: > 0 } messages)
             return [];
         return [.. messages.Select(m => new QueueMessage(m.MessageId, m.ReceiptHandle, m.Body ?? "", ReceiveCount(m)))];
@@ -64,6 +84,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
             return [];
         var url = await GetUrlAsync(cancellationToken);
         var response = await Call(
+            "DeleteMessageBatch",
             () => sqs.DeleteMessageBatchAsync(
                 new DeleteMessageBatchRequest
                 {
@@ -71,7 +92,8 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
                     Entries = [.. messages.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle))],
                 },
                 cancellationToken),
-            url);
+            url,
+            cancellationToken);
         if (response.Failed is not { Count: > 0 } failed)
             return [];
         foreach (var entry in failed)
@@ -87,6 +109,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
         var url = await GetUrlAsync(cancellationToken);
         var seconds = (int)Math.Clamp(visibility.TotalSeconds, 0, 43_200);
         var response = await Call(
+            "ChangeMessageVisibilityBatch",
             () => sqs.ChangeMessageVisibilityBatchAsync(
                 new ChangeMessageVisibilityBatchRequest
                 {
@@ -94,12 +117,71 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
                     Entries = [.. messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = seconds })],
                 },
                 cancellationToken),
-            url);
+            url,
+            cancellationToken);
         foreach (var entry in response.Failed ?? [])
             QueueLog.VisibilityChangeFailed(logger, messages[int.Parse(entry.Id, CultureInfo.InvariantCulture)].MessageId, entry.Code, entry.Message);
     }
 
+    /// <summary>
+    /// The queue's depth and, when its RedrivePolicy names one, its dead-letter queue's (its URL asked once per ARN).
+    /// </summary>
+    public async Task<(QueueDepth Main, QueueDepth? DeadLetter)> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        var url = await GetUrlAsync(cancellationToken);
+        var main = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, [.. DepthAttributes, "RedrivePolicy"], cancellationToken), $"queue {url}", cancellationToken);
+        if (DeadLetterArn(main.Attributes) is not { } arn)
+            return (Depth(main.Attributes), null);
+        if (deadLetter?.Arn != arn)
+        {
+            // arn:aws:sqs:<region>:<account>:<name>
+            var parts = arn.Split(':');
+            if (parts.Length != 6)
+            {
+                QueueLog.DeadLetterQueueUnknown(logger, $"'{arn}' is not an SQS queue ARN");
+                return (Depth(main.Attributes), null);
+            }
+
+            var found = await Call(
+                "GetQueueUrl",
+                () => sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = parts[5], QueueOwnerAWSAccountId = parts[4] }, cancellationToken),
+                $"dead-letter queue {arn}",
+                cancellationToken);
+            deadLetter = (arn, found.QueueUrl);
+        }
+
+        var deadLetterUrl = deadLetter.Value.Url;
+        var dead = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(deadLetterUrl, DepthAttributes, cancellationToken), $"dead-letter queue {deadLetterUrl}", cancellationToken);
+        return (Depth(main.Attributes), Depth(dead.Attributes));
+    }
+
     public void Dispose() => resolving.Dispose();
+
+    private static QueueDepth Depth(Dictionary<string, string>? attributes)
+    {
+        long Read(string name) =>
+            attributes is not null && attributes.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+        return new QueueDepth(Read("ApproximateNumberOfMessages"), Read("ApproximateNumberOfMessagesNotVisible"), Read("ApproximateNumberOfMessagesDelayed"));
+    }
+
+    /// <summary>The dead-letter queue's ARN from a RedrivePolicy attribute (<c>{"deadLetterTargetArn": …, "maxReceiveCount": …}</c>).</summary>
+    internal static string? DeadLetterArn(Dictionary<string, string>? attributes)
+    {
+        if (attributes is null || !attributes.TryGetValue("RedrivePolicy", out var policy) || string.IsNullOrWhiteSpace(policy))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(policy);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("deadLetterTargetArn", out var arn) && arn.ValueKind == JsonValueKind.String
+                ? arn.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static int ReceiveCount(Message message) =>
         message.Attributes is { } attributes && attributes.TryGetValue("ApproximateReceiveCount", out var text)
@@ -112,14 +194,16 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
         var url = await GetUrlAsync(cancellationToken);
-        await Call(() => sqs.GetQueueAttributesAsync(url, ["QueueArn"], cancellationToken), $"queue {url}");
+        await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, ["QueueArn"], cancellationToken), $"queue {url}", cancellationToken);
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> call, string what)
+    private async Task<T> Call<T>(string operation, Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         try
         {
-            return await call();
+            var answer = await call();
+            outages?.Answered(DependencyNames.Sqs);
+            return answer;
         }
         catch (QueueDoesNotExistException e)
         {
@@ -134,6 +218,12 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, IOptions<QueueOptions> optio
         catch (AmazonServiceException e) when (e.ErrorCode is "InvalidClientTokenId" or "UnrecognizedClientException" or "SignatureDoesNotMatch" or "ExpiredToken")
         {
             throw new QueueUnavailableException($"AWS refused the bridge's credentials for SQS {what} ({e.ErrorCode}): check the credential chain (environment, profile, instance role)", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            metrics?.Error("queue");
+            outages?.Failed(DependencyNames.Sqs, $"SQS {operation}: {(e.InnerException is HttpRequestException inner ? inner.Message : e.Message)}", Meanwhile);
+            throw;
         }
     }
 }

@@ -32,6 +32,6 @@ internal static partial class QueueLog
     [LoggerMessage(1007, LogLevel.Debug, "Cannot read the depth of the queue: {Error}; keeping the last one")]
     public static partial void DepthUnknown(ILogger logger, string error);
 
-    [LoggerMessage(1008, LogLevel.Warning, "The dead-letter queue of the RedrivePolicy cannot be found ({Error}); its depth is not exported")]
+    [LoggerMessage(1008, LogLevel.Warning, "The depth of the dead-letter queue cannot be read ({Error}); only the queue's own depth is exported")]
     public static partial void DeadLetterQueueUnknown(ILogger logger, string error);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
@@ -26,11 +25,10 @@ public sealed class SqsMessageQueue(
     internal const string Meanwhile =
         "no new messages are received (polling again with backoff, up to 30 s apart); work in flight goes on; a failed delete or visibility change leaves its message to come back, recognised as done";
 
-    private static readonly List<string> DepthAttributes = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"];
-
     private readonly SemaphoreSlim resolving = new(1, 1);
     private string? queueUrl = options.Value.QueueUrl;
     private (string Arn, string Url)? deadLetter;
+    private string? deadLetterProblem;
 
     /// <summary>The queue's URL; resolves the configured name on first use.</summary>
     public async Task<string> GetUrlAsync(CancellationToken cancellationToken)
@@ -129,19 +127,33 @@ public sealed class SqsMessageQueue(
     public async Task<(QueueDepth Main, QueueDepth? DeadLetter)> GetDepthAsync(CancellationToken cancellationToken)
     {
         var url = await GetUrlAsync(cancellationToken);
-        var main = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, [.. DepthAttributes, "RedrivePolicy"], cancellationToken), $"queue {url}", cancellationToken);
-        if (DeadLetterArn(main.Attributes) is not { } arn)
-            return (Depth(main.Attributes), null);
+        var main = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, [.. QueueDepth.AttributeNames, "RedrivePolicy"], cancellationToken), $"queue {url}", cancellationToken);
+        if (RedrivePolicy.DeadLetterArn(main.Attributes) is not { } arn)
+            return (QueueDepth.From(main.Attributes), null);
+        try
+        {
+            return (QueueDepth.From(main.Attributes), await GetDeadLetterDepthAsync(arn, cancellationToken));
+        }
+        catch (QueueUnavailableException e)
+        {
+            // No rights on the dead-letter queue (or it is gone): the main queue's depth still counts; said once.
+            if (deadLetterProblem != e.Message)
+                QueueLog.DeadLetterQueueUnknown(logger, e.Message);
+            deadLetterProblem = e.Message;
+            return (QueueDepth.From(main.Attributes), null);
+        }
+    }
+
+    public void Dispose() => resolving.Dispose();
+
+    private async Task<QueueDepth?> GetDeadLetterDepthAsync(string arn, CancellationToken cancellationToken)
+    {
         if (deadLetter?.Arn != arn)
         {
             // arn:aws:sqs:<region>:<account>:<name>
             var parts = arn.Split(':');
             if (parts.Length != 6)
-            {
-                QueueLog.DeadLetterQueueUnknown(logger, $"'{arn}' is not an SQS queue ARN");
-                return (Depth(main.Attributes), null);
-            }
-
+                throw new QueueUnavailableException($"the RedrivePolicy's deadLetterTargetArn '{arn}' is not an SQS queue ARN", null);
             var found = await Call(
                 "GetQueueUrl",
                 () => sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = parts[5], QueueOwnerAWSAccountId = parts[4] }, cancellationToken),
@@ -150,37 +162,10 @@ public sealed class SqsMessageQueue(
             deadLetter = (arn, found.QueueUrl);
         }
 
-        var deadLetterUrl = deadLetter.Value.Url;
-        var dead = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(deadLetterUrl, DepthAttributes, cancellationToken), $"dead-letter queue {deadLetterUrl}", cancellationToken);
-        return (Depth(main.Attributes), Depth(dead.Attributes));
-    }
-
-    public void Dispose() => resolving.Dispose();
-
-    private static QueueDepth Depth(Dictionary<string, string>? attributes)
-    {
-        long Read(string name) =>
-            attributes is not null && attributes.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
-        return new QueueDepth(Read("ApproximateNumberOfMessages"), Read("ApproximateNumberOfMessagesNotVisible"), Read("ApproximateNumberOfMessagesDelayed"));
-    }
-
-    /// <summary>The dead-letter queue's ARN from a RedrivePolicy attribute (<c>{"deadLetterTargetArn": …, "maxReceiveCount": …}</c>).</summary>
-    internal static string? DeadLetterArn(Dictionary<string, string>? attributes)
-    {
-        if (attributes is null || !attributes.TryGetValue("RedrivePolicy", out var policy) || string.IsNullOrWhiteSpace(policy))
-            return null;
-        try
-        {
-            using var document = JsonDocument.Parse(policy);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("deadLetterTargetArn", out var arn) && arn.ValueKind == JsonValueKind.String
-                ? arn.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var url = deadLetter.Value.Url;
+        var depth = await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, [.. QueueDepth.AttributeNames], cancellationToken), $"dead-letter queue {url}", cancellationToken);
+        deadLetterProblem = null;
+        return QueueDepth.From(depth.Attributes);
     }
 
     private static int ReceiveCount(Message message) =>
@@ -189,7 +174,6 @@ public sealed class SqsMessageQueue(
             ? count
             : 1;
 
-    /// <summary>Turns the errors an operator must fix into <see cref="QueueUnavailableException"/>; the rest stay transient.</summary>
     /// <summary>One cheap authenticated call (GetQueueAttributes QueueArn): the queue answers to these credentials.</summary>
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
@@ -197,6 +181,10 @@ public sealed class SqsMessageQueue(
         await Call("GetQueueAttributes", () => sqs.GetQueueAttributesAsync(url, ["QueueArn"], cancellationToken), $"queue {url}", cancellationToken);
     }
 
+    /// <summary>
+    /// Turns the errors an operator must fix into <see cref="QueueUnavailableException"/>; the rest stay transient,
+    /// counted and told to the outages. An answer ends an SQS outage.
+    /// </summary>
     private async Task<T> Call<T>(string operation, Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         try

@@ -6,8 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
+using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
@@ -29,14 +32,10 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<SqsMessageQueue>();
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
         services.TryAddSingleton<QueueDepthMonitor>();
-        services.TryAddSingleton<IInstanceLock>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
-                ? new FileInstanceLock(directory)
-                : new NoInstanceLock());
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
-        services.TryAddSingleton<AcceptGate>();
-        services.TryAddSingleton<InstanceWorkHandler>();
+        services.AddHostedService<BuildInfo>();
+        services.AddProvisioning();
         services.TryAddSingleton<LifecyclePipeline>();
         // Before the worker: a heartbeat interval no hook can live with stops the start.
         services.AddHostedService<HeartbeatIntervalCheck>();
@@ -62,10 +61,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateWith<ReconcileOptions, ReconcileOptionsValidator>();
         services.AddSaltApi(configuration);
         services.AddAutoScalingLifecycleActions(configuration);
-        services.TryAddSingleton<IProvisioningRecords>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory
-                ? new FileProvisioningRecords(directory)
-                : new InMemoryProvisioningRecords());
+        services.AddCoordination(configuration);
         services.TryAddSingleton<ReconcileMetrics>();
         services.TryAddSingleton<FleetReconciler>();
         return services;

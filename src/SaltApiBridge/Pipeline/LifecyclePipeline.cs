@@ -4,7 +4,9 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
+using SaltApiBridge.Provisioning;
 using SaltApiBridge.Queue;
 
 namespace SaltApiBridge.Pipeline;
@@ -24,7 +26,8 @@ internal sealed class LifecyclePipeline(
     IMessageQueue queue,
     InstanceWorkHandler handler,
     ActionPlanner planner,
-    IInstanceLock instanceLock,
+    ILeases leases,
+    IFinishedWork finished,
     IOptions<PipelineOptions> pipelineOptions,
     IOptions<QueueOptions> queueOptions,
     TimeProvider timeProvider,
@@ -34,7 +37,9 @@ internal sealed class LifecyclePipeline(
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
     private readonly InstanceSerializer serializer = new();
-    private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider, pipelineOptions.Value.DeduplicationCapacity);
+
+    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
+    private readonly BackoffPolicy redelivery = BackoffPolicy.Exponential(pipelineOptions.Value.RetryBackoff, pipelineOptions.Value.MaxRetryBackoff);
     private readonly ConcurrentDictionary<Task, byte> running = new();
     private int inFlight;
 
@@ -155,8 +160,8 @@ internal sealed class LifecyclePipeline(
     private async Task<WorkOutcome> RunInstanceWorkAsync(QueueMessage message, ActionPlan plan, CancellationToken abortWork)
     {
         var messageKey = "message:" + message.MessageId;
-        var tokenKey = plan.Event.LifecycleActionToken is { } token ? "token:" + token : null;
-        if (completed.Contains(messageKey) || completed.Contains(tokenKey))
+        var actionKey = ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken) is { } action ? "action:" + action : null;
+        if (await finished.ContainsAsync(messageKey, abortWork) || (actionKey is not null && await finished.ContainsAsync(actionKey, abortWork)))
         {
             PipelineLog.Duplicate(logger, message.MessageId, plan.Event.InstanceId!);
             return WorkOutcome.Done("duplicate", "duplicate of finished work");
@@ -165,7 +170,7 @@ internal sealed class LifecyclePipeline(
         if (abortWork.IsCancellationRequested)
             return WorkOutcome.Released("not started: shutting down");
 
-        using var held = instanceLock.TryAcquire(plan.MinionId!);
+        await using var held = await leases.TryAcquireAsync(LeaseKey.Instance(plan.MinionId!), abortWork);
         if (held is null)
         {
             PipelineLog.InstanceLocked(logger, plan.MinionId!, message.MessageId, options.LockedRetryDelay);
@@ -179,8 +184,9 @@ internal sealed class LifecyclePipeline(
             var outcome = await handler.HandleAsync(plan, message.MessageId, abortWork);
             if (outcome.Disposition == MessageDisposition.Delete)
             {
-                completed.Add(messageKey);
-                completed.Add(tokenKey);
+                await finished.AddAsync(messageKey, CancellationToken.None);
+                if (actionKey is not null)
+                    await finished.AddAsync(actionKey, CancellationToken.None);
             }
 
             return outcome;
@@ -205,7 +211,7 @@ internal sealed class LifecyclePipeline(
                     PipelineLog.WorkFinished(logger, kind, instance, minion, outcome.Summary);
                 break;
             case MessageDisposition.RetryLater:
-                var delay = outcome.Delay ?? Backoff(message.ReceiveCount);
+                var delay = outcome.Delay ?? redelivery.Delay(message.ReceiveCount);
                 // Names the message: this line is the reason for one that ends in the dead-letter queue.
                 PipelineLog.WorkRetrying(logger, kind, instance, minion, message.MessageId, message.ReceiveCount, delay, outcome.Summary);
                 await ChangeVisibilityAsync(message, delay);
@@ -228,13 +234,5 @@ internal sealed class LifecyclePipeline(
         {
             QueueLog.ReleaseFailed(logger, 1, e.Message);
         }
-    }
-
-    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        var exponent = Math.Clamp(receiveCount - 1, 0, 20);
-        var ticks = Math.Min(options.RetryBackoff.Ticks * (1L << exponent), options.MaxRetryBackoff.Ticks);
-        return TimeSpan.FromTicks(ticks);
     }
 }

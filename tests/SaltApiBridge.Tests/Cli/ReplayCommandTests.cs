@@ -1,4 +1,6 @@
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 
@@ -109,7 +111,7 @@ public sealed class ReplayCommandTests : IDisposable
         try
         {
             WriteConfig(salt.BaseUrl, $$"""{ "LockDirectory": "{{locks.FullName}}" }""");
-            using var held = new SaltApiBridge.Pipeline.FileInstanceLock(locks.FullName).TryAcquire("web-asg-i-0123456789abcdef0");
+            await using var held = await new FileLeases(locks.FullName).TryAcquireAsync(LeaseKey.Instance("web-asg-i-0123456789abcdef0"), TestContext.Current.CancellationToken);
 
             var (code, _, error) = await RunAsync("replay", "--config", configFile, file);
 

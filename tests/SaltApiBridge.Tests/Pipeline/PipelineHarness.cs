@@ -1,10 +1,15 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
+using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
 
@@ -17,9 +22,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource abort = new();
     private readonly BridgeMetrics metrics = new();
     private readonly ILoggerFactory loggers;
+    private readonly ServiceProvider services;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, ILeases? leases = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
     {
         loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
@@ -39,14 +45,25 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Records = records ?? Records;
         SaltOptions = new SaltApiOptions { JobTimeout = Salt.JobTimeout, MasterDownTimeout = TimeSpan.FromSeconds(2), MasterRetryInterval = TimeSpan.FromMilliseconds(50) };
         salt?.Invoke(SaltOptions);
-        var gate = new AcceptGate(
-            Masters, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), Microsoft.Extensions.Options.Options.Create(SaltOptions), metrics,
-            TimeProvider.System, loggers.CreateLogger<AcceptGate>());
-        var handler = new InstanceWorkHandler(
-            Masters, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, metrics, loggers.CreateLogger<InstanceWorkHandler>());
+        services = new ServiceCollection()
+            .AddSingleton(Masters)
+            .AddSingleton<ILifecycleActionClient>(Actions)
+            .AddSingleton(heartbeats)
+            .AddSingleton<IAutoScalingInventory>(Inventory)
+            .AddSingleton(Records)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(bridgeOptions))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(SaltOptions))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(metrics)
+            .AddSingleton(loggers)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .AddProvisioning()
+            .BuildServiceProvider();
+        var handler = services.GetRequiredService<InstanceWorkHandler>();
         Pipeline = new LifecyclePipeline(
-            Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
+            Queue, handler, new ActionPlanner(bridgeOptions), leases ?? new ProcessLeases(),
+            new LocalFinishedWork(new CompletedWork(Options.DeduplicationWindow, TimeProvider.System, Options.DeduplicationCapacity)),
             Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
             TimeProvider.System, DefaultScheduler.Instance, metrics, loggers.CreateLogger<LifecyclePipeline>());
@@ -63,8 +80,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public SaltApiOptions SaltOptions { get; }
 
     /// <summary>The retrier of owed key work, over these masters and records.</summary>
-    public OwedKeyWork OwedWork(IInstanceLock? instanceLock = null) =>
-        new(Masters, Records, instanceLock ?? new NoInstanceLock(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
+    public OwedKeyWork OwedWork(ILeases? leases = null) =>
+        new(Masters, Records, leases ?? new ProcessLeases(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
 
     public InMemoryQueue Queue { get; }
 
@@ -113,6 +130,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             await StopAsync(TimeSpan.Zero);
         stop.Dispose();
         abort.Dispose();
+        await services.DisposeAsync();
         metrics.Dispose();
         loggers.Dispose();
     }

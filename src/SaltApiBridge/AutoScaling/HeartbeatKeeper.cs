@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.AutoScaling;
 
@@ -15,7 +16,8 @@ internal sealed class HeartbeatKeeper(
     IOptions<AutoScalingOptions> options,
     TimeProvider timeProvider,
     ILogger<HeartbeatKeeper> logger,
-    IMeterFactory? meterFactory = null)
+    IMeterFactory? meterFactory = null,
+    DependencyOutages? outages = null)
 {
     private readonly Counter<long> recorded = BridgeMeter.Create(meterFactory)
         .CreateCounter<long>("heartbeats", description: "Lifecycle action heartbeats recorded");
@@ -57,7 +59,7 @@ internal sealed class HeartbeatKeeper(
         {
             // Without the hook nothing is known about its timeouts: beat often enough for any hook, stop at AWS's 48 h cap.
             var fallback = configured is { } value && value < HeartbeatPlan.FallbackInterval ? value : HeartbeatPlan.FallbackInterval;
-            logger.HookUnknown(action.AutoScalingGroupName, action.LifecycleHookName, fallback, failure);
+            logger.HookUnknown(action.AutoScalingGroupName, action.LifecycleHookName, fallback, failure?.Message ?? "no such hook");
             return new HeartbeatPlan(fallback, actionStarted + TimeSpan.FromHours(48));
         }
 
@@ -131,7 +133,11 @@ internal sealed class HeartbeatKeeper(
         }
         catch (AutoScalingException e) when (e.IsTransient)
         {
-            logger.HeartbeatFailed(action.InstanceId, e);
+            // While Auto Scaling does not answer, its outage warning said once that heartbeats try again.
+            if (outages?.IsDown(DependencyNames.AutoScaling) == true)
+                logger.HeartbeatFailedDuringOutage(action.InstanceId, e.Message);
+            else
+                logger.HeartbeatFailed(action.InstanceId, e.Message);
         }
 
         return null;

@@ -32,6 +32,7 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
+        services.TryAddSingleton<QueueDepthMonitor>();
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
         services.AddHostedService<BuildInfo>();
@@ -46,6 +47,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddHostedService<OwedKeyWork>();
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
         return services;
     }
 

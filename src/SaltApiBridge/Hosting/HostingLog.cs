@@ -4,12 +4,12 @@ namespace SaltApiBridge.Hosting;
 
 internal static partial class HostingLog
 {
-    [LoggerMessage(3000, LogLevel.Critical, "The queue cannot be used: {Reason}. Stopping.")]
+    [LoggerMessage(6000, LogLevel.Critical, "The queue cannot be used: {Reason}. Stopping.")]
     public static partial void QueueUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(3001, LogLevel.Information, "SaltApiBridge started: queue {Queue}, salt-api {SaltApi}, up to {MaxInFlight} messages in flight")]
+    [LoggerMessage(6001, LogLevel.Information, "SaltApiBridge started: queue {Queue}, salt-api {SaltApi}, up to {MaxInFlight} messages in flight")]
     public static partial void Started(ILogger logger, string queue, string saltApi, int maxInFlight);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Cannot check AutoScaling:HeartbeatInterval against the hooks of group {Group} at start: {Reason}")]
+    [LoggerMessage(6002, LogLevel.Warning, "Cannot check AutoScaling:HeartbeatInterval against the hooks of group {Group} at start: {Reason}")]
     public static partial void HeartbeatCheckSkipped(ILogger logger, string group, string reason);
 }

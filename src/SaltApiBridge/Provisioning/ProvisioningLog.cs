@@ -26,7 +26,7 @@ internal static partial class ProvisioningLog
     [LoggerMessage(2013, LogLevel.Warning, "Clean-up of {MinionId} ({InstanceId}) failed; completing the termination anyway: {Failure}")]
     public static partial void CleanFailed(ILogger logger, string instanceId, string minionId, string failure);
 
-    [LoggerMessage(2014, LogLevel.Information, "Completed the lifecycle action of {InstanceId} ({MinionId}) with {Result}")]
+    [LoggerMessage(2014, LogLevel.Debug, "Completed the lifecycle action of {InstanceId} ({MinionId}) with {Result}")]
     public static partial void Completed(ILogger logger, string instanceId, string minionId, string result);
 
     [LoggerMessage(2015, LogLevel.Warning, "The lifecycle action of {InstanceId} ({MinionId}) had already ended (timed out or completed elsewhere)")]

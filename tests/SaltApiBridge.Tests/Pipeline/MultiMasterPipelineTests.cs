@@ -355,4 +355,19 @@ public sealed class MultiMasterPipelineTests : IDisposable
         Calls(harness, "delete").Should().Equal($"m2: delete {Minion}");
         (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken)).Should().BeNull();
     }
+
+    [Fact]
+    public async Task RunOnceAsync_AnotherReplicaSettlesOwedWork_TouchesNothing()
+    {
+        await using var harness = new PipelineHarness(masters: 2, records: new FileProvisioningRecords(directory));
+        await harness.Records.SaveAsync(
+            new ProvisioningRecord(Minion, Instance, Group, null, DateTimeOffset.UtcNow, OwedDeletes: ["m2"]), TestContext.Current.CancellationToken);
+        var leases = new ProcessLeases();
+
+        await using (await leases.TryAcquireAsync(LeaseKey.OwedKeyWork, TestContext.Current.CancellationToken))
+            await harness.OwedWork(leases).RunOnceAsync(TestContext.Current.CancellationToken);
+
+        Calls(harness, "delete").Should().BeEmpty("the replica holding the owed-key-work lease settles it");
+        (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken))!.OwedDeletes.Should().Equal("m2");
+    }
 }

@@ -47,6 +47,9 @@ public static class CoordinationServiceCollectionExtensions
         services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp)));
         services.TryAddSingleton(sp => new DynamoDbCaller(
             sp.GetRequiredService<IAmazonDynamoDB>(), Options(sp), sp.GetRequiredService<DependencyOutages>(), sp.GetRequiredService<CoordinationStoreUsage>()));
+        services.TryAddSingleton(sp => new TableSetup(sp.GetRequiredService<DynamoDbCaller>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DynamoDbTableCheck(
+            sp.GetRequiredService<DynamoDbCaller>(), sp.GetRequiredService<TableSetup>(), Options(sp), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

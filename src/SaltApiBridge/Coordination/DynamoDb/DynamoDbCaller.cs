@@ -107,7 +107,10 @@ public sealed class DynamoDbCaller(IAmazonDynamoDB client, CoordinationOptions o
         }
         catch (Exception e) when (DynamoDbFailures.Translate(e, operation, TableName, Endpoint) is { } failure)
         {
-            outages.Failed(Dependency, failure.Message, Meanwhile);
+            if (DynamoDbFailures.IsAnswer(e))
+                outages.Answered(Dependency);
+            else
+                outages.Failed(Dependency, failure.Message, Meanwhile);
             throw failure;
         }
     }

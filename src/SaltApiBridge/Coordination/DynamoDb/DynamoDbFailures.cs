@@ -24,6 +24,13 @@ internal static partial class DynamoDbFailures
         "IncompleteSignatureException", "InvalidClientTokenId", "SignatureDoesNotMatch",
     };
 
+    /// <summary>
+    /// A refusal of the request itself (invalid, an operation the endpoint does not know, a table that already exists):
+    /// the store answered, and is not down for it.
+    /// </summary>
+    public static bool IsAnswer(Exception e) =>
+        e is AmazonServiceException { ErrorCode: "ValidationException" or "UnknownOperationException" or "ResourceInUseException" };
+
     /// <summary>The store's failure for <paramref name="e"/>, or null when it is not a store failure (a bug: let it through).</summary>
     /// <param name="operation">The DynamoDB operation (GetItem, …): the IAM action is <c>dynamodb:&lt;operation&gt;</c>.</param>
     public static CoordinationStoreException? Translate(Exception e, string operation, string table, string endpoint)
@@ -43,6 +50,10 @@ internal static partial class DynamoDbFailures
                 if (code == "ValidationException")
                     return new($"DynamoDB refused {operation} on table {table} as invalid: {FirstLine(service.Message)} (is it the table `saltapibridge create-table` makes? `saltapibridge check` compares)", isTransient: false, e);
                 return new($"DynamoDB {operation} on table {table} failed: {Describe(code, service)}", isTransient: false, e);
+            case AmazonClientException client when client.Message.Contains("RegionEndpoint", StringComparison.Ordinal):
+                return new("no AWS region for the coordination table: set Coordination:Region (or AWS_REGION)", isTransient: false, e);
+            case AmazonClientException client when client.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase):
+                return new("no usable AWS credentials for DynamoDB (environment, profile, web identity, instance role): " + FirstLine(client.Message), isTransient: true, e);
             case AmazonClientException or HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException:
                 return new($"DynamoDB at {endpoint} did not answer {operation}: {FirstLine(Innermost(e).Message)}", isTransient: true, e);
             default:

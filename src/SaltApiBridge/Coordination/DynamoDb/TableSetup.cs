@@ -12,7 +12,8 @@ namespace SaltApiBridge.Coordination.DynamoDb;
 public sealed class TableSetup(DynamoDbCaller calls, TimeProvider timeProvider)
 {
     public static readonly TimeSpan ActiveTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(2);
 
     public async Task<TableSetupResult> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -110,12 +111,15 @@ public sealed class TableSetup(DynamoDbCaller calls, TimeProvider timeProvider)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(ActiveTimeout);
+        var wait = FirstPoll;
         while (true)
         {
             var table = await DescribeAsync(deadline.Token);
             if (table?.TableStatus == TableStatus.ACTIVE && (table.GlobalSecondaryIndexes ?? []).All(i => i.IndexStatus == IndexStatus.ACTIVE))
                 return;
-            await Task.Delay(PollInterval, timeProvider, deadline.Token);
+            // DynamoDB takes seconds, an emulator a moment: ask often at first, then less.
+            await Task.Delay(wait, timeProvider, deadline.Token);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestPoll.Ticks));
         }
     }
 

@@ -26,6 +26,7 @@ public static class DynamoDbClientFactory
         var config = new AmazonDynamoDBConfig
         {
             Timeout = AttemptTimeout,
+            ConnectTimeout = AttemptTimeout,
             MaxErrorRetry = MaxRetries,
             RetryMode = RequestRetryMode.Standard,
         };

@@ -73,10 +73,16 @@ public sealed class NativeAotCoordinationTests(FauxqsServer fauxqs, DynaliteServ
         await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, instance, "provision", "token-launch-3"), Ct);
         await UntilAsync(() => autoScaling.Completions.Count == 1, daemon, "the launch was never completed");
         await Eventually.UntilAsync(async () => await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, Ct) == 0, TimeSpan.FromSeconds(30), () => "the queue never emptied:\n" + daemon.Output);
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(await NativeAotDaemonTests.HealthUrlAsync(daemon), "/metrics"), Ct);
         await daemon.SigtermAsync(Ct);
         (await daemon.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, daemon.Output);
 
         autoScaling.Completions.Should().ContainSingle().Which.Result.Should().Be("CONTINUE");
+        // What one launch asked of the table, as the daemon exports it.
+        var storeCalls = metrics.Split('\n').Where(l => l.StartsWith("saltapibridge_coordination_store_", StringComparison.Ordinal)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', storeCalls));
+        storeCalls.Should().Contain(l => l.StartsWith("saltapibridge_coordination_store_calls{operation=\"UpdateItem\"}", StringComparison.Ordinal));
         using var client = dynalite.CreateClient();
         var calls = new DynamoDbCaller(client, dynalite.Options(table, "test"), new DependencyOutages(TimeProvider.System, NullLogger<DependencyOutages>.Instance), new CoordinationStoreUsage());
         var record = await new DynamoDbProvisioningRecords(calls, TimeProvider.System).GetAsync(minion, Ct);

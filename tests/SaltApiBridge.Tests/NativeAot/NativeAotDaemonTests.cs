@@ -277,7 +277,7 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
     });
 
     /// <summary>Where the daemon serves health and metrics: the port it picked, from its start-up log line.</summary>
-    private static async Task<Uri> HealthUrlAsync(DaemonProcess daemon)
+    internal static async Task<Uri> HealthUrlAsync(DaemonProcess daemon)
     {
         const string Listening = "Now listening on: ";
         await Eventually.UntilAsync(() => Task.FromResult(daemon.Output.Contains(Listening, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => "no listening line:\n" + daemon.Output);

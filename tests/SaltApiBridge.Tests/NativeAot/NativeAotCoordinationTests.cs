@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Amazon.SQS;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -97,20 +96,15 @@ public sealed class NativeAotCoordinationTests(FauxqsServer fauxqs, DynaliteServ
             .Should().Contain(k => k.StartsWith("done#message:", StringComparison.Ordinal)).And.Contain(k => k.StartsWith("done#action:", StringComparison.Ordinal));
     }
 
-    private string Configuration()
+    private string Configuration() => NativeAotDaemonTests.Configuration(queueUrl, fauxqs.Endpoint, salt.BaseUrl, autoScaling.Url, new
     {
-        var configuration = JsonSerializer.SerializeToNode(new
-        {
-            Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
-            SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
-            AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
-            Bridge = new { Groups = new[] { Group } },
-            Pipeline = new { DrainTimeout = "00:00:05", DeleteBatchWindow = "00:00:00.050" },
-            Health = new { Urls = "http://127.0.0.1:0" },
-            Coordination = new { Store = "DynamoDb", TableName = table, Region = DynaliteServer.Region, ServiceUrl = dynalite.Endpoint, ReplicaName = "aot-replica", LeaseDuration = "00:00:15" },
-        })!;
-        return configuration.ToJsonString();
-    }
+        Store = "DynamoDb",
+        TableName = table,
+        Region = DynaliteServer.Region,
+        ServiceUrl = dynalite.Endpoint,
+        ReplicaName = "aot-replica",
+        LeaseDuration = "00:00:15",
+    });
 
     private static Task UntilAsync(Func<bool> condition, DaemonProcess daemon, string failure) =>
         Eventually.UntilAsync(() => Task.FromResult(condition()), TimeSpan.FromSeconds(30), () => failure + ":\n" + daemon.Output);

@@ -97,11 +97,8 @@ public sealed class DynamoDbProvisioningRecords(DynamoDbCaller calls, TimeProvid
     }
 
     /// <summary>Every record: a scan of the table (reconcile's, at its interval; never on the message path).</summary>
-    public async Task<IReadOnlyList<ProvisioningRecord>> ListAsync(CancellationToken cancellationToken)
-    {
-        var records = new List<ProvisioningRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public Task<IReadOnlyList<ProvisioningRecord>> ListAsync(CancellationToken cancellationToken) =>
+        AllPagesAsync(async start =>
         {
             var response = await calls.ScanAsync(new ScanRequest
             {
@@ -112,12 +109,8 @@ public sealed class DynamoDbProvisioningRecords(DynamoDbCaller calls, TimeProvid
                 ExpressionAttributeValues = new(StringComparer.Ordinal) { [":prefix"] = Text(MinionPrefix) },
                 ExclusiveStartKey = start,
             }, cancellationToken);
-            records.AddRange(Readable(response.Items));
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
-        return records;
-    }
+            return (response.Items, response.LastEvaluatedKey);
+        });
 
     /// <summary>
     /// Actions in progress whose lease ran out without being given back, oldest expiry first: one query of the sparse
@@ -143,11 +136,8 @@ public sealed class DynamoDbProvisioningRecords(DynamoDbCaller calls, TimeProvid
     }
 
     /// <summary>Records with key work owed: the sparse Owed index, which holds them and nothing else.</summary>
-    public async Task<IReadOnlyList<ProvisioningRecord>> ListOwedAsync(CancellationToken cancellationToken)
-    {
-        var records = new List<ProvisioningRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public Task<IReadOnlyList<ProvisioningRecord>> ListOwedAsync(CancellationToken cancellationToken) =>
+        AllPagesAsync(async start =>
         {
             var response = await calls.QueryAsync(new QueryRequest
             {
@@ -157,8 +147,20 @@ public sealed class DynamoDbProvisioningRecords(DynamoDbCaller calls, TimeProvid
                 ExpressionAttributeValues = new(StringComparer.Ordinal) { [":marker"] = Text(Marker) },
                 ExclusiveStartKey = start,
             }, cancellationToken);
-            records.AddRange(Readable(response.Items));
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            return (response.Items, response.LastEvaluatedKey);
+        });
+
+    /// <summary>The records of every page <paramref name="page"/> returns, each asked from where the last one stopped.</summary>
+    private static async Task<IReadOnlyList<ProvisioningRecord>> AllPagesAsync(
+        Func<Dictionary<string, AttributeValue>?, Task<(List<Dictionary<string, AttributeValue>>? Items, Dictionary<string, AttributeValue>? Next)>> page)
+    {
+        var records = new List<ProvisioningRecord>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var (items, next) = await page(start);
+            records.AddRange(Readable(items));
+            start = next is { Count: > 0 } ? next : null;
         }
         while (start is not null);
         return records;

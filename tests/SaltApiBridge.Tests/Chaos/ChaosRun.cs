@@ -224,14 +224,16 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var completions = record.AutoScalingCalls.Where(c => c.Action == "CompleteLifecycleAction").ToList();
-        var successful = completions.GroupBy(c => $"{c.Group}/{c.Hook}/{c.Token}").Count();
+        var successful = completions.GroupBy(c => $"{c.Group}/{c.Hook}/{c.ActionToken}").Count();
         var redelivered = record.LogLines.Count(l => l.Contains(": starting (message ", StringComparison.Ordinal) && !l.Contains(", receive 1)", StringComparison.Ordinal));
+        var resumed = record.LogLines.Count(l => l.Contains(": resuming from its record", StringComparison.Ordinal));
         var kinds = string.Join(", ", record.Sent.GroupBy(s => s.Message.Expect).Select(g => $"{g.Count()} {g.Key}"));
         var injected = faults is not { InjectedTotal: > 0 }
             ? $"none in {faults?.Exchanges ?? 0} salt-api exchanges"
             : $"{faults.InjectedTotal} of {faults.Exchanges} salt-api exchanges ({string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})";
         return $"messages {record.Sent.Count} ({kinds}); faults {injected}; successful completions {successful} " +
                $"(calls {completions.Count}); dead letters {record.DeadLetters.Count}; work restarted on redelivery {redelivered}; " +
+               $"resumed from records {resumed}; " +
                $"salt violations {record.SaltViolations.Count}; state runs started {record.StateRunsStarted.Values.Sum(r => r.Highstates + r.Cleanups)} for " +
                $"{record.StateRunActions} lifecycle actions; {elapsed.TotalSeconds:F1} s";
     }

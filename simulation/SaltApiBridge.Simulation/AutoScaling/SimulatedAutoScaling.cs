@@ -70,10 +70,17 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
         groups.TryAdd(group, 0);
         instances[instanceId] = (group, state);
         if (token is not null)
-        {
-            tokens[token] = instanceId;
-            actionsOf.AddOrUpdate(instanceId, [token], (_, earlier) => earlier.Add(token));
-        }
+            AddAction(instanceId, token);
+    }
+
+    /// <summary>
+    /// A lifecycle action of an instance, by its token, so that a call naming only the instance (a takeover's) acts on
+    /// it as AWS would: the instance's latest action not yet completed.
+    /// </summary>
+    public void AddAction(string instanceId, string token)
+    {
+        tokens[token] = instanceId;
+        actionsOf.AddOrUpdate(instanceId, [token], (_, earlier) => earlier.Contains(token) ? earlier : earlier.Add(token));
     }
 
     /// <summary>The group exists, even without instances.</summary>

@@ -125,7 +125,7 @@ internal sealed class ReplicaPair : IAsyncDisposable
         saltApi["Topology"] = "hot";
         saltApi["MasterDown"] = "Proceed";
         saltApi["MasterDownTimeout"] = "00:00:05";
-        saltApi["Masters"] = new JsonObject
+        saltApi[nameof(Masters)] = new JsonObject
         {
             [SimulatedMasters.NameOf(1 - replica)] = new JsonObject { ["BaseUrl"] = other.BaseUrl },
         };

@@ -76,7 +76,7 @@ public sealed class ReplicasEndToEndTests(FauxqsServer fauxqs, DynaliteServer dy
     }
 
     /// <summary>Instances the replica took on: its "starting" lines.</summary>
-    private static List<string> Started(Simulation.Local.DaemonProcess daemon) =>
+    private static List<string> Started(SaltApiBridge.Simulation.Local.DaemonProcess daemon) =>
         [.. daemon.Output.Split('\n')
             .Where(l => l.Contains(": starting (message ", StringComparison.Ordinal))
             .Select(l => System.Text.RegularExpressions.Regex.Match(l, "Launching (i-[0-9a-f]{17})").Groups[1].Value)

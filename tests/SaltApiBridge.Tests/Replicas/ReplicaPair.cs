@@ -127,7 +127,7 @@ internal sealed class ReplicaPair : IAsyncDisposable
         saltApi["MasterDownTimeout"] = "00:00:05";
         saltApi[nameof(Masters)] = new JsonObject
         {
-            [SimulatedMasters.NameOf(1 - replica)] = new JsonObject { ["BaseUrl"] = other.BaseUrl },
+            [SimulatedMasters.NameOf(1 - replica)] = new JsonObject { ["BaseUrl"] = other.BaseUrl, ["Password"] = "saltapi-test-pw" },
         };
         configuration["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Information" } };
         return configuration.ToJsonString();

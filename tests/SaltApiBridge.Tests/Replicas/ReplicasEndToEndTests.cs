@@ -41,8 +41,9 @@ public sealed class ReplicasEndToEndTests(FauxqsServer fauxqs, DynaliteServer dy
     public async Task Run_OneReplicaKilledMidStorm_TheOtherFinishesItsActionsWithinTheLeaseAndTheQueueDrains()
     {
         await using var pair = new ReplicaPair(fauxqs, dynalite, build.Executable);
+        // Spread out, so that the kill finds some highstates done and many still running.
         foreach (var master in pair.Masters.Masters)
-            master.JobDuration = _ => TimeSpan.FromSeconds(4);
+            master.JobDuration = minion => TimeSpan.FromSeconds(2 + (minion.GetHashCode(StringComparison.Ordinal) & 0x7fffffff) % 10);
         // Longer than the lease and the margin: what the survivor finishes in time, it finishes from the records.
         await pair.StartAsync(visibilityTimeoutSeconds: 45);
         var (dead, survivor) = (pair.Daemons[0], pair.Daemons[1]);
@@ -57,7 +58,7 @@ public sealed class ReplicasEndToEndTests(FauxqsServer fauxqs, DynaliteServer dy
         await pair.UntilCompletedAsync(Launches, TimeSpan.FromSeconds(120));
         await pair.UntilQueueEmptyAsync(TimeSpan.FromSeconds(90));
 
-        inProgress.Should().NotBeEmpty("the kill must catch work in progress");
+        inProgress.Should().NotBeEmpty("the kill must catch work in progress:\n" + dead.Output);
         var deadline = killedAt + pair.LeaseDuration + TimeSpan.FromSeconds(15);
         foreach (var instance in inProgress)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Options;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Hosting;
@@ -589,16 +588,19 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_RefusesToStartNamingTheHook()
+    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_StopsNamingTheHookBeforeReceivingAnything()
     {
         autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 300), new SimulatedHook("clean-up", Terminating, 900, "CONTINUE"));
+        await SendAsync(LaunchHook("i-0123456789abcdef0", "token-never-worked-on"));
 
-        var thrown = await Record.ExceptionAsync(() => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }));
+        // The health listener answers first; the hooks' check then stops the daemon (`run` exits 2).
+        await using var daemon = await StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }, listening: false);
+        await Eventually.UntilAsync(() => Task.FromResult(daemon.Stopping.IsCancellationRequested), TimeSpan.FromSeconds(20), () => "the daemon never stopped");
 
-        // Exactly this type, unwrapped: `run` reports it as a configuration problem (exit 2).
-        var error = thrown.Should().BeOfType<OptionsValidationException>().Subject;
-        error.Failures.Should().ContainSingle().Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
+        daemon.Logs.Lines.Should().ContainSingle(l => l.Contains("Invalid configuration", StringComparison.Ordinal))
+            .Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
         autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
+        (await QueueDepthAsync()).Should().Be(1, "nothing is received before the start-up checks passed");
     }
 
     /// <summary>

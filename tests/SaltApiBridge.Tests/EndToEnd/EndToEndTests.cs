@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.AutoScaling;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.EndToEnd;
@@ -423,6 +427,27 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_CredentialsSlowToArrive_HealthzAnswersWhileReadyzAndTheQueueWaitForThem()
+    {
+        var credentials = new GatedCredentialsSource();
+        await SendAsync(LaunchHook(InstanceId(9), "token-9"));
+        await using var daemon = await StartDaemonAsync(listening: false, configureServices: services =>
+            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(credentials)));
+        using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
+
+        (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative), Ct)).Should().Be("ok\n");
+        using var waiting = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ((int)waiting.StatusCode).Should().Be(503);
+        (await waiting.Content.ReadAsStringAsync(Ct)).Should().Contain("start-up checks running");
+        (await QueueDepthAsync()).Should().Be(1, "nothing is received before the credentials are known");
+
+        credentials.Open();
+        await UntilQueueEmptyAsync();
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ready.IsSuccessStatusCode.Should().BeTrue(await ready.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
     public async Task Run_PendingKeyForAnIdNoEventAnnounced_IsNeverAccepted()
     {
         // A minion that claims a plausible id of the group: Auto Scaling even has such an instance waiting. No event names it.
@@ -607,9 +632,9 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     /// The daemon, started and (unless salt-api is down or refuses the stream) listening: a daemon runs long before its
     /// scale-out, and the exact call lists below are those of a proven stream, not of the polling before it.
     /// </summary>
-    private async Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null, bool listening = true)
+    private async Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null, bool listening = true, Action<IServiceCollection>? configureServices = null)
     {
-        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
+        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings, configureServices);
         if (listening && !salt.RefuseEventStreams)
         {
             await Eventually.UntilAsync(

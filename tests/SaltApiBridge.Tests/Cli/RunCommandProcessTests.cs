@@ -26,13 +26,7 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
     [Fact]
     public async Task Run_Start_LogsItsOwnLineWithVersionQueueAndMasters()
     {
-        await using var daemon = DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
-        {
-            Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
-            SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
-            AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
-            Health = new { Urls = "http://127.0.0.1:0" },
-        }));
+        await using var daemon = StartDaemon();
         await Eventually.UntilAsync(
             () => Task.FromResult(daemon.Output.Contains(" starting: ", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), () => "no start line:\n" + daemon.Output);
@@ -45,14 +39,7 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
     [Fact]
     public async Task Run_Sigterm_StopsCleanlyExit0WithoutStackTrace()
     {
-        await using var daemon = DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
-        {
-            Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
-            // The simulated salt-api serves no GET /events (yet): the daemon polls.
-            SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
-            AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
-            Health = new { Urls = "http://127.0.0.1:0" },
-        }));
+        await using var daemon = StartDaemon();
         await Eventually.UntilAsync(
             () => Task.FromResult(daemon.Output.Contains("Application started", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), () => "it never started:\n" + daemon.Output);
@@ -62,4 +49,12 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
         (await daemon.ExitCodeAsync(TimeSpan.FromSeconds(30), Ct)).Should().Be(0, daemon.Output);
         daemon.Output.Should().NotContain("Exception");
     }
+
+    private DaemonProcess StartDaemon() => DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
+    {
+        Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
+        SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
+        AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
+        Health = new { Urls = "http://127.0.0.1:0" },
+    }));
 }

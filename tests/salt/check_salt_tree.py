@@ -17,6 +17,7 @@ Prints one line per case (`ok  name` / `FAIL name: reason`), then `N passed, M f
 
 import copy
 import fnmatch
+import hashlib
 import json
 import re
 import shutil
@@ -212,6 +213,11 @@ def f_load_json(value):
     return json.loads(_text_of(value))
 
 
+def f_sha256(value):
+    """Salt's sha256 filter: the hex digest of the text."""
+    return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+
+
 def f_regex_match(txt, rgx, ignorecase=False, multiline=False):
     """Salt's regex_match: match.groups() or None (so a pattern without a group gives a falsy ())."""
     flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
@@ -249,7 +255,7 @@ def make_env():
         keep_trailing_newline=True,
     )
     env.filters.update(json=f_json, yaml=f_yaml, load_yaml=f_load_yaml, load_json=f_load_json,
-                       regex_match=f_regex_match)
+                       regex_match=f_regex_match, sha256=f_sha256)
     return env
 
 
@@ -301,7 +307,26 @@ def master_opts():
 
 
 def pillar_example():
+    """pillar.example as shipped: one master."""
     return load_yaml((SALT / "pillar.example").read_text(encoding="utf-8")) or {}
+
+
+def multi_master_pillar():
+    """pillar.example with its `# >>> two masters` blocks uncommented, as the admin of two masters does it (lines
+    starting `# ` become YAML, `##` lines stay notes)."""
+    out, inside = [], False
+    for line in (SALT / "pillar.example").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\s*# >>> two masters", line):
+            inside = True
+            continue
+        if re.match(r"^\s*# <<< two masters", line):
+            inside = False
+            continue
+        found = re.match(r"^(\s*)# (?!#)(.*)$", line)
+        out.append(found.group(1) + found.group(2) if inside and found else line)
+    if inside:
+        raise ValueError("pillar.example: a `# >>> two masters` block is not closed")
+    return load_yaml("\n".join(out)) or {}
 
 
 def state_context(pillar=None, grains=None):
@@ -703,6 +728,18 @@ def _ids_with_includes(sls_path, ctx, seen=None):
     return ids
 
 
+def _included(sls_path, ctx, seen=None):
+    """The sls names an sls includes, directly or through its includes."""
+    seen = set() if seen is None else seen
+    for inc in (load_yaml(render(sls_path, **ctx)) or {}).get("include", []) or []:
+        if inc not in seen:
+            seen.add(inc)
+            target = resolve_sls(inc)
+            if target is not None:
+                _included(target, ctx, seen)
+    return seen
+
+
 def _requisite_problems(sls_path, ctx):
     ids = _ids_with_includes(sls_path, ctx)
     problems = []
@@ -713,7 +750,10 @@ def _requisite_problems(sls_path, ctx):
                     continue
                 for req in ("require", "watch", "onchanges", "prereq", "require_in", "watch_in"):
                     for ref in item.get(req, []) or []:
-                        if isinstance(ref, Mapping):
+                        if isinstance(ref, Mapping) and "sls" in ref:
+                            if resolve_sls(ref["sls"]) is None or ref["sls"] not in _included(sls_path, ctx):
+                                problems.append(f"{sls_path.name}:{sid} {req} sls: {ref['sls']} not included")
+                        elif isinstance(ref, Mapping):
                             (mod, rid), = ref.items()
                             target = ids.get(rid)
                             if target is None or not any(f.split(".")[0] == mod for f in target):
@@ -726,12 +766,12 @@ def _requisite_problems(sls_path, ctx):
 @case
 def requisites_resolve():
     problems = []
-    full = pillar_example()
+    full = multi_master_pillar()
     empty = {}
     with_ca = copy.deepcopy(full)  # another master with its CA file: one more watched state
     with_ca["saltapibridge"]["salt_api"]["masters"]["salt-b"]["ca_certificate"] = "-----BEGIN CERTIFICATE-----\n"
     for sls in sorted(STATES.rglob("*.sls")):
-        for pillar in (full, empty, with_ca, single_master_pillar()):
+        for pillar in (full, empty, with_ca, single_master_pillar(), pillar_example(), *install_method_pillars().values()):
             problems += _requisite_problems(sls, state_context(pillar))
     orch = SALT / "orch/saltapibridge/membership.sls"
     for action in ("join", "leave", "forget"):
@@ -771,7 +811,7 @@ def appsettings_json_has_no_password():
     leaked["saltapibridge"]["settings"]["SaltApi"]["Password"] = "leaked-secret"
     text = render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(leaked))
     expect("leaked-secret" not in text, "settings:SaltApi:Password reaches appsettings.json")
-    config = load_yaml(render(STATES / "saltapibridge/config.sls", **state_context(leaked)))
+    config = load_yaml(render(STATES / "saltapibridge/config/file.sls", **state_context(leaked)))
     expect("saltapibridge-password-in-settings" in config, "no failing state for settings:SaltApi:Password")
 
 
@@ -779,7 +819,7 @@ def appsettings_json_has_no_password():
 def password_file_only_for_the_service_user():
     pillar = pillar_example()
     secret = pillar["saltapibridge"]["salt_api"]["password"]
-    text = render(STATES / "saltapibridge/config.sls", **state_context(pillar))
+    text = render(STATES / "saltapibridge/config/file.sls", **state_context(pillar))
     expect(secret not in text, "the password is rendered into config.sls")
     state = load_yaml(text)["saltapibridge-salt-api-password"]["file.managed"]
     args = {k: v for item in state for k, v in item.items()}
@@ -791,7 +831,7 @@ def password_file_only_for_the_service_user():
     expect(args.get("show_changes") is False, "show_changes is not False")
     missing = copy.deepcopy(pillar)
     del missing["saltapibridge"]["salt_api"]
-    state = load_yaml(render(STATES / "saltapibridge/config.sls", **state_context(missing)))
+    state = load_yaml(render(STATES / "saltapibridge/config/file.sls", **state_context(missing)))
     expect("test.fail_without_changes" in state["saltapibridge-salt-api-password"],
            "a missing password does not fail the state")
 
@@ -990,8 +1030,8 @@ def timespan_seconds(value):
 
 
 def single_master_pillar():
-    """pillar.example as a one-master setup: without the other masters' secrets and multi-master keys."""
-    pillar = pillar_example()
+    """The two-master pillar taken back to one master: without the other masters' secrets and multi-master keys."""
+    pillar = multi_master_pillar()
     pillar["saltapibridge"]["salt_api"].pop("masters", None)
     for key in ("Name", "Topology", "MasterDown", "MasterDownTimeout", "MasterRetryInterval", "Masters"):
         pillar["saltapibridge"]["settings"]["SaltApi"].pop(key, None)
@@ -1004,7 +1044,7 @@ def _appsettings(pillar):
 
 def _config_states(pillar):
     """config.sls's state ids and declarations (without `include`)."""
-    states = load_yaml(render(STATES / "saltapibridge/config.sls", **state_context(pillar))) or {}
+    states = load_yaml(render(STATES / "saltapibridge/config/file.sls", **state_context(pillar))) or {}
     return {sid: decl for sid, decl in states.items() if sid not in ("include", "extend")}
 
 
@@ -1116,7 +1156,7 @@ def formula_master_names_follow_the_daemon():
 
 @case
 def multi_master_settings_are_valid_for_the_daemon():
-    settings = _appsettings(pillar_example())["SaltApi"]
+    settings = _appsettings(multi_master_pillar())["SaltApi"]
     problems = []
     name_rx = daemon_master_name_regex()
     masters = settings.get("Masters")
@@ -1152,14 +1192,14 @@ def multi_master_settings_are_valid_for_the_daemon():
 
 @case
 def one_password_file_per_master():
-    pillar = pillar_example()
+    pillar = multi_master_pillar()
     secrets = {name: s["password"] for name, s in pillar["saltapibridge"]["salt_api"]["masters"].items()}
     expect(secrets, "pillar.example has no saltapibridge:salt_api:masters passwords")
-    config_text = render(STATES / "saltapibridge/config.sls", **state_context(pillar))
+    config_text = render(STATES / "saltapibridge/config/file.sls", **state_context(pillar))
     app_text = render(STATES / "saltapibridge/files/appsettings.json.jinja", **state_context(pillar))
     states = _config_states(pillar)
     masters = json.loads(app_text)["SaltApi"]["Masters"]
-    service = load_yaml(render(STATES / "saltapibridge/service.sls", **state_context(pillar)))
+    service = load_yaml(render(STATES / "saltapibridge/service/running.sls", **state_context(pillar)))
     watched = service["saltapibridge-service"]["service.running"]
     watched = next(item["watch"] for item in watched if isinstance(item, Mapping) and "watch" in item)
     problems = []
@@ -1203,7 +1243,7 @@ def one_password_file_per_master():
 
 @case
 def master_names_never_reach_a_path():
-    pillar = pillar_example()
+    pillar = multi_master_pillar()
 
     def written(states):
         return sorted(str(args.get("name")) for decl in states.values() for fun, args in [_state_args(decl)]
@@ -1239,6 +1279,220 @@ def single_master_pillar_stays_single():
     extra = sorted(sid for sid in _config_states(pillar) if sid.startswith("saltapibridge-salt-api-")
                    and sid != "saltapibridge-salt-api-password")
     expect(not extra, f"a one-master pillar renders {extra}")
+
+
+
+# ---------------------------------------------------------------------------------------------------
+# Installing from the release artifacts (install methods, upgrade, clean, the master's side)
+# ---------------------------------------------------------------------------------------------------
+
+PACKAGED_UNIT = REPO / "packaging" / "saltapibridge.service"
+PACKAGE_SCRIPTS = {"deb postinst": REPO / "packaging/deb/postinst", "rpm spec": REPO / "packaging/rpm/saltapibridge.spec"}
+HASH = "sha256=" + "a" * 64
+
+
+def install_method_pillars():
+    """pillar.example with each install method of the formula (and the compat tarball)."""
+    def with_install(**install):
+        pillar = pillar_example()
+        pillar["saltapibridge"]["install"] = install
+        return pillar
+    return {
+        "archive": with_install(method="archive", source="https://x.example/saltapibridge-1.2.3-linux-x64.tar.gz", source_hash=HASH),
+        "compat": with_install(method="archive", source="https://x.example/saltapibridge-1.2.3-linux-x64-compat.tar.gz", source_hash=HASH),
+        "package": with_install(method="package", source="https://x.example/saltapibridge_1.2.3_amd64.deb", source_hash=HASH),
+        "repo": with_install(method="repo", version="1.2.3", repo={
+            "name": "deb [signed-by=/etc/apt/keyrings/sab.gpg] https://apt.x.example/ stable main",
+            "file": "/etc/apt/sources.list.d/saltapibridge.list"}),
+        "repo-unmanaged": with_install(method="repo"),
+    }
+
+
+def _states(sls, pillar):
+    return {sid: decl for sid, decl in (load_yaml(render(STATES / sls, **state_context(pillar))) or {}).items()
+            if sid not in ("include", "extend")}
+
+
+@case
+def pillar_example_starts_with_one_master():
+    single = _appsettings(pillar_example())["SaltApi"]
+    expect("Masters" not in single and "masters" not in pillar_example()["saltapibridge"]["salt_api"],
+           "pillar.example as shipped names other masters: one master first, the rest commented")
+    multi = multi_master_pillar()
+    expect(multi["saltapibridge"]["settings"]["SaltApi"].get("Masters") and multi["saltapibridge"]["salt_api"].get("masters"),
+           "uncommenting the `# >>> two masters` blocks gives no second master")
+    expect(_appsettings(pillar_example())["Pipeline"].get("RecordDirectory") == "/var/lib/saltapibridge/records",
+           "pillar.example's appsettings.json has no Pipeline:RecordDirectory")
+
+
+@case
+def install_methods_need_a_checksum_for_every_download():
+    problems = []
+    for name, pillar in install_method_pillars().items():
+        states = _states("saltapibridge/package/install.sls", pillar)
+        fun, args = _state_args(states["saltapibridge-install"])
+        want = {"archive": "archive.extracted", "compat": "archive.extracted", "package": "pkg.installed"}.get(name, "pkg.installed")
+        if fun != want:
+            problems.append(f"{name}: saltapibridge-install is {fun}, want {want}")
+        if name in ("archive", "compat"):
+            if args.get("source_hash") != HASH or args.get("options") != "--strip-components=1" or args.get("clean") is not True:
+                problems.append(f"{name}: archive.extracted {args}")
+        if name == "package":
+            fetch_fun, fetch = _state_args(states["saltapibridge-package-file"])
+            if fetch_fun != "file.managed" or fetch.get("source_hash") != HASH:
+                problems.append(f"package: the download is {fetch_fun} {fetch}, not file.managed with the source_hash")
+            if args.get("sources") != [{"saltapibridge": fetch.get("name")}]:
+                problems.append(f"package: pkg.installed sources {args.get('sources')} is not the checked file")
+        if name == "repo":
+            if args.get("version") != "1.2.3" or "saltapibridge-repo" not in states:
+                problems.append(f"repo: {args}, states {sorted(states)}")
+        if name == "repo-unmanaged" and "saltapibridge-repo" in states:
+            problems.append("repo without install:repo still manages a repository")
+    for method in ("archive", "package"):
+        for missing in ("source", "source_hash"):
+            pillar = copy.deepcopy(install_method_pillars()[method])
+            pillar["saltapibridge"]["install"][missing] = ""
+            fun, args = _state_args(_states("saltapibridge/package/install.sls", pillar)["saltapibridge-install"])
+            if fun != "test.fail_without_changes" or missing not in args.get("name", ""):
+                problems.append(f"{method} without {missing}: {fun} {args}")
+    bogus = copy.deepcopy(pillar_example())
+    bogus["saltapibridge"]["install"]["method"] = "curl"
+    fun, _ = _state_args(_states("saltapibridge/package/install.sls", bogus)["saltapibridge-install"])
+    if fun != "test.fail_without_changes":
+        problems.append(f"install:method curl gives {fun}")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def upgrade_restarts_the_service_once():
+    """The formula stops the service before an install changes (prereq), so the package's own try-restart finds it
+    stopped, and service.running starts it: one stop, one start. Without an upgrade, a changed file restarts it."""
+    problems = []
+    for name, pillar in install_method_pillars().items():
+        states = _states("saltapibridge/package/install.sls", pillar)
+        fun, args = _state_args(states.get("saltapibridge-stop-for-upgrade", {"missing": []}))
+        if fun != "service.dead" or args.get("prereq") != ["saltapibridge-install"]:
+            problems.append(f"{name}: stop-for-upgrade is {fun} {args}")
+        service = _states("saltapibridge/service/running.sls", pillar)["saltapibridge-service"]["service.running"]
+        watch = next(item["watch"] for item in service if isinstance(item, Mapping) and "watch" in item)
+        if "saltapibridge-install" not in watch or {"file": "saltapibridge-config"} not in watch:
+            problems.append(f"{name}: saltapibridge-service watches {watch}")
+    postinst = PACKAGE_SCRIPTS["deb postinst"].read_text(encoding="utf-8")
+    spec = PACKAGE_SCRIPTS["rpm spec"].read_text(encoding="utf-8")
+    if "try-restart" not in postinst or re.search(r"deb-systemd-invoke\s+restart", postinst):
+        problems.append("the .deb's postinst restarts on upgrade with restart (not try-restart): a stopped service would start twice")
+    if "try-restart saltapibridge.service" not in spec or re.search(r"systemctl\s+restart", spec):
+        problems.append("the .rpm's %postun does not try-restart")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def unit_follows_the_install_method():
+    problems = []
+    for name, pillar in install_method_pillars().items():
+        fun, args = _state_args(_states("saltapibridge/service/running.sls", pillar)["saltapibridge-unit"])
+        if name in ("archive", "compat"):
+            if args.get("name") != "/etc/systemd/system/saltapibridge.service":
+                problems.append(f"{name}: the unit goes to {args.get('name')}")
+            d = _unit_directives(_unit_text(pillar))
+            mdwe = "no" if name == "compat" else "yes"
+            if d.get(("Service", "MemoryDenyWriteExecute")) != [mdwe]:
+                problems.append(f"{name}: MemoryDenyWriteExecute={d.get(('Service', 'MemoryDenyWriteExecute'))}, want {mdwe}")
+        else:
+            if args.get("name") != "/etc/systemd/system/saltapibridge.service.d/salt.conf":
+                problems.append(f"{name}: the drop-in goes to {args.get('name')}")
+            text = render(STATES / "saltapibridge/files/saltapibridge.service.d.conf.jinja", **state_context(pillar))
+            d = _unit_directives(text)
+            if d.get(("Service", "ExecStart")) != ["", "/usr/bin/saltapibridge run --config /etc/saltapibridge/appsettings.json"]:
+                problems.append(f"{name}: drop-in ExecStart {d.get(('Service', 'ExecStart'))}")
+            stop = d.get(("Service", "TimeoutStopSec"), ["0"])[0]
+            if not stop.isdigit() or int(stop) <= 60:
+                problems.append(f"{name}: drop-in TimeoutStopSec={stop} with a 60 s drain")
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def packaged_unit_is_the_formula_unit():
+    """packaging/saltapibridge.service (in the .deb, .rpm and, with /opt paths, the tarballs) and the formula's unit
+    template rendered for /usr/bin with the defaults: the same directives, so the two cannot drift apart."""
+    pillar = pillar_example()
+    pillar["saltapibridge"]["install"].update(dir="/usr/bin")
+    formula = _unit_directives(_unit_text(pillar))
+    packaged = _unit_directives(PACKAGED_UNIT.read_text(encoding="utf-8"))
+    differ = sorted(f"{s}/{k}: formula {formula.get((s, k))} packaged {packaged.get((s, k))}"
+                    for s, k in set(formula) | set(packaged) if formula.get((s, k)) != packaged.get((s, k)))
+    expect(not differ, "; ".join(differ))
+
+
+@case
+def clean_removes_what_the_formula_installed():
+    problems = []
+    for name, pillar in install_method_pillars().items():
+        ids = _ids_with_includes(STATES / "saltapibridge/clean.sls", state_context(pillar))
+        funs = {sid: next(iter(decl)) for sid, decl in ids.items()}
+        want = {"saltapibridge-service-clean": "service.dead", "saltapibridge-unit-clean": "file.absent",
+                "saltapibridge-config-clean": "file.absent",
+                "saltapibridge-install-clean": "file.absent" if name in ("archive", "compat") else "pkg.removed"}
+        wrong = {sid: funs.get(sid) for sid, fun in want.items() if funs.get(sid) != fun}
+        if wrong:
+            problems.append(f"{name}: {wrong}")
+        _, unit = _state_args(ids["saltapibridge-unit-clean"])
+        _, installed = _state_args(_states("saltapibridge/service/running.sls", pillar)["saltapibridge-unit"])
+        if not str(installed.get("name")).startswith(str(unit.get("name"))):
+            problems.append(f"{name}: clean removes {unit.get('name')}, the formula wrote {installed.get('name')}")
+        _, config = _state_args(ids["saltapibridge-config-clean"])
+        if config.get("name") != "/etc/saltapibridge":
+            problems.append(f"{name}: config clean removes {config.get('name')}")
+        if any("/var/lib/saltapibridge" in json.dumps(decl) for decl in ids.values()):
+            problems.append(f"{name}: clean touches the provisioning records")
+        problems += _requisite_problems(STATES / "saltapibridge/clean.sls", state_context(pillar))
+    expect(not problems, "; ".join(problems))
+
+
+@case
+def master_state_installs_the_master_side():
+    pillar = pillar_example()
+    password = pillar["saltapibridge"]["salt_api"]["password"]
+    text = render(STATES / "saltapibridge/master/init.sls", **state_context(pillar))
+    states = load_yaml(text)
+    expect(password not in text, "the eauth password is rendered in clear")
+    _, conf = _state_args(states["saltapibridge-master-conf"])
+    expect(resolve_salt_url(conf["source"]) == MASTER_D / "saltapibridge.conf",
+           f"master.d source {conf['source']} is not salt/master.d/saltapibridge.conf")
+    eauth_opts = master_opts()["external_auth"]["file"]
+    _, eauth = _state_args(states["saltapibridge-master-eauth"])
+    expect(eauth.get("name") == eauth_opts.get("^filename"),
+           f"eauth file {eauth.get('name')} is not master.d's ^filename {eauth_opts.get('^filename')}")
+    expect(eauth_opts.get("^hashtype") == "sha256" and eauth.get("contents") ==
+           f"{EAUTH_USER}:{hashlib.sha256(password.encode()).hexdigest()}", f"eauth line {eauth.get('contents')!r}")
+    expect(str(eauth.get("mode")) == "0600" and eauth.get("user") == "salt" and eauth.get("show_changes") is False,
+           f"eauth file {eauth}")
+    for service in ("salt-master", "salt-api"):
+        _, svc = _state_args(states[f"saltapibridge-master-{service}"])
+        expect({"file": "saltapibridge-master-conf"} in svc.get("watch", []) and "saltapibridge-master-eauth" in svc.get("watch", []),
+               f"{service} does not restart on master.d or eauth changes")
+    missing = copy.deepcopy(pillar)
+    missing["saltapibridge"]["salt_api"]["password"] = ""
+    fun, _ = _state_args(_states("saltapibridge/master/init.sls", missing)["saltapibridge-master-eauth"])
+    expect(fun == "test.fail_without_changes", "no password: the eauth file is still written")
+    clean = _states("saltapibridge/master/clean.sls", pillar)
+    gone = sorted(args.get("name") for decl in clean.values() for fun, args in [_state_args(decl)] if fun == "file.absent")
+    expect(gone == sorted([conf["name"], eauth["name"]]), f"master.clean removes {gone}")
+
+
+@case
+def formula_metadata():
+    formula = load_yaml((STATES / "FORMULA").read_text(encoding="utf-8"))
+    for key in ("name", "os", "os_family", "version", "release", "minimum_version", "summary", "description", "top_level_dir"):
+        expect(formula.get(key) not in (None, ""), f"FORMULA has no {key}")
+    expect(formula["name"] == "saltapibridge" and (STATES / formula["top_level_dir"] / "init.sls").is_file(),
+           f"FORMULA top_level_dir {formula['top_level_dir']} is not the formula")
+    # The saltstack-formulas layout: each part an sls directory with init and clean, and a top-level clean.
+    for part in ("package", "config", "service", "master"):
+        for sls in ("init.sls", "clean.sls"):
+            expect((STATES / "saltapibridge" / part / sls).is_file(), f"saltapibridge/{part}/{sls} missing")
+    for sls in ("init.sls", "clean.sls", "map.jinja", "defaults.yaml"):
+        expect((STATES / "saltapibridge" / sls).is_file(), f"saltapibridge/{sls} missing")
 
 
 def main():

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.AutoScaling;
 
@@ -22,6 +23,8 @@ public static class AutoScalingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AutoScalingOptions>().Bind(configuration.GetSection(AutoScalingOptions.SectionName)).ValidateWith<AutoScalingOptions, AutoScalingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DependencyOutages>();
+        services.TryAddSingleton<RetryMetrics>();
         services.TryAddSingleton<IAwsCredentialsSource, DefaultChainCredentialsSource>();
         services.TryAddSingleton(sp => AutoScalingEndpoint.Resolve(
             sp.GetRequiredService<IOptions<AutoScalingOptions>>().Value, AutoScalingEndpoint.SdkRegion));
@@ -40,6 +43,8 @@ public static class AutoScalingServiceCollectionExtensions
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
             var logger = context.ServiceProvider.GetRequiredService<ILogger<QueryApiTransport>>();
+            // Each attempt and retry at Debug, counted; an outage is one line of the transport's (DependencyOutages).
+            pipeline.ConfigureTelemetry(ResilienceTelemetry.Quiet(context.ServiceProvider, DependencyNames.AutoScaling));
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.AutoScaling;
 
@@ -15,7 +16,8 @@ internal sealed class HeartbeatKeeper(
     IOptions<AutoScalingOptions> options,
     TimeProvider timeProvider,
     ILogger<HeartbeatKeeper> logger,
-    IMeterFactory? meterFactory = null)
+    IMeterFactory? meterFactory = null,
+    DependencyOutages? outages = null)
 {
     private readonly Counter<long> recorded = BridgeMeter.Create(meterFactory)
         .CreateCounter<long>("heartbeats", description: "Lifecycle action heartbeats recorded");
@@ -57,14 +59,14 @@ internal sealed class HeartbeatKeeper(
         {
             // Without the hook nothing is known about its timeouts: beat often enough for any hook, stop at AWS's 48 h cap.
             var fallback = configured is { } value && value < HeartbeatPlan.FallbackInterval ? value : HeartbeatPlan.FallbackInterval;
-            logger.HookUnknown(action.AutoScalingGroupName, action.LifecycleHookName, fallback, failure);
+            logger.HookUnknown(action.AutoScalingGroupName, action.LifecycleHookName, fallback, failure?.Message ?? "no such hook");
             return new HeartbeatPlan(fallback, actionStarted + TimeSpan.FromHours(48));
         }
 
         var interval = HeartbeatPlan.DeriveInterval(hook.HeartbeatTimeout, configured, Jitter());
         if (configured is { } tooLong && tooLong >= hook.HeartbeatTimeout)
             logger.ConfiguredIntervalTooLong(tooLong, hook.HeartbeatTimeout, hook.LifecycleHookName, hook.AutoScalingGroupName, interval);
-        return new HeartbeatPlan(interval, actionStarted + hook.EffectiveGlobalTimeout, hook.DefaultResult);
+        return new HeartbeatPlan(interval, actionStarted + hook.EffectiveGlobalTimeout, hook.DefaultResult) { HookTimeout = hook.HeartbeatTimeout };
     }
 
     /// <summary>Starts heartbeats every <paramref name="interval"/>; the first one goes out one interval from now.</summary>
@@ -77,7 +79,7 @@ internal sealed class HeartbeatKeeper(
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(plan.Interval, TimeSpan.Zero);
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new HeartbeatLease(RunAsync(action, plan, stopping.Token), stopping);
+        return new HeartbeatLease(RunAsync(action, plan, stopping.Token), stopping, plan);
     }
 
     private async Task<HeartbeatStopReason> RunAsync(LifecycleActionIdentity action, HeartbeatPlan plan, CancellationToken stopping)
@@ -131,7 +133,11 @@ internal sealed class HeartbeatKeeper(
         }
         catch (AutoScalingException e) when (e.IsTransient)
         {
-            logger.HeartbeatFailed(action.InstanceId, e);
+            // While Auto Scaling does not answer, its outage warning said once that heartbeats try again.
+            if (outages?.IsDown(DependencyNames.AutoScaling) == true)
+                logger.HeartbeatFailedDuringOutage(action.InstanceId, e.Message);
+            else
+                logger.HeartbeatFailed(action.InstanceId, e.Message);
         }
 
         return null;

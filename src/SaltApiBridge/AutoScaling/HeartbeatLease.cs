@@ -4,8 +4,11 @@ namespace SaltApiBridge.AutoScaling;
 /// Heartbeats for one lifecycle action while a job runs. Dispose it when the job ends; disposal waits until no
 /// heartbeat is in flight, so none is sent afterwards.
 /// </summary>
-internal sealed class HeartbeatLease(Task<HeartbeatStopReason> completion, CancellationTokenSource stopping) : IAsyncDisposable
+internal sealed class HeartbeatLease(Task<HeartbeatStopReason> completion, CancellationTokenSource stopping, HeartbeatPlan plan) : IAsyncDisposable
 {
+    /// <summary>The cadence and deadline the heartbeats keep, and the hook's heartbeat timeout when known.</summary>
+    public HeartbeatPlan Plan { get; } = plan;
+
     private int disposed;
 
     /// <summary>Completes (never faults) when heartbeats stop, telling why.</summary>

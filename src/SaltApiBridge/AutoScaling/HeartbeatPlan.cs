@@ -7,6 +7,9 @@ namespace SaltApiBridge.AutoScaling;
 /// </summary>
 internal sealed record HeartbeatPlan(TimeSpan Interval, DateTimeOffset? Deadline = null, string? DefaultResult = null, bool BeatAtOnce = false)
 {
+    /// <summary>The hook's heartbeat timeout, when the hook could be read.</summary>
+    public TimeSpan? HookTimeout { get; init; }
+
     /// <summary>A third of the shortest heartbeat timeout AWS allows (30 s): safe for any hook when the hook cannot be read.</summary>
     public static readonly TimeSpan FallbackInterval = TimeSpan.FromSeconds(10);
 

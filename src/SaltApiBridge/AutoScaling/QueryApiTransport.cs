@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Refit;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.AutoScaling;
 
@@ -11,9 +12,13 @@ namespace SaltApiBridge.AutoScaling;
 /// One signed Query API call and the mapping of its failures, shared by every Auto Scaling client of the bridge.
 /// Retries happen below, in the HTTP pipeline; what reaches this class is the final answer.
 /// </summary>
-internal sealed partial class QueryApiTransport(IAutoScalingQueryApi api, ILogger<QueryApiTransport> logger)
+internal sealed partial class QueryApiTransport(IAutoScalingQueryApi api, ILogger<QueryApiTransport> logger, DependencyOutages outages)
 {
     public const string ApiVersion = "2011-01-01";
+
+    /// <summary>What the daemon does while Auto Scaling does not answer, for its one outage warning.</summary>
+    internal const string Meanwhile =
+        "heartbeats are tried again at their next interval; completions and instance checks fail and their messages are retried later (a lifecycle action keeps its hook's timeout)";
 
     /// <summary>
     /// Posts the form; returns the status and body of AWS's final answer. A connection failure or attempt timeout
@@ -35,12 +40,17 @@ internal sealed partial class QueryApiTransport(IAutoScalingQueryApi api, ILogge
         }
         catch (Exception e) when (Unreachable(e, cancellationToken) is { } cause)
         {
-            logger.CallUnreachable(apiAction, subject, cause);
-            throw new AutoScalingException(
-                $"Auto Scaling {apiAction} {subject} could not reach AWS: {cause.Message}",
-                isTransient: true, innerException: cause);
+            var message = $"Auto Scaling {apiAction} {subject} could not reach AWS: {cause.Message}";
+            logger.CallUnreachable(apiAction, subject, cause.Message);
+            outages.Failed(DependencyNames.AutoScaling, message, Meanwhile);
+            throw new AutoScalingException(message, isTransient: true, innerException: cause);
         }
 
+        // An answer, even a refusal or throttling, is Auto Scaling answering; a 5xx after the retries is not.
+        if ((int)response.StatusCode >= 500)
+            outages.Failed(DependencyNames.AutoScaling, $"Auto Scaling {apiAction} {subject} answered HTTP {(int)response.StatusCode}", Meanwhile);
+        else
+            outages.Answered(DependencyNames.AutoScaling);
         using (response)
         {
             return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));

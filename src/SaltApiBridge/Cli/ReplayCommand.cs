@@ -9,9 +9,12 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli.DryRun;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Cli;
@@ -103,10 +106,10 @@ public static class ReplayCommand
                     ? $"dry run: {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId}); salt-api and Auto Scaling are simulated and answer as a healthy master and AWS would"
                     : $"replaying {plan.Event.Kind} of {plan.Event.InstanceId} ({plan.MinionId})");
                 // Like the daemon: never two workers on one instance (the daemon's lock, when Pipeline:LockDirectory is set).
-                using var instanceLock = simulate ? null : app.Services.GetRequiredService<IInstanceLock>().TryAcquire(plan.MinionId!);
+                await using var instanceLock = simulate ? null : await app.Services.GetRequiredService<ILeases>().TryAcquireAsync(LeaseKey.Instance(plan.MinionId!), cancellationToken);
                 if (!simulate && instanceLock is null)
                     return await FailAsync(error, $"another process is working on {plan.MinionId}; try again when it is done");
-                var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, "replay-" + (parsed.Event.MessageId ?? "cli"), cancellationToken);
+                var outcome = await app.Services.GetRequiredService<InstanceWorkHandler>().HandleAsync(plan, new WorkRequest("replay-" + (parsed.Event.MessageId ?? "cli")), cancellationToken);
 
                 // Logging out is part of the run: let it be printed before the verdict.
                 await app.Services.GetRequiredService<SaltApiSession>().LogoutAsync(cancellationToken);
@@ -147,6 +150,7 @@ public static class ReplayCommand
                 services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(new FixedCredentials("AKIDDRYRUN", "dry-run-secret-key")));
                 // A dry run must not read, write or delete the daemon's provisioning records, nor take its locks.
                 services.Replace(ServiceDescriptor.Singleton<IProvisioningRecords, InMemoryProvisioningRecords>());
+                services.Replace(ServiceDescriptor.Singleton<ILeases, ProcessLeases>());
             }
 
             services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(handlers =>

@@ -23,7 +23,8 @@ public static class BridgeLogging
         ["Logging:LogLevel:Default"] = "Information",
         // Four lines per HTTP request (start, headers, end, …) with the Refit client's generated type as category.
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        // Polly's telemetry logs every attempt; the bridge logs its own retries with the reason.
+        // Polly's events (every attempt, retry, circuit change) are Debug (ResilienceTelemetry), counted in
+        // saltapibridge_retries; a dependency that stops answering is one warning of the bridge's own (DependencyOutages).
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Http.Resilience"] = "Warning",
         ["Logging:LogLevel:Refit"] = "Warning",

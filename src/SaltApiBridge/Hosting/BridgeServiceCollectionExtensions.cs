@@ -6,11 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
+using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
 
 namespace SaltApiBridge.Hosting;
 
@@ -28,23 +32,24 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IAmazonSQS>(sp => CreateSqsClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.TryAddSingleton<SqsMessageQueue>();
         services.TryAddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqsMessageQueue>());
-        services.TryAddSingleton<IInstanceLock>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
-                ? new FileInstanceLock(directory)
-                : new NoInstanceLock());
+        services.TryAddSingleton<QueueDepthMonitor>();
         services.TryAddSingleton(sp => new ActionPlanner(sp.GetRequiredService<IOptions<BridgeOptions>>().Value));
         services.TryAddSingleton<BridgeMetrics>();
-        services.TryAddSingleton<AcceptGate>();
-        services.TryAddSingleton<InstanceWorkHandler>();
+        services.AddHostedService<BuildInfo>();
+        services.AddProvisioning();
+        services.TryAddSingleton<WorkBoard>();
+        services.TryAddSingleton<InstanceTurns>();
         services.TryAddSingleton<LifecyclePipeline>();
         // Before the worker, which waits for them: no credentials, or a heartbeat interval no hook can live with, stop the daemon.
         services.TryAddSingleton<HeartbeatIntervalCheck>();
         services.TryAddSingleton<StartupChecks>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
         services.AddHostedService<BridgeWorker>();
+        services.AddHostedService<UnattendedActions>();
         services.AddHostedService<OwedKeyWork>();
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
         return services;
     }
 
@@ -62,10 +67,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName)).ValidateWith<ReconcileOptions, ReconcileOptionsValidator>();
         services.AddSaltApi(configuration);
         services.AddAutoScalingLifecycleActions(configuration);
-        services.TryAddSingleton<IProvisioningRecords>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory
-                ? new FileProvisioningRecords(directory)
-                : new InMemoryProvisioningRecords());
+        services.AddCoordination(configuration);
         services.TryAddSingleton<ReconcileMetrics>();
         services.TryAddSingleton<FleetReconciler>();
         return services;

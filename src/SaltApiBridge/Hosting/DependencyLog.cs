@@ -4,12 +4,12 @@ namespace SaltApiBridge.Hosting;
 
 internal static partial class DependencyLog
 {
-    [LoggerMessage(3100, LogLevel.Warning, "{Dependency} is not answering: {Error}; meanwhile {Meanwhile}")]
+    [LoggerMessage(6100, LogLevel.Warning, "{Dependency} is not answering: {Error}; meanwhile {Meanwhile}")]
     public static partial void OutageStarted(ILogger logger, string dependency, string error, string meanwhile);
 
-    [LoggerMessage(3101, LogLevel.Debug, "{Dependency} still not answering: {Error}")]
+    [LoggerMessage(6101, LogLevel.Debug, "{Dependency} still not answering: {Error}")]
     public static partial void StillDown(ILogger logger, string dependency, string error);
 
-    [LoggerMessage(3102, LogLevel.Information, "{Dependency} is answering again, after {Duration}")]
+    [LoggerMessage(6102, LogLevel.Information, "{Dependency} is answering again, after {Duration}")]
     public static partial void OutageEnded(ILogger logger, string dependency, TimeSpan duration);
 }

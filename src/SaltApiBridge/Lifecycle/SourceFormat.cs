@@ -17,4 +17,7 @@ public enum SourceFormat
 
     /// <summary>An EventBridge event (source aws.autoscaling) whose rule targets the queue.</summary>
     EventBridge,
+
+    /// <summary>No message: a lifecycle action resumed from its provisioning record (a takeover of a replica that is gone).</summary>
+    Record,
 }

@@ -16,6 +16,7 @@ public sealed class BridgeMetrics : IDisposable
     private readonly Counter<long> errors;
     private readonly Counter<long> acceptRefusals;
     private readonly Histogram<double> saltJobSeconds;
+    private readonly Histogram<double> actionSeconds;
     private int inFlight;
 
     public BridgeMetrics(IMeterFactory? meterFactory = null)
@@ -28,6 +29,8 @@ public sealed class BridgeMetrics : IDisposable
         errors = meter.CreateCounter<long>("errors", description: "Errors, by type");
         acceptRefusals = meter.CreateCounter<long>("accept_refusals", description: "Launches whose key the accept gate refused, by reason");
         saltJobSeconds = meter.CreateHistogram<double>("salt_job_duration_seconds", unit: "s", description: "Salt state runs, by step and outcome");
+        actionSeconds = meter.CreateHistogram<double>(
+            "lifecycle_action_seconds", unit: "s", description: "Lifecycle actions, from the hook's event to their completion, by kind and result");
         meter.CreateObservableGauge("instances_in_flight", () => Volatile.Read(ref inFlight), description: "Instances whose work is running");
     }
 
@@ -37,8 +40,14 @@ public sealed class BridgeMetrics : IDisposable
 
     public void Rejected(string reason) => rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void Completed(string kind, string result) =>
-        completions.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+    /// <param name="sinceEvent">From the hook's event to now, when known.</param>
+    public void Completed(string kind, string result, TimeSpan? sinceEvent = null)
+    {
+        KeyValuePair<string, object?>[] labels = [new("kind", kind), new("result", result)];
+        completions.Add(1, labels);
+        if (sinceEvent is { } duration && duration >= TimeSpan.Zero)
+            actionSeconds.Record(duration.TotalSeconds, labels);
+    }
 
     public void AcceptRefused(string reason) => acceptRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

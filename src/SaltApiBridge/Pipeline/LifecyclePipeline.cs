@@ -10,7 +10,7 @@ using SaltApiBridge.Queue;
 namespace SaltApiBridge.Pipeline;
 
 /// <summary>
-/// SQS → parse → validate and plan → de-duplicate → per-instance order → handlers → acknowledge.
+/// SQS → parse → validate and plan → per-instance turn (order, de-duplicate, lease: <see cref="InstanceTurns"/>) → handlers → acknowledge.
 /// <list type="bullet">
 /// <item>Concurrency is bounded by the in-flight slots the pollers take before receiving: at most
 /// <see cref="PipelineOptions.MaxInFlight"/> messages exist in the pipeline, so the Merge below never grows past it.</item>
@@ -22,9 +22,8 @@ namespace SaltApiBridge.Pipeline;
 /// </summary>
 internal sealed class LifecyclePipeline(
     IMessageQueue queue,
-    InstanceWorkHandler handler,
+    InstanceTurns turns,
     ActionPlanner planner,
-    IInstanceLock instanceLock,
     IOptions<PipelineOptions> pipelineOptions,
     IOptions<QueueOptions> queueOptions,
     TimeProvider timeProvider,
@@ -33,8 +32,8 @@ internal sealed class LifecyclePipeline(
     ILogger<LifecyclePipeline> logger)
 {
     private readonly PipelineOptions options = pipelineOptions.Value;
-    private readonly InstanceSerializer serializer = new();
-    private readonly CompletedWork completed = new(pipelineOptions.Value.DeduplicationWindow, timeProvider, pipelineOptions.Value.DeduplicationCapacity);
+    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
+    private readonly BackoffPolicy redelivery = BackoffPolicy.Exponential(pipelineOptions.Value.RetryBackoff, pipelineOptions.Value.MaxRetryBackoff);
     private readonly ConcurrentDictionary<Task, byte> running = new();
     private int inFlight;
 
@@ -147,48 +146,7 @@ internal sealed class LifecyclePipeline(
                 return (plan, WorkOutcome.Done("acknowledged", plan.Reason!));
         }
 
-        var outcome = await serializer.RunAsync(parsed.Event.InstanceId!, () => RunInstanceWorkAsync(message, plan, abortWork));
-        return (plan, outcome);
-    }
-
-    /// <summary>Runs in the instance's turn: duplicates are recognised only now, after any earlier copy has finished.</summary>
-    private async Task<WorkOutcome> RunInstanceWorkAsync(QueueMessage message, ActionPlan plan, CancellationToken abortWork)
-    {
-        var messageKey = "message:" + message.MessageId;
-        var tokenKey = plan.Event.LifecycleActionToken is { } token ? "token:" + token : null;
-        if (completed.Contains(messageKey) || completed.Contains(tokenKey))
-        {
-            PipelineLog.Duplicate(logger, message.MessageId, plan.Event.InstanceId!);
-            return WorkOutcome.Done("duplicate", "duplicate of finished work");
-        }
-
-        if (abortWork.IsCancellationRequested)
-            return WorkOutcome.Released("not started: shutting down");
-
-        using var held = instanceLock.TryAcquire(plan.MinionId!);
-        if (held is null)
-        {
-            PipelineLog.InstanceLocked(logger, plan.MinionId!, message.MessageId, options.LockedRetryDelay);
-            return WorkOutcome.Retry("another replica is working on this instance", options.LockedRetryDelay);
-        }
-
-        PipelineLog.WorkStarting(logger, plan.Event.Kind.ToString(), plan.Event.InstanceId!, plan.MinionId!, message.MessageId, message.ReceiveCount);
-        metrics.WorkStarted();
-        try
-        {
-            var outcome = await handler.HandleAsync(plan, message.MessageId, abortWork);
-            if (outcome.Disposition == MessageDisposition.Delete)
-            {
-                completed.Add(messageKey);
-                completed.Add(tokenKey);
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            metrics.WorkEnded();
-        }
+        return (plan, await turns.RunAsync(plan, WorkSource.Of(message, parsed.Event.LifecycleActionToken), abortWork));
     }
 
     private async Task SettleAsync(QueueMessage message, ActionPlan? plan, WorkOutcome outcome, Acknowledger acknowledger)
@@ -205,7 +163,7 @@ internal sealed class LifecyclePipeline(
                     PipelineLog.WorkFinished(logger, kind, instance, minion, outcome.Summary);
                 break;
             case MessageDisposition.RetryLater:
-                var delay = outcome.Delay ?? Backoff(message.ReceiveCount);
+                var delay = outcome.Delay ?? redelivery.Delay(message.ReceiveCount);
                 // Names the message: this line is the reason for one that ends in the dead-letter queue.
                 PipelineLog.WorkRetrying(logger, kind, instance, minion, message.MessageId, message.ReceiveCount, delay, outcome.Summary);
                 await ChangeVisibilityAsync(message, delay);
@@ -228,13 +186,5 @@ internal sealed class LifecyclePipeline(
         {
             QueueLog.ReleaseFailed(logger, 1, e.Message);
         }
-    }
-
-    /// <summary>Doubles per receive, so a message that keeps failing backs off until the redrive policy takes it.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        var exponent = Math.Clamp(receiveCount - 1, 0, 20);
-        var ticks = Math.Min(options.RetryBackoff.Ticks * (1L << exponent), options.MaxRetryBackoff.Ticks);
-        return TimeSpan.FromTicks(ticks);
     }
 }

@@ -1,3 +1,4 @@
+using SaltApiBridge.Coordination.Local;
 namespace SaltApiBridge.Pipeline;
 
 /// <summary>How messages flow and fail (configuration section "Pipeline").</summary>

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Reconcile;
@@ -180,7 +180,7 @@ internal sealed class FleetReconciler(
         List<string> notes, CancellationToken cancellationToken)
     {
         // Hot and shared-pki: a master that does not accept the key cannot reach the minion. Failover: one master serves it.
-        var everywhere = masters.Topology != SaltTopology.Failover;
+        var everywhere = masters.Rules.KeyOnEveryMaster;
         Dictionary<string, ProvisioningRecord>? provisioned = null;
         if (records.IsDurable)
             provisioned = (await records.ListAsync(cancellationToken)).ToDictionary(r => r.MinionId, StringComparer.Ordinal);
@@ -227,7 +227,7 @@ internal sealed class FleetReconciler(
             if (!live.TryGetValue(instanceId, out var instance) || reported.Contains(minionId) || census.IsAcceptedEverywhere(minionId))
                 continue;
             var states = census.StatesOf(minionId);
-            if (masters.Topology == SaltTopology.Failover && states.All(s => s.State is MinionKeyState.Accepted or MinionKeyState.Absent))
+            if (masters.Rules.SplitExpected(states.Select(s => s.State)))
             {
                 expected++;
                 continue;
@@ -245,12 +245,7 @@ internal sealed class FleetReconciler(
     private string SplitReason(IReadOnlyList<MasterKey> states, AutoScalingInstance instance)
     {
         var others = NotAccepting(states);
-        var why = masters.Topology switch
-        {
-            SaltTopology.SharedPki => $"key not accepted on {others}, though the masters share pki: check the shared pki/master directories as {others} sees them",
-            SaltTopology.Failover => $"failover: {others} holds the key without accepting it; a minion failing over there is unmanaged (accept it there by hand, or share pki)",
-            _ => $"key not accepted on {others}: it cannot reach the minion; accept or delete the key there by hand (the bridge accepts only at launch)",
-        };
+        var why = masters.Rules.SplitReason(others);
         var state = instance.LifecycleState switch
         {
             AutoScalingInstance.InService => "",

@@ -5,87 +5,87 @@ namespace SaltApiBridge.Salt;
 /// <summary>Every log line of the salt-api client. None takes a token, password or header.</summary>
 internal static partial class SaltApiLog
 {
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Logged in to salt-api as {user} (eauth {eauth}); token renewal at {renewAt:O}")]
+    [LoggerMessage(4001, LogLevel.Information, "Logged in to salt-api as {User} (eauth {Eauth}); token renewal at {RenewAt:O}")]
     public static partial void LoggedIn(this ILogger logger, string user, string eauth, DateTimeOffset renewAt);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "salt-api refused the credentials of user {user} (eauth {eauth})")]
+    [LoggerMessage(4002, LogLevel.Error, "salt-api refused the credentials of user {User} (eauth {Eauth})")]
     public static partial void LoginRefused(this ILogger logger, string user, string eauth);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "salt-api rejected the token during {operation}; logging in again once")]
+    [LoggerMessage(4003, LogLevel.Information, "salt-api rejected the token during {Operation}; logging in again once")]
     public static partial void TokenRejected(this ILogger logger, string operation);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Logged out of salt-api as {user}")]
+    [LoggerMessage(4004, LogLevel.Information, "Logged out of salt-api as {User}")]
     public static partial void LoggedOut(this ILogger logger, string user);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Logout of salt-api as {user} failed: {reason}")]
+    [LoggerMessage(4005, LogLevel.Warning, "Logout of salt-api as {User} failed: {Reason}")]
     public static partial void LogoutFailed(this ILogger logger, string user, string reason);
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Key of minion {minionId} is {keyState}")]
+    [LoggerMessage(4010, LogLevel.Debug, "Key of minion {MinionId} is {KeyState}")]
     public static partial void KeyState(this ILogger logger, string minionId, MinionKeyState keyState);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "Accepted the key of minion {minionId}")]
+    [LoggerMessage(4011, LogLevel.Debug, "Accepted the key of minion {MinionId}")]
     public static partial void KeyAccepted(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Key of minion {minionId} was accepted already")]
+    [LoggerMessage(4012, LogLevel.Debug, "Key of minion {MinionId} was accepted already")]
     public static partial void KeyAlreadyAccepted(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Key of minion {minionId} is {keyState}; not overriding an operator's decision")]
+    [LoggerMessage(4013, LogLevel.Warning, "Key of minion {MinionId} is {KeyState}; not overriding an operator's decision")]
     public static partial void KeyRefused(this ILogger logger, string minionId, MinionKeyState keyState);
 
-    [LoggerMessage(EventId = 4014, Level = LogLevel.Debug, Message = "No key of minion {minionId} yet; looking again in {delay}")]
+    [LoggerMessage(4014, LogLevel.Debug, "No key of minion {MinionId} yet; looking again in {Delay}")]
     public static partial void KeyNotYet(this ILogger logger, string minionId, TimeSpan delay);
 
-    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "No key of minion {minionId} arrived within {timeout}")]
+    [LoggerMessage(4015, LogLevel.Warning, "No key of minion {MinionId} arrived within {Timeout}")]
     public static partial void KeyWaitExpired(this ILogger logger, string minionId, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 4016, Level = LogLevel.Debug, Message = "Deleted the key of minion {minionId} (if it existed)")]
+    [LoggerMessage(4016, LogLevel.Debug, "Deleted the key of minion {MinionId} (if it existed)")]
     public static partial void KeyDeleted(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Minion {minionId} answers test.ping")]
+    [LoggerMessage(4020, LogLevel.Debug, "Minion {MinionId} answers test.ping")]
     public static partial void Reachable(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4021, Level = LogLevel.Debug, Message = "Minion {minionId} did not answer test.ping yet; pinging again in {delay}")]
+    [LoggerMessage(4021, LogLevel.Debug, "Minion {MinionId} did not answer test.ping yet; pinging again in {Delay}")]
     public static partial void NotReachableYet(this ILogger logger, string minionId, TimeSpan delay);
 
-    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Minion {minionId} did not answer test.ping within {timeout}")]
+    [LoggerMessage(4022, LogLevel.Warning, "Minion {MinionId} did not answer test.ping within {Timeout}")]
     public static partial void ReachableWaitExpired(this ILogger logger, string minionId, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "test.ping matched no accepted key for minion {minionId}")]
+    [LoggerMessage(4023, LogLevel.Warning, "test.ping matched no accepted key for minion {MinionId}")]
     public static partial void PingMatchedNoKey(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Published {function} to minion {minionId} as job {jid}")]
+    [LoggerMessage(4030, LogLevel.Information, "Published {Function} to minion {MinionId} as job {Jid}")]
     public static partial void JobPublished(this ILogger logger, string function, string minionId, string jid);
 
-    [LoggerMessage(EventId = 4031, Level = LogLevel.Warning, Message = "{function} for minion {minionId} matched no accepted key; nothing was published")]
+    [LoggerMessage(4031, LogLevel.Warning, "{Function} for minion {MinionId} matched no accepted key; nothing was published")]
     public static partial void NoMatchingMinion(this ILogger logger, string function, string minionId);
 
-    [LoggerMessage(EventId = 4032, Level = LogLevel.Debug, Message = "Job {jid} of minion {minionId} still running; polling again in {delay}")]
+    [LoggerMessage(4032, LogLevel.Debug, "Job {Jid} of minion {MinionId} still running; polling again in {Delay}")]
     public static partial void JobRunning(this ILogger logger, string jid, string minionId, TimeSpan delay);
 
-    [LoggerMessage(EventId = 4033, Level = LogLevel.Debug, Message = "salt-api does not know job {jid} of minion {minionId} yet: {error}")]
+    [LoggerMessage(4033, LogLevel.Debug, "salt-api does not know job {Jid} of minion {MinionId} yet: {Error}")]
     public static partial void JobNotFound(this ILogger logger, string jid, string minionId, string error);
 
-    [LoggerMessage(EventId = 4034, Level = LogLevel.Debug, Message = "Job {jid} on minion {minionId} finished: {status}, {failedCount} failed state(s)")]
+    [LoggerMessage(4034, LogLevel.Debug, "Job {Jid} on minion {MinionId} finished: {Status}, {FailedCount} failed state(s)")]
     public static partial void JobFinished(this ILogger logger, string jid, string minionId, StateRunStatus status, int failedCount);
 
-    [LoggerMessage(EventId = 4035, Level = LogLevel.Warning, Message = "Minion {minionId} did not return job {jid} within {timeout}")]
+    [LoggerMessage(4035, LogLevel.Warning, "Minion {MinionId} did not return job {Jid} within {Timeout}")]
     public static partial void JobTimedOut(this ILogger logger, string minionId, string jid, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 4040, Level = LogLevel.Debug, Message = "Fired event {tag}")]
+    [LoggerMessage(4040, LogLevel.Debug, "Fired event {Tag}")]
     public static partial void EventFired(this ILogger logger, string tag);
 
-    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Accepting the {keyState} key of minion {minionId}, as configured (Bridge:AcceptRejectedKeys / AcceptDeniedKeys)")]
+    [LoggerMessage(4017, LogLevel.Warning, "Accepting the {KeyState} key of minion {MinionId}, as configured (Bridge:AcceptRejectedKeys / AcceptDeniedKeys)")]
     public static partial void KeyOverridden(this ILogger logger, string minionId, MinionKeyState keyState);
 
-    [LoggerMessage(EventId = 4018, Level = LogLevel.Debug, Message = "Keys: {accepted} accepted, {pending} pending, {rejected} rejected, {denied} denied")]
+    [LoggerMessage(4018, LogLevel.Debug, "Keys: {Accepted} accepted, {Pending} pending, {Rejected} rejected, {Denied} denied")]
     public static partial void KeysListed(this ILogger logger, int accepted, int pending, int rejected, int denied);
 
-    [LoggerMessage(EventId = 4024, Level = LogLevel.Information, Message = "Minion {minionId} announced its start on the event bus")]
+    [LoggerMessage(4024, LogLevel.Debug, "Minion {MinionId} announced its start on the event bus")]
     public static partial void StartAnnounced(this ILogger logger, string minionId);
 
-    [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "Return of job {jid} on minion {minionId} not usable from the event stream ({reason}); reading it with GET /jobs")]
+    [LoggerMessage(4036, LogLevel.Information, "Return of job {Jid} on minion {MinionId} not usable from the event stream ({Reason}); reading it with GET /jobs")]
     public static partial void JobReturnFallback(this ILogger logger, string jid, string minionId, string reason);
 
-    [LoggerMessage(EventId = 4037, Level = LogLevel.Error, Message = "salt-api published {function} to minion {minionId} under jid {published}, not the requested {requested}: this master ignores caller-chosen jids, so a lost reply can no longer be retried safely; waiting for the job it published")]
+    [LoggerMessage(4037, LogLevel.Error, "salt-api published {Function} to minion {MinionId} under jid {Published}, not the requested {Requested}: this master ignores caller-chosen jids, so a lost reply can no longer be retried safely; waiting for the job it published")]
     public static partial void JidIgnored(this ILogger logger, string function, string minionId, string published, string requested);
 }

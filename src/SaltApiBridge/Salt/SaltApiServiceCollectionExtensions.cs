@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -5,10 +6,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
 using Refit;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Salt.Api;
 using SaltApiBridge.Salt.Events;
 
@@ -29,6 +32,8 @@ public static class SaltApiServiceCollectionExtensions
             .Bind(configuration.GetSection(SaltApiOptions.SectionName))
             .ValidateWith<SaltApiOptions, SaltApiOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DependencyOutages>();
+        services.TryAddSingleton<RetryMetrics>();
 
         static SaltApiOptions Primary(IServiceProvider provider) => provider.GetRequiredService<IOptions<SaltApiOptions>>().Value;
         ConfigureClients(
@@ -51,7 +56,14 @@ public static class SaltApiServiceCollectionExtensions
         services.TryAddSingleton<EventStreamMetrics>();
         services.TryAddSingleton(provider => new SaltEventWaiters(
             provider.GetRequiredService<EventStreamMetrics>(), provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.Name));
-        services.TryAddSingleton<SaltApiSession>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SaltApiOptions>>();
+            return new SaltApiSession(
+                provider.GetRequiredService<ISaltApi>(), options, provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SaltApiSession>>(), provider.GetService<IMeterFactory>(),
+                MasterOutage.For(provider.GetRequiredService<DependencyOutages>(), options.Value, options.Value.Name));
+        });
         services.TryAddSingleton<ISaltMaster, SaltApiMaster>();
         services.TryAddSingleton<SaltMasters>();
         services.TryAddSingleton(provider => provider.GetRequiredService<SaltMasters>().Set);
@@ -94,6 +106,8 @@ public static class SaltApiServiceCollectionExtensions
         client.AddResilienceHandler("salt-api", (pipeline, context) =>
         {
             var o = settings(context.ServiceProvider);
+            // Each attempt and retry at Debug, counted; an outage is one line of the session's (DependencyOutages).
+            pipeline.ConfigureTelemetry(ResilienceTelemetry.Quiet(context.ServiceProvider, DependencyNames.SaltApi(o.Name)));
             pipeline
                 .AddTimeout(o.RequestTimeout)
                 .AddRetry(new HttpRetryStrategyOptions

@@ -18,11 +18,15 @@ internal sealed class SaltApiSession(
     IOptions<SaltApiOptions> options,
     TimeProvider timeProvider,
     ILogger<SaltApiSession> logger,
-    IMeterFactory? meterFactory = null)
+    IMeterFactory? meterFactory = null,
+    MasterOutage? outage = null)
     : IAsyncDisposable
 {
     private readonly Counter<long> logins = BridgeMeter.Create(meterFactory)
         .CreateCounter<long>("salt_api_logins", description: "salt-api logins, by reason (first, renewal, token_rejected)");
+
+    private readonly Counter<long> calls = BridgeMeter.Create(meterFactory)
+        .CreateCounter<long>("salt_api_calls", description: "salt-api calls (each with its retries), by call (client and function, or endpoint), master and result (ok, failed)");
 
     private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(5);
 
@@ -33,6 +37,9 @@ internal sealed class SaltApiSession(
     private int _disposed;
 
     private SaltApiOptions Options => options.Value;
+
+    /// <summary>This master in <see cref="Hosting.DependencyOutages"/>; null outside the daemon's wiring (tests).</summary>
+    public MasterOutage? Outage => outage;
 
     /// <summary>Calls salt-api with the current token; on 401, logs in again once and repeats the call once.</summary>
     public async Task<T> InvokeAsync<T>(
@@ -234,18 +241,45 @@ internal sealed class SaltApiSession(
         }
         catch (Exception e) when (SaltApiFailures.FromTransport(Options.BaseUrl, operation, e, cancellationToken) is { } failure)
         {
-            throw failure;
+            throw NoAnswer(operation, failure);
         }
 
         if (response.HasRequestError(out var requestError))
         {
             response.Dispose();
             var cause = requestError.InnerException ?? requestError;
-            throw (Exception?)SaltApiFailures.FromTransport(Options.BaseUrl, operation, cause, cancellationToken) ?? cause;
+            throw SaltApiFailures.FromTransport(Options.BaseUrl, operation, cause, cancellationToken) is { } failure ? NoAnswer(operation, failure) : cause;
         }
 
+        var status = (int?)response.StatusCode ?? 0;
+        Count(operation, response.IsSuccessStatusCode ? "ok" : "failed");
+        if (status >= 500)
+            outage?.Failed($"salt-api at {Options.BaseUrl} answered {status} {response.ReasonPhrase} to {operation}");
+        else
+            outage?.Answered();
         return response;
     }
+
+    /// <summary>No reply (refused, timed out, circuit open): counted, and the master's outage is told (one warning per outage).</summary>
+    private SaltApiException NoAnswer(string operation, SaltApiException failure)
+    {
+        Count(operation, "failed");
+        outage?.Failed(failure.Message);
+        return failure;
+    }
+
+    private void Count(string operation, string result) =>
+        calls.Add(
+            1,
+            new KeyValuePair<string, object?>("call", CallLabel(operation)),
+            new KeyValuePair<string, object?>("master", Options.Name),
+            new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>The bounded label of an operation: its client and function or its endpoint, never a jid or event tag.</summary>
+    internal static string CallLabel(string operation) =>
+        operation.StartsWith("GET /jobs/", StringComparison.Ordinal) ? "GET /jobs"
+        : operation.StartsWith("POST /hook/", StringComparison.Ordinal) ? "POST /hook"
+        : operation;
 
     private T Unwrap<T>(string operation, IApiResponse<T> response)
     {

@@ -1,3 +1,5 @@
+using SaltApiBridge.Salt.Topology;
+
 namespace SaltApiBridge.Salt;
 
 /// <summary>
@@ -12,11 +14,15 @@ public sealed class SaltMasterSet
         ArgumentOutOfRangeException.ThrowIfZero(masters.Count);
         Masters = masters;
         Topology = masters.Count == 1 ? SaltTopology.OneMaster : topology;
+        Rules = TopologyRules.For(Topology);
     }
 
     public IReadOnlyList<NamedSaltMaster> Masters { get; }
 
     public SaltTopology Topology { get; }
+
+    /// <summary>What <see cref="Topology"/> means for the gate and for reconcile.</summary>
+    public TopologyRules Rules { get; }
 
     /// <summary>The first configured master: the bridge's own host.</summary>
     public NamedSaltMaster Primary => Masters[0];

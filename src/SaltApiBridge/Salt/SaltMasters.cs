@@ -21,11 +21,12 @@ internal sealed class SaltMasters : IAsyncDisposable
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var metrics = services.GetRequiredService<EventStreamMetrics>();
         var meters = services.GetService<IMeterFactory>();
+        var outages = services.GetRequiredService<Hosting.DependencyOutages>();
         Further = [.. all.Masters.Keys.Select(name =>
         {
             var settings = Microsoft.Extensions.Options.Options.Create(SaltApiServiceCollectionExtensions.MasterOptions(services, name));
             var api = services.GetRequiredKeyedService<ISaltApi>(name);
-            var session = new SaltApiSession(api, settings, time, loggers.CreateLogger<SaltApiSession>(), meters);
+            var session = new SaltApiSession(api, settings, time, loggers.CreateLogger<SaltApiSession>(), meters, MasterOutage.For(outages, all, name));
             var waiters = new SaltEventWaiters(metrics, name);
             var master = new SaltApiMaster(session, api, settings, time, loggers.CreateLogger<SaltApiMaster>(), waiters);
             return new SaltMasterStack(name, settings, session, waiters, master);

@@ -29,7 +29,7 @@ public sealed class CredentialChainProcessTests : IDisposable
         code.Should().Be(3, output);
         output.Should().NotContain("   at ");
         output.Trim().Split('\n').Should().ContainSingle(l => l.Contains("no AWS credentials", StringComparison.Ordinal), output).Which.Should()
-            .Contain("crit: SaltApiBridge.Hosting.StartupChecks[3061] Cannot start: no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID), profile 'default' in ")
+            .Contain("crit: SaltApiBridge.Hosting.StartupChecks[6003] Cannot start: no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID), profile 'default' in ")
             .And.Contain("web identity").And.Contain("SSO").And.Contain("container").And.Contain("EC2 instance metadata")
             .And.Contain("IAM role").And.Contain("AWS_PROFILE").And.NotContain("webIdentityTokenFile");
     }

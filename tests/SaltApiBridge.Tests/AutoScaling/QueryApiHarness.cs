@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.Salt.Events;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -38,6 +39,7 @@ internal sealed class QueryApiHarness : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         collection.AddSingleton<TimeProvider>(time);
+        collection.AddSingleton(Metrics.Factory);
         collection.AddSingleton(credentials);
         collection.AddAutoScalingLifecycleActions(configuration);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -48,6 +50,9 @@ internal sealed class QueryApiHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     public RecordingLoggerProvider Logs { get; } = new();
+
+    /// <summary>The counters of this harness's clients (their own meter factory).</summary>
+    public MetricRecorder Metrics { get; } = new();
 
     public ILifecycleActionClient Client => services.GetRequiredService<ILifecycleActionClient>();
 
@@ -110,6 +115,7 @@ internal sealed class QueryApiHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();
+        Metrics.Dispose();
         Server.Stop();
         Server.Dispose();
     }

@@ -65,6 +65,9 @@ public sealed partial class QueueRestartTests
         record.DeadLetters.Should().BeEmpty("nothing here fails for good");
         failures.Should().OnlyContain(delay => delay >= TimeSpan.FromSeconds(0.5), "a failed receive waits at least half the first backoff");
         failures.Count.Should().BeLessThan(4 * 2 * (int)Math.Ceiling(outage.TotalSeconds + 1), "two pollers back off instead of spinning");
+        // The operator's view: one warning when SQS stops answering, one line when it answers again.
+        record.LogLines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("sqs is not answering", StringComparison.Ordinal)).Should().ContainSingle();
+        record.LogLines.Where(l => l.Contains("sqs is answering again, after", StringComparison.Ordinal)).Should().ContainSingle();
         // Finished work is still acknowledged: the SDK's own retries (or a later batch) carry the deletes over the outage.
         run.Timeline.Deletes.Select(d => d.Value).Should().Contain(run.Sent.Take(firstWave.Count).Select(s => s.MessageId));
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 
@@ -146,7 +148,7 @@ public sealed class ReplayCommandTests : IDisposable
         try
         {
             WriteConfig(salt.BaseUrl, $$"""{ "LockDirectory": "{{locks.FullName}}" }""");
-            using var held = new SaltApiBridge.Pipeline.FileInstanceLock(locks.FullName).TryAcquire("web-asg-i-0123456789abcdef0");
+            await using var held = await new FileLeases(locks.FullName).TryAcquireAsync(LeaseKey.Instance("web-asg-i-0123456789abcdef0"), TestContext.Current.CancellationToken);
 
             var (code, _, error) = await RunAsync("replay", "--config", configFile, file);
 

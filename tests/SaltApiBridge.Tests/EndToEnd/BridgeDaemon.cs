@@ -33,7 +33,28 @@ internal sealed class BridgeDaemon : IAsyncDisposable
         Logs = logs;
     }
 
-    /// <summary>Every log line of the daemon, Debug and up.</summary>
+    /// <summary>
+    /// Overrides that give the daemon the levels it ships with: the harness's Debug and per-category settings taken
+    /// out (a null level is no rule), its defaults put back where the harness overrode the same key. The captured
+    /// logger then sees what the console would print.
+    /// </summary>
+    public static Dictionary<string, string?> DefaultLogLevels
+    {
+        get
+        {
+            var levels = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft"] = null,
+                ["Logging:LogLevel:System.Net.Http"] = null,
+                ["Logging:LogLevel:Polly"] = null,
+            };
+            foreach (var (key, level) in BridgeLogging.DefaultLevels)
+                levels[key] = level;
+            return levels;
+        }
+    }
+
+    /// <summary>Every log line of the daemon, Debug and up (unless <see cref="DefaultLogLevels"/> are given).</summary>
     public CapturedLogs Logs { get; }
 
     public LifecyclePipeline Pipeline => app.Services.GetRequiredService<LifecyclePipeline>();

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
-using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.AutoScaling;
@@ -190,17 +189,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     {
         var instance = InstanceId(9);
         var minion = $"{Group}-{instance}";
-        // The levels the daemon ships with: the harness's Debug and per-category settings taken out (a null
-        // level is no rule), its defaults put back where the harness overrode the same key.
-        var levels = new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Microsoft"] = null,
-            ["Logging:LogLevel:System.Net.Http"] = null,
-            ["Logging:LogLevel:Polly"] = null,
-        };
-        foreach (var (key, level) in BridgeLogging.DefaultLevels)
-            levels[key] = level;
-        await using var daemon = await StartDaemonAsync(levels);
+        await using var daemon = await StartDaemonAsync(BridgeDaemon.DefaultLogLevels);
 
         await SendAsync(LaunchHook(instance, "token-9"));
         await UntilQueueEmptyAsync();

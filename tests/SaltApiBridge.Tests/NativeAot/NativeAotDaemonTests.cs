@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Amazon.SQS;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
@@ -72,7 +74,8 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
         ready.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await ready.Content.ReadAsStringAsync(Ct));
         (await http.GetStringAsync(new Uri(health, "/metrics"), Ct)).Should()
             .MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Launching\",result=\"CONTINUE\"\\} 1$")
-            .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Terminating\",result=\"CONTINUE\"\\} 1$");
+            .And.MatchRegex("(?m)^saltapibridge_lifecycle_completions\\{kind=\"Terminating\",result=\"CONTINUE\"\\} 1$")
+            .And.MatchRegex($"(?m)^saltapibridge_build_info\\{{(?=[^}}]*version=\"{Regex.Escape(BuildVersion.Current.Version)}\")(?=[^}}]*commit=\"{BuildVersion.Current.Commit}\")[^}}]*\\}} 1$");
 
         await daemon.SigtermAsync(Ct);
         (await daemon.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, daemon.Output);
@@ -144,6 +147,15 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
             (await explain.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(expectedCode, file);
             explain.Output.Trim().Should().Be((expectedOutput.ToString() + expectedError).Trim(), file);
         }
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersionTheJitBuildPrints()
+    {
+        await using var version = DaemonProcess.Start(build.Executable, ["--version"]);
+
+        (await version.ExitCodeAsync(ExitTimeout, Ct)).Should().Be(0, version.Output);
+        version.Output.Trim().Should().Be(BuildVersion.Current.Version);
     }
 
     [Fact]

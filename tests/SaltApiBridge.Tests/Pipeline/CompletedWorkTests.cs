@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using SaltApiBridge.Pipeline;
+using SaltApiBridge.Coordination.Local;
 
 namespace SaltApiBridge.Tests.Pipeline;
 

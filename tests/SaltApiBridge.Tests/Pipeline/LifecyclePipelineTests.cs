@@ -1,5 +1,6 @@
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Tests.Salt;
@@ -310,8 +311,8 @@ public sealed class LifecyclePipelineTests
         {
             var log = new CallLog();
             var queue = new InMemoryQueue(log, TimeSpan.FromSeconds(30));
-            await using var first = new PipelineHarness(log: log, queue: queue, instanceLock: new FileInstanceLock(directory.FullName));
-            await using var second = new PipelineHarness(log: log, queue: queue, instanceLock: new FileInstanceLock(directory.FullName));
+            await using var first = new PipelineHarness(log: log, queue: queue, leases: new FileLeases(directory.FullName));
+            await using var second = new PipelineHarness(log: log, queue: queue, leases: new FileLeases(directory.FullName));
             var active = new Dictionary<string, int>();
             var overlap = false;
             async Task<StateRunResult> Run(string minion, CancellationToken ct)

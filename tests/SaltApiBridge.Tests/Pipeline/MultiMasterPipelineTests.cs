@@ -1,4 +1,6 @@
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
 
@@ -343,9 +345,9 @@ public sealed class MultiMasterPipelineTests : IDisposable
         await using var harness = new PipelineHarness(masters: 2, records: new FileProvisioningRecords(directory));
         await harness.Records.SaveAsync(
             new ProvisioningRecord(Minion, Instance, Group, null, DateTimeOffset.UtcNow, OwedDeletes: ["m2"]), TestContext.Current.CancellationToken);
-        var locks = new FileInstanceLock(Path.Combine(directory, "locks"));
+        var locks = new FileLeases(Path.Combine(directory, "locks"));
 
-        using (locks.TryAcquire(Minion))
+        await using (await locks.TryAcquireAsync(LeaseKey.Instance(Minion), TestContext.Current.CancellationToken))
             await harness.OwedWork(locks).RunOnceAsync(TestContext.Current.CancellationToken);
 
         Calls(harness, "delete").Should().BeEmpty("the pipeline holds the instance");

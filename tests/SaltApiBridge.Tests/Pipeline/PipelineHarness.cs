@@ -1,12 +1,18 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Provisioning;
+using SaltApiBridge.Provisioning.OwedKeys;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
@@ -17,9 +23,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource abort = new();
     private readonly BridgeMetrics metrics = new();
     private readonly ILoggerFactory loggers;
+    private readonly ServiceProvider services;
     private Task? running;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, IInstanceLock? instanceLock = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
+    public PipelineHarness(Action<PipelineOptions>? configure = null, BridgeOptions? bridge = null, ILeases? leases = null, CallLog? log = null, InMemoryQueue? queue = null, ILoggerProvider? logs = null, TimeSpan? jobTimeout = null, int masters = 1, SaltTopology topology = SaltTopology.Hot, Action<SaltApiOptions>? salt = null, IProvisioningRecords? records = null)
     {
         loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs ?? NullLoggerProvider.Instance));
         Log = log ?? new CallLog();
@@ -39,21 +46,45 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Records = records ?? Records;
         SaltOptions = new SaltApiOptions { JobTimeout = Salt.JobTimeout, MasterDownTimeout = TimeSpan.FromSeconds(2), MasterRetryInterval = TimeSpan.FromMilliseconds(50) };
         salt?.Invoke(SaltOptions);
-        var gate = new AcceptGate(
-            Masters, Inventory, Microsoft.Extensions.Options.Options.Create(bridgeOptions), Microsoft.Extensions.Options.Options.Create(SaltOptions), metrics,
-            TimeProvider.System, loggers.CreateLogger<AcceptGate>());
-        var handler = new InstanceWorkHandler(
-            Masters, Actions, heartbeats, gate, Records, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, metrics, loggers.CreateLogger<InstanceWorkHandler>());
-        Pipeline = new LifecyclePipeline(
-            Queue, handler, new ActionPlanner(bridgeOptions), instanceLock ?? new NoInstanceLock(),
-            Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }),
-            TimeProvider.System, DefaultScheduler.Instance, metrics, loggers.CreateLogger<LifecyclePipeline>());
+        services = new ServiceCollection()
+            .AddSingleton(Masters)
+            .AddSingleton<ILifecycleActionClient>(Actions)
+            .AddSingleton(heartbeats)
+            .AddSingleton<IAutoScalingInventory>(Inventory)
+            .AddSingleton(Records)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(bridgeOptions))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(SaltOptions))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(metrics)
+            .AddSingleton(loggers)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .AddSingleton<IMessageQueue>(Queue)
+            .AddSingleton(new ActionPlanner(bridgeOptions))
+            .AddSingleton(leases ?? new ProcessLeases())
+            .AddSingleton<IFinishedWork>(new LocalFinishedWork(new CompletedWork(Options.DeduplicationWindow, TimeProvider.System, Options.DeduplicationCapacity)))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Coordination))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new QueueOptions { QueueUrl = "http://queue", Pollers = 2 }))
+            .AddSingleton<IScheduler>(DefaultScheduler.Instance)
+            .AddSingleton(new WorkBoard(TimeProvider.System))
+            .AddSingleton<InstanceTurns>()
+            .AddSingleton<LifecyclePipeline>()
+            .AddSingleton<UnattendedActions>()
+            .AddProvisioning()
+            .BuildServiceProvider();
+        Pipeline = services.GetRequiredService<LifecyclePipeline>();
         Pipeline.Settled += settled => Settled.Enqueue(settled);
     }
 
     public CallLog Log { get; }
+
+    /// <summary>This replica's coordination settings (its name).</summary>
+    public CoordinationOptions Coordination { get; } = new() { ReplicaName = "replica-1" };
+
+    /// <summary>The takeover of actions left in progress (not started: tests call its look).</summary>
+    public UnattendedActions Unattended => services.GetRequiredService<UnattendedActions>();
+
+    public WorkBoard Board => services.GetRequiredService<WorkBoard>();
 
     /// <summary>The masters after the first (<see cref="Salt"/>), named m2, m3, …</summary>
     public IReadOnlyList<FakeSaltMaster> Others { get; }
@@ -63,8 +94,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public SaltApiOptions SaltOptions { get; }
 
     /// <summary>The retrier of owed key work, over these masters and records.</summary>
-    public OwedKeyWork OwedWork(IInstanceLock? instanceLock = null) =>
-        new(Masters, Records, instanceLock ?? new NoInstanceLock(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
+    public OwedKeyWork OwedWork(ILeases? leases = null) =>
+        new(Masters, Records, leases ?? new ProcessLeases(), Microsoft.Extensions.Options.Options.Create(SaltOptions), TimeProvider.System, NullLogger<OwedKeyWork>.Instance);
 
     public InMemoryQueue Queue { get; }
 
@@ -113,6 +144,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             await StopAsync(TimeSpan.Zero);
         stop.Dispose();
         abort.Dispose();
+        await services.DisposeAsync();
         metrics.Dispose();
         loggers.Dispose();
     }

@@ -1,5 +1,6 @@
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
@@ -76,7 +77,7 @@ public sealed class ResumeAndGateTests
 
         harness.Log.All.Should().Contain([$"event saltapibridge/launching {Minion}", $"accept {Minion}", $"highstate {Minion}"]);
         var record = await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken);
-        record!.IsFor(Token).Should().BeTrue();
+        record!.IsFor(ProvisioningRecord.KeyOf(Token)).Should().BeTrue();
         record.HighstateJid.Should().NotBe(Jid);
     }
 
@@ -274,7 +275,7 @@ public sealed class ResumeAndGateTests
         harness.Salt.PublishedJids.Distinct().Should().ContainSingle();
         var record = await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken);
         record!.CleanJid.Should().Be(harness.Salt.StartedRuns.Single().Jid);
-        record.IsCleanFor(Token).Should().BeTrue();
+        record.IsCleanFor(ProvisioningRecord.KeyOf(Token)).Should().BeTrue();
         harness.Log.Matching("clean_failed").Should().BeEmpty();
         harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue {Token}");
     }

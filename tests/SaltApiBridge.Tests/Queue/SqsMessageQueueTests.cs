@@ -1,7 +1,16 @@
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Hosting;
+using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
+using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
+using SaltApiBridge.Tests.Salt;
+using SaltApiBridge.Tests.Salt.Events;
 
 namespace SaltApiBridge.Tests.Queue;
 
@@ -83,5 +92,64 @@ public sealed class SqsMessageQueueTests(FauxqsServer fauxqs)
         var messages = await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
 
         messages.Should().ContainSingle().Which.Body.Should().Contain("\"Type\":\"Notification\"").And.Contain(topic);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_SqsUnreachableTwice_OneOutageWarningAndEachFailureCountedAsAQueueError()
+    {
+        var port = LoopbackPort.Free();
+        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("demo", "demo"), new AmazonSQSConfig { ServiceURL = $"http://127.0.0.1:{port}", AuthenticationRegion = FauxqsServer.Region, MaxErrorRetry = 0 });
+        using var metrics = new MetricRecorder();
+        var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var outages = new DependencyOutages(TimeProvider.System, loggers.CreateLogger<DependencyOutages>());
+        using var queue = new SqsMessageQueue(
+            sqs, Options.Create(new QueueOptions { QueueUrl = $"http://127.0.0.1:{port}/000000000000/q", WaitTimeSeconds = 1 }),
+            NullLogger<SqsMessageQueue>.Instance, outages, new BridgeMetrics(metrics.Factory));
+
+        for (var i = 0; i < 2; i++)
+        {
+            var act = () => queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+            await act.Should().ThrowAsync<Exception>();
+        }
+
+        logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("sqs is not answering: SQS ReceiveMessage:").And.Contain("; meanwhile no new messages are received");
+        metrics.Sum("errors{type=queue}").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task GetDepthAsync_QueueWithADeadLetterQueue_CountsBothByState()
+    {
+        var name = "depth-" + Guid.NewGuid().ToString("N");
+        var deadLetterUrl = await fauxqs.CreateQueueAsync(name + "-dlq");
+        var url = await fauxqs.CreateQueueAsync(name, new()
+        {
+            ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{FauxqsServer.QueueArn(name + "-dlq")}}","maxReceiveCount":"3"}""",
+        });
+        using var sqs = fauxqs.CreateSqsClient();
+        await sqs.SendMessageAsync(url, "a", TestContext.Current.CancellationToken);
+        await sqs.SendMessageAsync(url, "b", TestContext.Current.CancellationToken);
+        await sqs.SendMessageAsync(new SendMessageRequest(url, "later") { DelaySeconds = 60 }, TestContext.Current.CancellationToken);
+        await sqs.SendMessageAsync(deadLetterUrl, "dead", TestContext.Current.CancellationToken);
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1 });
+        await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+
+        var (main, deadLetter) = await queue.GetDepthAsync(TestContext.Current.CancellationToken);
+
+        main.Should().Be(new QueueDepth(Visible: 1, InFlight: 1, Delayed: 1));
+        deadLetter.Should().Be(new QueueDepth(Visible: 1, InFlight: 0, Delayed: 0));
+    }
+
+    [Fact]
+    public async Task GetDepthAsync_NoRedrivePolicy_NoDeadLetterDepth()
+    {
+        var url = await fauxqs.CreateQueueAsync("depth-plain-" + Guid.NewGuid().ToString("N"));
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1 });
+
+        var (main, deadLetter) = await queue.GetDepthAsync(TestContext.Current.CancellationToken);
+
+        main.Should().Be(new QueueDepth(0, 0, 0));
+        deadLetter.Should().BeNull();
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
-using SaltApiBridge.Pipeline;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Tests.Pipeline;

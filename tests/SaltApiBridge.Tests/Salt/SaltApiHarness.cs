@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Salt.Api;
+using SaltApiBridge.Tests.Salt.Events;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 using WireMock;
@@ -51,6 +53,7 @@ internal sealed class SaltApiHarness : IAsyncDisposable
             .Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
+            .AddSingleton(Metrics.Factory)
             .AddSaltApi(configuration);
         services.AddHttpClient(SaltApiServiceCollectionExtensions.HttpClientName)
             .AddHttpMessageHandler(Attempts.CreateHandler);
@@ -59,7 +62,8 @@ internal sealed class SaltApiHarness : IAsyncDisposable
         Options = _services.GetRequiredService<IOptions<SaltApiOptions>>();
         var api = _services.GetRequiredService<ISaltApi>();
         var loggers = _services.GetRequiredService<ILoggerFactory>();
-        Session = new SaltApiSession(api, Options, Time, loggers.CreateLogger<SaltApiSession>());
+        Outages = new DependencyOutages(Time, loggers.CreateLogger<DependencyOutages>());
+        Session = new SaltApiSession(api, Options, Time, loggers.CreateLogger<SaltApiSession>(), Metrics.Factory, MasterOutage.For(Outages, Options.Value, Options.Value.Name));
         Master = new SaltApiMaster(Session, api, Options, Time, loggers.CreateLogger<SaltApiMaster>());
     }
 
@@ -74,6 +78,12 @@ internal sealed class SaltApiHarness : IAsyncDisposable
     public CapturedLogs Logs { get; } = new();
 
     public AttemptCounter Attempts { get; } = new();
+
+    /// <summary>The counters of this harness's client (its own meter factory): retries, salt-api calls, logins.</summary>
+    public MetricRecorder Metrics { get; } = new();
+
+    /// <summary>The session's master in the dependency outages (on <see cref="Time"/>).</summary>
+    public DependencyOutages Outages { get; }
 
     public IOptions<SaltApiOptions> Options { get; }
 
@@ -171,6 +181,7 @@ internal sealed class SaltApiHarness : IAsyncDisposable
     {
         await Session.DisposeAsync();
         await _services.DisposeAsync();
+        Metrics.Dispose();
         Server?.Stop();
         Server?.Dispose();
     }

@@ -88,7 +88,11 @@ internal sealed class SaltEventStream(
 
             failures = proven ? 1 : failures + 1;
             var delay = Backoff(failures);
-            logger.StreamLost(options.Value.Name, ended.Kind, ended.Reason, delay);
+            // While the master does not answer, its outage warning (DependencyOutages) said it once: each reconnect is Debug.
+            if (session.Outage?.IsDown == true)
+                logger.StreamStillDown(options.Value.Name, ended.Kind, ended.Reason, delay);
+            else
+                logger.StreamLost(options.Value.Name, ended.Kind, ended.Reason, delay);
             try
             {
                 await Task.Delay(delay, timeProvider, stoppingToken);
@@ -149,11 +153,11 @@ internal sealed class SaltEventStream(
         }
         catch (HttpRequestException e)
         {
-            return (new StreamDisconnect("error", $"salt-api at {options.Value.BaseUrl} is unreachable: {e.Message}"), false);
+            return (NoAnswer($"salt-api at {options.Value.BaseUrl} is unreachable: {e.Message}"), false);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            return (new StreamDisconnect("error", $"salt-api did not answer {Operation} within {Stream.ConnectTimeout}"), false);
+            return (NoAnswer($"salt-api did not answer {Operation} within {Stream.ConnectTimeout}"), false);
         }
         finally
         {
@@ -171,7 +175,19 @@ internal sealed class SaltEventStream(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         var http = httpClients.CreateClient(httpClientName);
         // Headers only: the body is the stream itself, read as it comes.
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+        if ((int)response.StatusCode >= 500)
+            session.Outage?.Failed($"salt-api at {options.Value.BaseUrl} answered {(int)response.StatusCode} {response.ReasonPhrase} to {Operation}");
+        else
+            session.Outage?.Answered();
+        return response;
+    }
+
+    /// <summary>The stream could not reach salt-api: the master's outage is told (one warning per outage).</summary>
+    private StreamDisconnect NoAnswer(string reason)
+    {
+        session.Outage?.Failed(reason);
+        return new StreamDisconnect("error", reason);
     }
 
     private async Task<StreamDisconnect> ReadAsync(SseEventReader reader, CancellationToken cancellationToken)

@@ -1,0 +1,3 @@
+# saltapibridge.package -- the daemon installed (package repository, package file or release tarball).
+include:
+  - saltapibridge.package.install

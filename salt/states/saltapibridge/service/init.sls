@@ -1,0 +1,3 @@
+# saltapibridge.service -- the systemd unit, enabled and running.
+include:
+  - saltapibridge.service.running

@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace SaltApiBridge.Pipeline;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ProvisioningRecord))]
-internal sealed partial class ProvisioningRecordJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
@@ -42,7 +43,8 @@ internal sealed class StartupChecks(IServiceProvider services, IHostApplicationL
         // The daemon's own first line: cheap, options only.
         var line = StartLine.Of(
             services.GetRequiredService<IOptions<QueueOptions>>().Value, services.GetRequiredService<IOptions<SaltApiOptions>>().Value,
-            services.GetRequiredService<IOptions<BridgeOptions>>().Value, services.GetRequiredService<IOptions<PipelineOptions>>().Value);
+            services.GetRequiredService<IOptions<BridgeOptions>>().Value, services.GetRequiredService<IOptions<PipelineOptions>>().Value,
+            services.GetService<IOptions<CoordinationOptions>>()?.Value);
         HostingLog.Starting(logger, line.Version, line.Queue, line.Masters, line.Groups, line.Records);
         return base.StartAsync(cancellationToken);
     }

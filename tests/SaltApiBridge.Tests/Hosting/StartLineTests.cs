@@ -1,4 +1,5 @@
 using System.Reflection;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
@@ -48,6 +49,12 @@ public sealed class StartLineTests
     [InlineData("/var/lib/saltapibridge/records", "/var/lib/saltapibridge/records")]
     public void Of_RecordDirectory_NamedOrInMemory(string? directory, string expected) =>
         StartLine.Of(Queue, new SaltApiOptions(), new BridgeOptions(), new PipelineOptions { RecordDirectory = directory }).Records.Should().Be(expected);
+
+    [Fact]
+    public void Of_DynamoDbStore_NamesTheTableAndThisReplica() =>
+        StartLine.Of(Queue, new SaltApiOptions(), new BridgeOptions(), new PipelineOptions { RecordDirectory = "/var/lib/saltapibridge/records" },
+                new CoordinationOptions { Store = CoordinationStoreKind.DynamoDb, TableName = "saltapibridge", ReplicaName = "salt1" })
+            .Records.Should().Be("DynamoDB table saltapibridge (replica salt1)");
 
     [Fact]
     public void Of_Version_IsTheAssemblysInformationalVersion() =>

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json;
+using System.Globalization;
 using System.Xml.Linq;
 using Amazon.Runtime;
 using Amazon.SQS;
@@ -8,31 +7,22 @@ using Amazon.SQS.Model;
 namespace SaltApiBridge.Simulation.Local;
 
 /// <summary>
-/// The fauxqs SQS/SNS emulator (tools/fauxqs, Node) on a loopback port, for the demo. Starting Node is the demo's
-/// business only: the daemon itself never starts a process. Fixed program and arguments, no shell.
+/// The fauxqs SQS/SNS emulator (tools/fauxqs, Node) on a loopback port, for the demo (<see cref="NodeService"/>).
 /// </summary>
 internal sealed class FauxqsEmulator : IAsyncDisposable
 {
     public const string Region = "us-east-1";
     public const string AccountId = "000000000000";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process process;
+    private readonly NodeService service;
     private readonly HttpClient http = new();
 
-    private FauxqsEmulator(Process process, string endpoint)
-    {
-        this.process = process;
-        Endpoint = endpoint;
-    }
+    private FauxqsEmulator(NodeService service) => this.service = service;
 
-    public string Endpoint { get; }
+    public string Endpoint => service.Endpoint;
 
     /// <summary>tools/fauxqs above the current directory or the binary, or null.</summary>
-    public static string? FindDirectory() =>
-        LocalCheckout.Root() is { } root && File.Exists(Path.Combine(root, "tools", "fauxqs", "start.mjs"))
-            ? Path.Combine(root, "tools", "fauxqs")
-            : null;
+    public static string? FindDirectory() => NodeService.FindDirectory("fauxqs");
 
     /// <summary>Installs the pinned emulator when missing (npm ci), starts it and waits for its endpoint.</summary>
     /// <param name="port">0: any free loopback port.</param>
@@ -41,38 +31,12 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
     public static async Task<FauxqsEmulator> StartAsync(
         string directory, Action<string>? progress, CancellationToken cancellationToken, int port = 0, string queuesJson = "[]")
     {
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "fauxqs")))
+        var environment = new Dictionary<string, string>
         {
-            progress?.Invoke("installing the SQS/SNS emulator (npm ci in tools/fauxqs)…");
-            await RunToEndAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], directory, cancellationToken);
-        }
-
-        var start = new ProcessStartInfo("node", ["start.mjs"])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["FAUXQS_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["FAUXQS_QUEUES"] = queuesJson,
         };
-        start.Environment["FAUXQS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["FAUXQS_QUEUES"] = queuesJson;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(StartTimeout);
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException("the emulator exited: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-            var endpoint = JsonDocument.Parse(line).RootElement.GetProperty("endpoint").GetString()!;
-            return new FauxqsEmulator(process, endpoint);
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
+        return new FauxqsEmulator(await NodeService.StartAsync(directory, "fauxqs", environment, progress, cancellationToken));
     }
 
     public IAmazonSQS CreateSqsClient() =>
@@ -115,19 +79,7 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         http.Dispose();
-        // Closing stdin asks the launcher to stop; kill only if it does not.
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.Dispose();
+        await service.DisposeAsync();
     }
 
     private async Task<XDocument> SnsAsync(Dictionary<string, string> form, CancellationToken cancellationToken)
@@ -139,22 +91,5 @@ internal sealed class FauxqsEmulator : IAsyncDisposable
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"SNS {form["Action"]} failed: {(int)response.StatusCode} {text}");
         return XDocument.Parse(text);
-    }
-
-    private static async Task RunToEndAsync(string file, string[] arguments, string directory, CancellationToken cancellationToken)
-    {
-        // npm's own lines ("added 79 packages in 15s") would break into the caller's output: kept, and shown only on failure.
-        using var install = Process.Start(new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{file} did not start");
-        var stdout = install.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = install.StandardError.ReadToEndAsync(cancellationToken);
-        await install.WaitForExitAsync(cancellationToken);
-        if (install.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {install.ExitCode}: {await stdout}{await stderr}");
     }
 }

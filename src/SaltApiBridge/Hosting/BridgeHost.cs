@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
@@ -94,6 +95,7 @@ public static class BridgeHost
         if (includeQueueAndHealth)
             Check<HealthOptions>(services, HealthOptions.SectionName, problems);
         Check<ReconcileOptions>(services, ReconcileOptions.SectionName, problems);
+        Check<CoordinationOptions>(services, CoordinationOptions.SectionName, problems);
         return problems;
     }
 

@@ -3,6 +3,8 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
+using SaltApiBridge.Coordination;
+using SaltApiBridge.Coordination.DynamoDb;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
@@ -52,6 +54,12 @@ internal sealed class Preflight(IServiceProvider services)
 
         Add(new CheckResult("configuration", true, "every section is valid"));
         Add(await QueueAsync(cancellationToken));
+        if (services.GetRequiredService<IOptions<CoordinationOptions>>().Value.Store == CoordinationStoreKind.DynamoDb)
+        {
+            using var timeout = Timeout(cancellationToken);
+            foreach (var result in await services.GetRequiredService<DynamoDbTableCheck>().RunAsync(timeout.Token))
+                Add(result);
+        }
 
         var login = await LoginAsync(cancellationToken);
         Add(login);

@@ -150,6 +150,7 @@ internal sealed class LaunchWork(
             JobMaster = work.JobMaster.Name,
             KeyFingerprint = passed.Fingerprint ?? work.Record.KeyFingerprint,
             OwedAccepts = passed.OwedAccepts.Count > 0 ? passed.OwedAccepts : null,
+            OwedSince = passed.OwedAccepts.Count > 0 ? work.Record.OwedSince ?? timeProvider.GetUtcNow() : work.Record.OwedDeletes is { Count: > 0 } ? work.Record.OwedSince : null,
         }, cancellationToken);
     }
 }

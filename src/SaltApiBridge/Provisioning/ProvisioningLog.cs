@@ -91,4 +91,7 @@ internal static partial class ProvisioningLog
 
     [LoggerMessage(2048, LogLevel.Debug, "Owed {Action} of key {MinionId} on master {Master} still owed: {Error}")]
     public static partial void OwedStillOwed(ILogger logger, string action, string minionId, string master, string error);
+
+    [LoggerMessage(2049, LogLevel.Warning, "{Step} job {Jid} of {MinionId} ({InstanceId}) went through master {Master}, which has not answered for {Timeout}: its verdict cannot be seen, so the {Step} runs once more through {LiveMaster}; a second run may follow if the minion ran it there")]
+    public static partial void JobMasterDown(ILogger logger, string instanceId, string minionId, string step, string jid, string master, TimeSpan timeout, string liveMaster);
 }

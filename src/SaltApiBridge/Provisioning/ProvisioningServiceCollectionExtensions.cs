@@ -12,6 +12,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.TryAddSingleton<AcceptGate>();
         services.TryAddSingleton<RecordKeeper>();
         services.TryAddSingleton<StepAttempts>();
+        services.TryAddSingleton<JobMasters>();
         services.TryAddSingleton<BridgeEvents>();
         services.TryAddSingleton<StateJobRunner>();
         services.TryAddSingleton<ActionCompletion>();

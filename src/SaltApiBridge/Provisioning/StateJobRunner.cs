@@ -7,6 +7,8 @@ namespace SaltApiBridge.Provisioning;
 
 /// <summary>Runs a state job of a lifecycle action at most once on the minion (see <see cref="RunOnceAsync"/>).</summary>
 internal sealed class StateJobRunner(
+    SaltMasterSet masters,
+    JobMasters jobMasters,
     StepAttempts attempts,
     BridgeMetrics metrics,
     IOptions<PipelineOptions> options,
@@ -24,19 +26,26 @@ internal sealed class StateJobRunner(
     /// A verdict is never retried: a second run would be a second run. When the minion refuses because another state
     /// run is in progress there, nothing ran: that run is waited out (bounded by <see cref="SaltApiOptions.JobTimeout"/>,
     /// heartbeats going on), then ours goes out under a new jid, since the refused one is spent. Null when the minion did
-    /// not answer the ping before a first publish.
+    /// not answer the ping before a first publish. A job on record whose master stays down (several masters) is decided
+    /// after <see cref="SaltApiOptions.MasterDownTimeout"/> by running it once more through a live master (see
+    /// <see cref="WaitForRecordedJobAsync"/>): never a completion without a verdict.
     /// </summary>
     public async Task<StateRunResult?> RunOnceAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         StateRunResult? run = null;
+        var republish = job.RecordedJid;
         if (job.RecordedJid is { } earlier)
         {
             // Recorded before a restart: the master may have the job (running or done), or the publish never happened.
             work.Step($"{job.Step} running (resumed)", earlier);
-            using (work.Jobs.WatchJob(work.MinionId, earlier))
-                run = await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, earlier, resumed: true, cancellationToken), cancellationToken);
-            if (run.Status == StateRunStatus.JobUnknown)
+            run = await WaitForRecordedJobAsync(job, work, earlier, cancellationToken);
+            if (run is null)
+            {
+                // Its master stayed down: the job goes out again, under a new jid, through the live master now chosen.
+                republish = null;
+            }
+            else if (run.Status == StateRunStatus.JobUnknown)
             {
                 ProvisioningLog.ResumedJobRepublished(logger, work.InstanceId, work.MinionId, job.Step, earlier);
                 run = null;
@@ -48,7 +57,7 @@ internal sealed class StateJobRunner(
             work.Step("waiting for the minion to answer");
             if (job.PingFirst && !await work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken))
                 return null;
-            var jid = job.RecordedJid ?? await NewJidAsync(job);
+            var jid = republish ?? await NewJidAsync(job);
             run = await PublishAndWaitAsync(job, work, jid, cancellationToken);
         }
 
@@ -71,6 +80,39 @@ internal sealed class StateJobRunner(
     };
 
     public static string JidText(string? jid) => jid is null ? "" : $" (jid {jid})";
+
+    /// <summary>
+    /// Waits for a job on record through its master. With several masters, a master that keeps failing for
+    /// <see cref="SaltApiOptions.MasterDownTimeout"/> (its host died, maybe with the replica that published there) cannot
+    /// give the job's verdict: the action moves to another master where the key is accepted, and null says to run the job
+    /// there again. The minion may have run it through the dead master too: a second run may follow, and the log says so.
+    /// </summary>
+    private async Task<StateRunResult?> WaitForRecordedJobAsync(StateJob job, InstanceWork work, string jid, CancellationToken cancellationToken)
+    {
+        var settings = saltOptions.Value;
+        long? downSince = null;
+        while (true)
+        {
+            try
+            {
+                using (work.Jobs.WatchJob(work.MinionId, jid))
+                    return await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: true, cancellationToken), cancellationToken);
+            }
+            catch (SaltApiException e) when (e.IsTransient && !masters.IsSingle)
+            {
+                downSince ??= timeProvider.GetTimestamp();
+                if (timeProvider.GetElapsedTime(downSince.Value) >= settings.MasterDownTimeout
+                    && await jobMasters.WhereAcceptedAsync(work, null, work.JobMaster, cancellationToken) is { } live)
+                {
+                    ProvisioningLog.JobMasterDown(logger, work.InstanceId, work.MinionId, job.Step, jid, work.JobMaster.Name, settings.MasterDownTimeout, live.Name);
+                    work.JobMaster = live;
+                    return null;
+                }
+
+                await Task.Delay(settings.MasterRetryInterval, timeProvider, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>
     /// While the minion refuses ours because another run holds it: that run is waited for, then ours goes out again under

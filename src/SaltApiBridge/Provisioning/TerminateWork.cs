@@ -13,6 +13,7 @@ namespace SaltApiBridge.Provisioning;
 /// </summary>
 internal sealed class TerminateWork(
     SaltMasterSet masters,
+    JobMasters jobMasters,
     HeartbeatKeeper heartbeats,
     RecordKeeper records,
     StateJobRunner jobs,
@@ -80,19 +81,6 @@ internal sealed class TerminateWork(
         if (masters.IsSingle)
             return masters.Primary;
         var preferred = masters.Find(work.Record?.JobMaster);
-        foreach (var candidate in masters.Masters.OrderBy(m => m == preferred ? 0 : 1))
-        {
-            try
-            {
-                if (await candidate.Master.GetKeyStateAsync(work.MinionId, cancellationToken) == MinionKeyState.Accepted)
-                    return candidate;
-            }
-            catch (SaltApiException e)
-            {
-                ProvisioningLog.MasterKeyMissing(logger, candidate.Name, work.InstanceId, work.MinionId, e.Message);
-            }
-        }
-
-        return preferred ?? masters.Primary;
+        return await jobMasters.WhereAcceptedAsync(work, preferred, null, cancellationToken) ?? preferred ?? masters.Primary;
     }
 }

@@ -1,16 +1,22 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Coordination;
 
 namespace SaltApiBridge.Reconcile;
 
 /// <summary>
 /// The daemon's periodic reconcile (<see cref="ReconcileOptions.Interval"/>; off by default), the first run one interval
 /// after the start. Reports, or deletes orphans when <see cref="ReconcileOptions.Apply"/> is set, within the same guards
-/// as the command. A failed run is logged; the next one tries again.
+/// as the command, on one replica at a time (the task lease <see cref="LeaseKey.Reconcile"/>). A failed run is logged; the next
+/// one tries again.
 /// </summary>
 internal sealed class ReconcileWorker(
-    FleetReconciler reconciler, IOptions<ReconcileOptions> options, TimeProvider timeProvider, ILogger<ReconcileWorker> logger)
+    FleetReconciler reconciler,
+    ILeases leases,
+    IOptions<ReconcileOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ReconcileWorker> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
@@ -50,7 +56,10 @@ internal sealed class ReconcileWorker(
             {
                 try
                 {
-                    await reconciler.RunAsync(settings.Apply, settings.MaxDeletions, cancellationToken);
+                    // One replica at a time: the others skip this run (the holder reports and deletes for all).
+                    await using var held = await leases.TryAcquireAsync(LeaseKey.Reconcile, cancellationToken);
+                    if (held is not null)
+                        await reconciler.RunAsync(settings.Apply, settings.MaxDeletions, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

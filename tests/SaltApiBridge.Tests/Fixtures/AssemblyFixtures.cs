@@ -1,4 +1,5 @@
 using SaltApiBridge.Tests.Fixtures;
 
-// One emulator for the whole test run; each test uses its own queues.
+// One emulator of each for the whole test run; each test uses its own queues and tables.
 [assembly: AssemblyFixture(typeof(FauxqsServer))]
+[assembly: AssemblyFixture(typeof(DynaliteServer))]

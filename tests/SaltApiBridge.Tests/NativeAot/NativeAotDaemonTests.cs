@@ -276,20 +276,24 @@ public sealed class NativeAotDaemonTests(FauxqsServer fauxqs, NativeAotBuild bui
             .Select(l => System.Text.RegularExpressions.Regex.Replace(l, "Credential=\\*\\*\\*/[0-9]{8}/", "Credential=***/<date>/"))
             .Select(l => System.Text.RegularExpressions.Regex.Replace(l, "[0-9]{20}_[0-9a-f]{16}", "<jid>"))];
 
-    private string Configuration() => JsonSerializer.Serialize(new
+    private string Configuration() => Configuration(queueUrl, fauxqs.Endpoint, salt.BaseUrl, autoScaling.Url);
+
+    /// <summary>The settings of a daemon on this queue, salt-api and Auto Scaling, with <paramref name="coordination"/> as its Coordination section.</summary>
+    internal static string Configuration(string queueUrl, string queueEndpoint, string saltApi, string autoScalingUrl, object? coordination = null) => JsonSerializer.Serialize(new
     {
-        Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
+        Queue = new { QueueUrl = queueUrl, ServiceUrl = queueEndpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1, Pollers = 2 },
         // The simulated salt-api serves no GET /events (yet): the daemon polls, as with the stream off.
-        SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
-        AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
+        SaltApi = new { BaseUrl = saltApi, Username = "saltapi", Password = "saltapi-test-pw", KeyPollInterval = "00:00:00.050", ReachablePollInterval = "00:00:00.050", JobPollInterval = "00:00:00.100", JobPollMaxInterval = "00:00:00.250" },
+        AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScalingUrl },
         Bridge = new { Groups = new[] { Group } },
         Pipeline = new { DrainTimeout = "00:00:05", DeleteBatchWindow = "00:00:00.050" },
         // Port 0: the daemon picks a free port and logs it (no race with other tests for a port chosen here).
         Health = new { Urls = "http://127.0.0.1:0" },
+        Coordination = coordination ?? new { },
     });
 
     /// <summary>Where the daemon serves health and metrics: the port it picked, from its start-up log line.</summary>
-    private static async Task<Uri> HealthUrlAsync(DaemonProcess daemon)
+    internal static async Task<Uri> HealthUrlAsync(DaemonProcess daemon)
     {
         const string Listening = "Now listening on: ";
         await Eventually.UntilAsync(() => Task.FromResult(daemon.Output.Contains(Listening, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => "no listening line:\n" + daemon.Output);

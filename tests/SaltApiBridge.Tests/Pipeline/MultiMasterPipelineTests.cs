@@ -1,8 +1,10 @@
 using SaltApiBridge.Cli;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.Local;
+using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Tests.Salt;
 
 namespace SaltApiBridge.Tests.Pipeline;
 
@@ -354,5 +356,71 @@ public sealed class MultiMasterPipelineTests : IDisposable
         await harness.OwedWork(locks).RunOnceAsync(TestContext.Current.CancellationToken);
         Calls(harness, "delete").Should().Equal($"m2: delete {Minion}");
         (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_AnotherReplicaSettlesOwedWork_TouchesNothing()
+    {
+        await using var harness = new PipelineHarness(masters: 2, records: new FileProvisioningRecords(directory));
+        await harness.Records.SaveAsync(
+            new ProvisioningRecord(Minion, Instance, Group, null, DateTimeOffset.UtcNow, OwedDeletes: ["m2"]), TestContext.Current.CancellationToken);
+        var leases = new ProcessLeases();
+
+        await using (await leases.TryAcquireAsync(LeaseKey.OwedKeyWork, TestContext.Current.CancellationToken))
+            await harness.OwedWork(leases).RunOnceAsync(TestContext.Current.CancellationToken);
+
+        Calls(harness, "delete").Should().BeEmpty("the replica holding the owed-key-work lease settles it");
+        (await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken))!.OwedDeletes.Should().Equal("m2");
+    }
+
+    [Fact]
+    public async Task LookAsync_LaunchWhoseJobMasterDiedWithItsReplica_RunsItOnceMoreThroughTheLiveMasterAndSaysSo()
+    {
+        using var logs = new CapturedLogs();
+        const string Jid = "20261206120000000001";
+        await using var harness = new PipelineHarness(
+            masters: 2, logs: logs, records: new FileProvisioningRecords(directory),
+            salt: s => { s.MasterDown = MasterDownPolicy.Proceed; s.MasterDownTimeout = TimeSpan.FromMilliseconds(300); });
+        await harness.Records.SaveAsync(new ProvisioningRecord(
+            Minion, Instance, Group, ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), HighstateJid: Jid, JobMaster: "local",
+            KeyFingerprint: FakeSaltMaster.FingerprintOf(Minion),
+            InProgress: new ActionInProgress(LifecycleEventKind.Launching, "provision", ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), Replica: "replica-0")), TestContext.Current.CancellationToken);
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Others[0].SetKey(Minion, MinionKeyState.Accepted);
+        harness.Salt.IsDown = true;
+
+        await harness.Unattended.LookAsync(TestContext.Current.CancellationToken, TestContext.Current.CancellationToken);
+        await harness.Log.WaitUntilAsync(_ => harness.Unattended.Resuming == 0);
+
+        harness.Others[0].StartedRuns.Should().ContainSingle(r => r.Function == "state.highstate", "the job's verdict could not be seen on the dead master");
+        harness.Log.Matching("complete").Should().Equal($"complete {Instance} Continue ");
+        logs.Lines.Should().ContainSingle(l => l.Contains("a second run may follow", StringComparison.Ordinal));
+        var record = await harness.Records.GetAsync(Minion, TestContext.Current.CancellationToken);
+        record!.JobMaster.Should().Be("m2");
+        record.ProvisionedJid.Should().Be(harness.Others[0].StartedRuns.Single().Jid);
+    }
+
+    [Fact]
+    public async Task LookAsync_JobMasterDownAndNoOtherMasterHoldsTheKey_NeverCompletes()
+    {
+        const string Jid = "20261206120000000002";
+        await using var harness = new PipelineHarness(
+            masters: 2, records: new FileProvisioningRecords(directory),
+            salt: s => { s.MasterDown = MasterDownPolicy.Proceed; s.MasterDownTimeout = TimeSpan.FromMilliseconds(200); });
+        await harness.Records.SaveAsync(new ProvisioningRecord(
+            Minion, Instance, Group, ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), HighstateJid: Jid, JobMaster: "local",
+            InProgress: new ActionInProgress(LifecycleEventKind.Launching, "provision", ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), Replica: "replica-0")), TestContext.Current.CancellationToken);
+        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
+        harness.Others[0].SetKey(Minion, MinionKeyState.Pending);
+        harness.Salt.IsDown = true;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        await harness.Unattended.LookAsync(stop.Token, TestContext.Current.CancellationToken);
+        await harness.Log.WaitUntilAsync(calls => calls.Count(c => c.StartsWith("heartbeat", StringComparison.Ordinal)) >= 3);
+        await stop.CancelAsync();
+        await harness.Log.WaitUntilAsync(_ => harness.Unattended.Resuming == 0);
+
+        harness.Log.Matching("complete").Should().BeEmpty("no verdict, no completion");
+        harness.Others[0].StartedRuns.Should().BeEmpty();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Reconcile;
@@ -18,10 +19,13 @@ public sealed class ReconcileWorkerTests
     private readonly FakeTimeProvider time = new();
     private readonly FakeSaltMaster salt;
     private readonly FakeAutoScalingInventory inventory = new();
+    private readonly ProcessLeases store = new();
+    private readonly CountingLeases leases;
 
     public ReconcileWorkerTests()
     {
         salt = new FakeSaltMaster(log);
+        leases = new CountingLeases(store);
         salt.SetKey(Gone, MinionKeyState.Accepted);
         salt.SetKey(Live, MinionKeyState.Accepted);
         inventory.Set($"i-{1:x17}", null);
@@ -70,12 +74,29 @@ public sealed class ReconcileWorkerTests
         log.All.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task StartAsync_AnotherReplicaReconciles_SkipsThatRunAndTakesTheNext()
+    {
+        using var worker = Worker(new ReconcileOptions { Interval = TimeSpan.FromMinutes(10), Apply = true });
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        var other = await store.TryAcquireAsync(LeaseKey.Reconcile, TestContext.Current.CancellationToken);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        await log.WaitUntilAsync(_ => leases.Refused == 1);
+        log.All.Should().BeEmpty("the replica holding the reconcile lease runs it");
+        await other!.DisposeAsync();
+        time.Advance(TimeSpan.FromMinutes(10));
+        await log.WaitUntilAsync(calls => calls.Contains($"delete {Gone}"));
+
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     private ReconcileWorker Worker(ReconcileOptions options)
     {
         var bridge = new BridgeOptions();
         bridge.Groups.Add("web");
         var reconciler = new FleetReconciler(
             SaltMasterSet.Of(salt), inventory, new InMemoryProvisioningRecords(), Options.Create(bridge), new ReconcileMetrics(), NullLogger<FleetReconciler>.Instance);
-        return new ReconcileWorker(reconciler, Options.Create(options), time, NullLogger<ReconcileWorker>.Instance);
+        return new ReconcileWorker(reconciler, leases, Options.Create(options), time, NullLogger<ReconcileWorker>.Instance);
     }
 }

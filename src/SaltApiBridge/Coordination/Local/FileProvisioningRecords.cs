@@ -58,7 +58,10 @@ public sealed class FileProvisioningRecords(string directory) : IProvisioningRec
 
     public Task RemoveAsync(string minionId, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(minionId));
+        var path = PathOf(minionId);
+        // No directory yet: nothing was ever recorded, so there is nothing to forget.
+        if (Directory.Exists(directory))
+            File.Delete(path);
         return Task.CompletedTask;
     }
 

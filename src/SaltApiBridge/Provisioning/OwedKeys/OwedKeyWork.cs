@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,19 +12,44 @@ namespace SaltApiBridge.Provisioning.OwedKeys;
 /// <see cref="SaltApiOptions.MasterRetryInterval"/> until each answers: a terminated instance's key delete (its record
 /// goes once every master deleted it), and a launch's accept left owed under <see cref="MasterDownPolicy.Proceed"/>
 /// (only once that launch is finished, and only a pending key with the fingerprint the other masters accepted; anything
-/// else is dropped, logged, and left to reconcile). Runs only with several masters and durable records. A record is
-/// settled only under its instance's lock (skipped while the pipeline or another replica works on it), so neither
-/// overwrites what the other just wrote.
+/// else is dropped, logged, and left to reconcile). Runs only with several masters and durable records, on one replica
+/// at a time (the task lease <see cref="LeaseKey.OwedKeyWork"/>); what one replica recorded another settles. A record is
+/// settled only under its instance's lease (skipped while the pipeline or another replica works on it), and written
+/// conditionally on the version read, so neither overwrites what the other just wrote.
+/// <c>saltapibridge_owed_key_work_oldest_age_seconds</c> is the age of the oldest debt the last pass found here.
 /// </summary>
-internal sealed class OwedKeyWork(
-    SaltMasterSet masters,
-    IProvisioningRecords records,
-    ILeases leases,
-    IOptions<SaltApiOptions> options,
-    TimeProvider timeProvider,
-    ILogger<OwedKeyWork> logger)
-    : BackgroundService
+internal sealed class OwedKeyWork : BackgroundService
 {
+    private readonly SaltMasterSet masters;
+    private readonly IProvisioningRecords records;
+    private readonly ILeases leases;
+    private readonly IOptions<SaltApiOptions> options;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<OwedKeyWork> logger;
+    private DateTimeOffset? oldestOwed;
+
+    public OwedKeyWork(
+        SaltMasterSet masters,
+        IProvisioningRecords records,
+        ILeases leases,
+        IOptions<SaltApiOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OwedKeyWork> logger,
+        IMeterFactory? meterFactory = null)
+    {
+        this.masters = masters;
+        this.records = records;
+        this.leases = leases;
+        this.options = options;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        BridgeMeter.Create(meterFactory).CreateObservableGauge(
+            "owed_key_work_oldest_age_seconds",
+            () => oldestOwed is { } since ? Math.Max(0, (timeProvider.GetUtcNow() - since).TotalSeconds) : 0,
+            unit: "s",
+            description: "Age of the oldest key accept or delete owed to a master that did not answer (0 when none)");
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (masters.IsSingle || !records.IsDurable)
@@ -47,11 +73,23 @@ internal sealed class OwedKeyWork(
         }
     }
 
-    /// <summary>One pass over the records: every owed delete and accept tried once.</summary>
+    /// <summary>One pass over the records: every owed delete and accept tried once, unless another replica runs its pass.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        foreach (var listed in await records.ListOwedAsync(cancellationToken))
+        await using var task = await leases.TryAcquireAsync(LeaseKey.OwedKeyWork, cancellationToken);
+        if (task is null)
         {
+            // Another replica settles them now, and reports their age.
+            oldestOwed = null;
+            return;
+        }
+
+        var owed = await records.ListOwedAsync(cancellationToken);
+        oldestOwed = owed.Count == 0 ? null : owed.Min(r => r.OwedSince ?? r.StartedAt);
+        foreach (var listed in owed)
+        {
+            if (task.Lost.IsCancellationRequested)
+                return;
             if (listed is not ({ OwedDeletes.Count: > 0 } or { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: not null }))
                 continue;
             await using var held = await leases.TryAcquireAsync(LeaseKey.Instance(listed.MinionId), cancellationToken);
@@ -62,11 +100,15 @@ internal sealed class OwedKeyWork(
                 // Read again under the lock: the pipeline may have written it since the listing.
                 var record = await records.GetAsync(listed.MinionId, cancellationToken);
                 if (record?.OwedDeletes is { Count: > 0 } deletes)
-                    await SettleAsync(record, deletes, "delete", (m, ct) => DeleteAsync(m, record.MinionId, ct), (r, left) => r with { OwedDeletes = left }, cancellationToken);
+                    await SettleAsync(record, deletes, "delete", (m, ct) => DeleteAsync(m, record.MinionId, ct), cancellationToken);
                 else if (record is { OwedAccepts.Count: > 0, ProvisionedAt: not null, KeyFingerprint: { } fingerprint })
-                    await SettleAsync(record, record.OwedAccepts, "accept", (m, ct) => AcceptAsync(m, record.MinionId, fingerprint, ct), (r, left) => r with { OwedAccepts = left }, cancellationToken);
+                    await SettleAsync(record, record.OwedAccepts, "accept", (m, ct) => AcceptAsync(m, record.MinionId, fingerprint, ct), cancellationToken);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Text.Json.JsonException)
+            catch (RecordConflictException)
+            {
+                // Written since it was read: the next pass reads it again.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Text.Json.JsonException or CoordinationStoreException)
             {
                 ProvisioningLog.RecordFailed(logger, listed.MinionId, e.Message);
             }
@@ -75,7 +117,7 @@ internal sealed class OwedKeyWork(
 
     private async Task SettleAsync(
         ProvisioningRecord record, IReadOnlyList<string> owed, string action, Func<NamedSaltMaster, CancellationToken, Task<bool>> settle,
-        Func<ProvisioningRecord, IReadOnlyList<string>?, ProvisioningRecord> keep, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var settled = new List<string>();
         foreach (var name in owed)
@@ -102,10 +144,15 @@ internal sealed class OwedKeyWork(
         if (settled.Count == 0)
             return;
         IReadOnlyList<string> left = [.. owed.Where(n => !settled.Contains(n, StringComparer.Ordinal))];
-        if (action == "delete" && left.Count == 0)
+        IReadOnlyList<string>? still = left.Count == 0 ? null : left;
+        if (action == "delete" && still is null)
+        {
             await records.RemoveAsync(record.MinionId, cancellationToken);
-        else
-            await records.SaveAsync(keep(record, left.Count == 0 ? null : left), cancellationToken);
+            return;
+        }
+
+        var kept = action == "delete" ? record with { OwedDeletes = still } : record with { OwedAccepts = still };
+        await records.SaveAsync(kept.HasOwedWork ? kept : kept with { OwedSince = null }, cancellationToken);
     }
 
     private async Task<bool> DeleteAsync(NamedSaltMaster master, string minionId, CancellationToken cancellationToken)

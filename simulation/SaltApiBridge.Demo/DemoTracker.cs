@@ -93,7 +93,7 @@ internal sealed class DemoTracker
     public void OnAutoScalingCall(AutoScalingCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (call.Token is null || !byToken.TryGetValue(call.Token, out var target))
+        if (call.ActionToken is null || !byToken.TryGetValue(call.ActionToken, out var target))
             return;
         if (call.Action == "CompleteLifecycleAction")
             target.Instance.Completed(target.Launch, call.Result ?? "?", DateTimeOffset.UtcNow);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -30,6 +31,7 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IReadOnlyList<SimulatedHook>> hooks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableList<string>> actionsOf = new(StringComparer.Ordinal);
     private readonly WireMockServer server;
 
     public SimulatedAutoScaling(int port = 0)
@@ -68,7 +70,17 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
         groups.TryAdd(group, 0);
         instances[instanceId] = (group, state);
         if (token is not null)
-            tokens[token] = instanceId;
+            AddAction(instanceId, token);
+    }
+
+    /// <summary>
+    /// A lifecycle action of an instance, by its token, so that a call naming only the instance (a takeover's) acts on
+    /// it as AWS would: the instance's latest action not yet completed.
+    /// </summary>
+    public void AddAction(string instanceId, string token)
+    {
+        tokens[token] = instanceId;
+        actionsOf.AddOrUpdate(instanceId, [token], (_, earlier) => earlier.Contains(token) ? earlier : earlier.Add(token));
     }
 
     /// <summary>The group exists, even without instances.</summary>
@@ -114,6 +126,7 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
             form.GetValueOrDefault("LifecycleActionToken"),
             form.GetValueOrDefault("LifecycleActionResult"),
             authorization?.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) == true);
+        call = call with { ActionToken = call.Token ?? CurrentAction(call) };
         calls.Enqueue(call);
         Called?.Invoke(call);
         switch (call.Action)
@@ -126,7 +139,8 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
                 return DescribeHooks(call.Group);
         }
 
-        var identity = $"{call.Group}/{call.Hook}/{call.Token ?? call.InstanceId}";
+        // As AWS: an action completed by its token is gone for a call by the instance's id, and the other way round.
+        var identity = $"{call.Group}/{call.Hook}/{call.ActionToken ?? call.InstanceId}";
         var gone = call.Action == "CompleteLifecycleAction" ? !completed.TryAdd(identity, 0) : completed.ContainsKey(identity);
         if (call.Action == "CompleteLifecycleAction" && !gone)
             Complete(call);
@@ -134,6 +148,12 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
             ? Xml(400, $"""<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>No active Lifecycle Action found with token {WebUtility.HtmlEncode(call.Token ?? call.InstanceId)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>""")
             : Xml(200, $"""<{call.Action}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><{call.Action}Result/><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{call.Action}Response>""");
     }
+
+    /// <summary>An instance's latest lifecycle action not yet completed under the call's hook: what a call by instance id acts on.</summary>
+    private string? CurrentAction(AutoScalingCall call) =>
+        call.InstanceId is { } id && actionsOf.TryGetValue(id, out var actions)
+            ? actions.LastOrDefault(token => !completed.ContainsKey($"{call.Group}/{call.Hook}/{token}"))
+            : null;
 
     /// <summary>What AWS does once an action completes: the instance (named, or found by its action's token) moves on.</summary>
     private void Complete(AutoScalingCall call)

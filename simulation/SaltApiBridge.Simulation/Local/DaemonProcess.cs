@@ -88,6 +88,14 @@ internal sealed class DaemonProcess : IAsyncDisposable
         await kill.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>SIGKILL: no drain, no release, no logout — a host that dies.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

@@ -98,7 +98,10 @@ internal sealed class InstanceTurns(
     private async Task<WorkOutcome> WorkAsync(ActionPlan plan, WorkSource source, ILease held, CancellationToken abortWork)
     {
         var instance = plan.Event.InstanceId!;
-        PipelineLog.WorkStarting(logger, plan.Event.Kind.ToString(), instance, plan.MinionId!, source.Name, source.ReceiveCount);
+        if (source.MessageId is null)
+            PipelineLog.WorkResuming(logger, plan.Event.Kind.ToString(), instance, plan.MinionId!);
+        else
+            PipelineLog.WorkStarting(logger, plan.Event.Kind.ToString(), instance, plan.MinionId!, source.MessageId, source.ReceiveCount);
         var progress = board.Start(plan.Event.Kind, instance, plan.MinionId!, source.MessageId, source.ReceiveCount);
         metrics.WorkStarted();
         WorkOutcome outcome;

@@ -46,6 +46,9 @@ internal static partial class PipelineLog
     [LoggerMessage(2035, LogLevel.Debug, "Looking for unattended lifecycle actions failed: {Error}")]
     public static partial void UnattendedLookFailed(ILogger logger, string error);
 
+    [LoggerMessage(2036, LogLevel.Information, "{Kind} {InstanceId} as {MinionId}: resuming from its record, without its message")]
+    public static partial void WorkResuming(ILogger logger, string kind, string instanceId, string minionId);
+
     [LoggerMessage(2020, LogLevel.Information, "Stopped polling; waiting up to {DrainTimeout} for {InFlight} in-flight messages")]
     public static partial void Draining(ILogger logger, TimeSpan drainTimeout, int inFlight);
 

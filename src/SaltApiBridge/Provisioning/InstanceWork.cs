@@ -25,7 +25,15 @@ internal sealed class InstanceWork(ActionPlan plan, string correlationId, NamedS
     }
 
     /// <summary>Where the status view follows this work; null when nobody watches (replay).</summary>
-    public WorkInProgress? Progress { get; init; }
+    public WorkInProgress? Progress
+    {
+        get;
+        init
+        {
+            field = value;
+            value?.Master = jobMaster.Name;
+        }
+    }
 
     public ISaltMaster Jobs => JobMaster.Master;
 

@@ -222,7 +222,7 @@ internal static class ChaosInvariants
 
     private static string Identity(ChaosMessage message) => $"{message.Group}/{message.Hook}/{message.Token}";
 
-    private static string Identity(AutoScalingCall call) => $"{call.Group}/{call.Hook}/{call.Token ?? call.InstanceId}";
+    private static string Identity(AutoScalingCall call) => $"{call.Group}/{call.Hook}/{call.ActionToken ?? call.Token ?? call.InstanceId}";
 
     private static bool IsWarningOrWorse(string line) =>
         line.StartsWith("Warning", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal)

@@ -131,14 +131,19 @@ internal sealed class ChaosRun : IAsyncDisposable
         return one;
     }
 
-    /// <summary>Auto Scaling knows each instance it launches, waiting in Pending:Wait: the accept gate asks it.</summary>
+    /// <summary>
+    /// Auto Scaling knows each instance it launches, waiting in Pending:Wait (the accept gate asks it), and every
+    /// lifecycle action's token (a takeover completes by instance id).
+    /// </summary>
     private void Announce(IEnumerable<ChaosMessage> messages)
     {
-        foreach (var m in messages.Where(m => m.Launch && m.Group is not null && m.MinionId is not null && m.Token is not null))
+        foreach (var m in messages.Where(m => m.Group is not null && m.MinionId is not null && m.Token is not null))
         {
             var instanceId = m.MinionId![(m.Group!.Length + 1)..];
-            if (AutoScaling.StateOf(instanceId) is null)
+            if (m.Launch && AutoScaling.StateOf(instanceId) is null)
                 AutoScaling.AddInstance(m.Group, instanceId, token: m.Token);
+            else
+                AutoScaling.AddAction(instanceId, m.Token!);
         }
     }
 
@@ -224,14 +229,16 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var completions = record.AutoScalingCalls.Where(c => c.Action == "CompleteLifecycleAction").ToList();
-        var successful = completions.GroupBy(c => $"{c.Group}/{c.Hook}/{c.Token}").Count();
+        var successful = completions.GroupBy(c => $"{c.Group}/{c.Hook}/{c.ActionToken ?? c.Token}").Count();
         var redelivered = record.LogLines.Count(l => l.Contains(": starting (message ", StringComparison.Ordinal) && !l.Contains(", receive 1)", StringComparison.Ordinal));
+        var resumed = record.LogLines.Count(l => l.Contains(": resuming from its record", StringComparison.Ordinal));
         var kinds = string.Join(", ", record.Sent.GroupBy(s => s.Message.Expect).Select(g => $"{g.Count()} {g.Key}"));
         var injected = faults is not { InjectedTotal: > 0 }
             ? $"none in {faults?.Exchanges ?? 0} salt-api exchanges"
             : $"{faults.InjectedTotal} of {faults.Exchanges} salt-api exchanges ({string.Join(", ", faults.Injected.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})";
         return $"messages {record.Sent.Count} ({kinds}); faults {injected}; successful completions {successful} " +
                $"(calls {completions.Count}); dead letters {record.DeadLetters.Count}; work restarted on redelivery {redelivered}; " +
+               $"resumed from records {resumed}; " +
                $"salt violations {record.SaltViolations.Count}; state runs started {record.StateRunsStarted.Values.Sum(r => r.Highstates + r.Cleanups)} for " +
                $"{record.StateRunActions} lifecycle actions; {elapsed.TotalSeconds:F1} s";
     }

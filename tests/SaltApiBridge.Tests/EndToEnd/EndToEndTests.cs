@@ -89,7 +89,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         autoScaling.Calls.Should().OnlyContain(c => c.Signed);
         // The token identifies the action; AWS wants it or the instance id, and the bridge sends the token.
         autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
-            new AutoScalingCall("CompleteLifecycleAction", Group, Hook, null, "token-1", "CONTINUE", Signed: true));
+            new AutoScalingCall("CompleteLifecycleAction", Group, Hook, null, "token-1", "CONTINUE", Signed: true, ActionToken: "token-1"));
         autoScaling.StateOf(instance).Should().Be("InService");
         salt.Violations.Should().BeEmpty();
     }
@@ -126,7 +126,7 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
             "local_async state.sls clean",
             "hook " + BridgeEventTags.Cleaned);
         autoScaling.LifecycleCalls.Should().ContainSingle().Which.Should().Be(
-            new AutoScalingCall("CompleteLifecycleAction", Group, "clean-up", null, "token-3", "CONTINUE", Signed: true));
+            new AutoScalingCall("CompleteLifecycleAction", Group, "clean-up", null, "token-3", "CONTINUE", Signed: true, ActionToken: "token-3"));
         salt.KeyOf(minion).Should().Be("minions", "the key goes only when the instance is gone (EC2_INSTANCE_TERMINATE)");
     }
 

@@ -7,7 +7,7 @@ namespace SaltApiBridge.Benchmarks.Harness;
 
 /// <summary>
 /// Start to answering: from starting the process to its first 200 on <c>GET /healthz</c>, for the published daemon
-/// (a valid configuration, a reachable queue, salt-api and Auto Scaling) and for the smallest Native AOT web host
+/// (a valid configuration naming its group, a reachable queue, salt-api and Auto Scaling) and for the smallest Native AOT web host
 /// (<c>WebApplication.CreateSlimBuilder</c>, one endpoint), started alternately so both see the same machine.
 /// </summary>
 internal static class StartBenchmark
@@ -45,6 +45,8 @@ internal static class StartBenchmark
             ["Queue"] = new Dictionary<string, object> { ["QueueUrl"] = queue.Url, ["ServiceUrl"] = emulator.Endpoint, ["Region"] = FauxqsEmulator.Region, ["WaitTimeSeconds"] = 1 },
             ["SaltApi"] = new Dictionary<string, object> { ["BaseUrl"] = salt.BaseUrl, ["Username"] = "saltapibridge", ["Password"] = "bench" },
             ["AutoScaling"] = new Dictionary<string, object> { ["Region"] = FauxqsEmulator.Region, ["ServiceUrl"] = autoScaling.Url },
+            // As installed: the groups named, so the start checks their hooks (DescribeLifecycleHooks) as in production.
+            ["Bridge"] = new Dictionary<string, object> { ["Groups"] = new[] { BenchMessages.Group } },
             ["Health"] = new Dictionary<string, object> { ["Urls"] = url },
         });
 

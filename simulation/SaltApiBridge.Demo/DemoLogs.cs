@@ -3,12 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace SaltApiBridge.Demo;
 
-/// <summary>Keeps the daemon's warnings and errors of a demo run (the console belongs to the live view).</summary>
+/// <summary>
+/// Keeps the daemon's log of a demo run (the console belongs to the live view): the lines an operator reads, the
+/// bridge's own at Information and everything at Warning and above, as the daemon's console would show them.
+/// </summary>
 internal sealed class DemoLogs : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> lines = new();
+    private readonly ConcurrentQueue<DemoLogLine> lines = new();
 
-    public IReadOnlyList<string> Lines => [.. lines];
+    public IReadOnlyList<DemoLogLine> Lines => [.. lines];
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
 
@@ -16,17 +19,27 @@ internal sealed class DemoLogs : ILoggerProvider
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<DemoLogLine> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        // Which categories reach Information is the daemon's logging configuration's to say, as for its console.
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
-                lines.Enqueue($"{logLevel} {category[(category.LastIndexOf('.') + 1)..]}: {formatter(state, exception)}");
+                lines.Enqueue(new DemoLogLine(logLevel, $"{Level(logLevel)}: {category}[{eventId.Id}] {formatter(state, exception)}"));
         }
+
+        private static string Level(LogLevel level) => level switch
+        {
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "fail",
+            LogLevel.Critical => "crit",
+            _ => level.ToString().ToLowerInvariant(),
+        };
     }
 }

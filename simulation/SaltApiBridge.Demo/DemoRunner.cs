@@ -73,13 +73,13 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         var logs = new DemoLogs();
         await using var daemon = BuildDaemon(emulator, queueUrl, masters, autoScaling, logs);
         await daemon.StartAsync(cancellationToken);
-        say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); scaling out {instances.Count} instances");
+        say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); {instances.Count} instances to launch, then {instances.Count(i => i.ScaledIn)} to scale in");
 
         // The host owns SIGINT/SIGTERM once started: its stopping signal ends the demo too.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             cancellationToken, daemon.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         var clock = Stopwatch.StartNew();
-        var play = PlayAsync(instances, emulator, sqs, queueUrl, topic, masters.Minions, stopping.Token);
+        var play = PlayAsync(instances, tracker, emulator, sqs, queueUrl, topic, masters.Minions, stopping.Token);
         await present(tracker, play);
         var timedOut = !await play;
 
@@ -108,7 +108,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
     /// <summary>Sends the scale-out, then the scale-in and the terminated notifications as Auto Scaling would.</summary>
     /// <returns>false when the deadline passed first.</returns>
     private async Task<bool> PlayAsync(
-        IReadOnlyList<DemoInstance> instances, FauxqsEmulator emulator, IAmazonSQS sqs, string queueUrl, string topic, SimulatedMinions minions, CancellationToken cancellationToken)
+        IReadOnlyList<DemoInstance> instances, DemoTracker tracker, FauxqsEmulator emulator, IAmazonSQS sqs, string queueUrl, string topic, SimulatedMinions minions, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + settings.Deadline;
         await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:TEST_NOTIFICATION", WebGroup, null), "Auto Scaling: test notification", cancellationToken);
@@ -147,6 +147,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             if (!scaleInStarted && instances.All(i => i.LaunchResult is not null))
             {
                 scaleInStarted = true;
+                tracker.ScalingIn = true;
                 foreach (var leaving in instances.Where(i => i.ScaledIn))
                 {
                     leaving.TerminatingSent = true;
@@ -192,7 +193,9 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["Pipeline:MaxRetryBackoff"] = "00:00:05",
             ["Pipeline:DrainTimeout"] = "00:00:05",
             ["Health:Urls"] = "http://127.0.0.1:0",
+            // What an operator's journal shows of the bridge (its own lines at Information), the rest at Warning.
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:SaltApiBridge"] = "Information",
             ["Logging:Console:LogLevel:Default"] = "None",
         };
         // SaltApi:BaseUrl, credentials, and with several masters SaltApi:Masters and Topology.

@@ -11,6 +11,7 @@ internal sealed class DemoTracker
     private readonly Dictionary<string, HashSet<int>> deletedOn = new(StringComparer.Ordinal);
     private readonly int masters;
     private int strayCalls;
+    private bool scalingIn;
 
     /// <param name="masters">How many masters the calls come from: a key counts as removed once every one deleted it.</param>
     public DemoTracker(IReadOnlyList<DemoInstance> instances, int masters = 1)
@@ -23,6 +24,13 @@ internal sealed class DemoTracker
     }
 
     public IReadOnlyList<DemoInstance> Instances { get; }
+
+    /// <summary>Whether the scale-in has begun (every launch completed and the terminating hooks sent).</summary>
+    public bool ScalingIn
+    {
+        get => Volatile.Read(ref scalingIn);
+        set => Volatile.Write(ref scalingIn, value);
+    }
 
     /// <summary>Calls for minion ids the demo never announced (must stay 0).</summary>
     public int StrayCalls => Volatile.Read(ref strayCalls);

@@ -30,8 +30,15 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         }
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
+        var scalingIn = false;
         while (true)
         {
+            if (!scalingIn && tracker.ScalingIn)
+            {
+                scalingIn = true;
+                console.MarkupLine($"[grey]{Markup.Escape(Headline(tracker))}[/]");
+            }
+
             foreach (var instance in tracker.Instances.Where(i => i.Done && reported.Add(i.MinionId)))
                 console.MarkupLine($"  {Mark(instance.AsExpected)} {Markup.Escape(instance.MinionId)}: {Markup.Escape(string.Join(" → ", instance.Steps))}");
             if (play.IsCompleted)
@@ -85,6 +92,14 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         if (report.TimedOut)
             Check(false, $"the run did not finish within {settings.Deadline}");
 
+        console.MarkupLine("[bold]What the daemon logged for a few of them[/] [grey](its own lines, as an operator reads them in the journal)[/]");
+        foreach (var (instance, lines) in report.LogOfAFew())
+        {
+            console.MarkupLine($"  [bold]{Markup.Escape(instance.MinionId)}[/] [grey]({Markup.Escape(Story(instance))})[/]");
+            foreach (var line in lines)
+                console.MarkupLine($"    [grey]{Markup.Escape(line)}[/]");
+        }
+
         console.MarkupLine(report.Passed ? "[bold green]PASS[/]" : "[bold red]FAIL[/]");
         if (!report.Passed)
         {
@@ -95,14 +110,28 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         }
     }
 
+    /// <summary>The live view's title: which half of the run is playing, and how far it got.</summary>
+    internal static string Headline(DemoTracker tracker)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        var all = tracker.Instances;
+        return tracker.ScalingIn
+            ? $"scaling in: {all.Count(i => i.ScaledIn && i.Done)}/{all.Count(i => i.ScaledIn)} removed; {all.Count(i => i.Done)}/{all.Count} instances done"
+            : $"scaling out: {all.Count(i => i.LaunchResult is not null)}/{all.Count} launches completed";
+    }
+
+    private static string Story(DemoInstance instance) =>
+        instance.Fails ? "its highstate failed: ABANDON, then terminated"
+        : instance.GoldenImage ? "a golden image: key accepted, no highstate"
+        : instance.ScaledIn ? "launched, then scaled in" : "launched";
+
     private Table LiveTable(DemoTracker tracker)
     {
-        var done = tracker.Instances.Count(i => i.Done);
         var idWidth = tracker.Instances.Max(i => i.MinionId.Length);
         // Fixed widths, so columns do not jump as steps grow; the steps only where the terminal is wide enough.
         var withSteps = console.Profile.Width >= idWidth + 60;
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"{done}/{tracker.Instances.Count} instances done")
+            .Title(Headline(tracker))
             .AddColumn(new TableColumn("minion id").Width(idWidth).NoWrap())
             .AddColumn(new TableColumn("via").Width(11).NoWrap())
             .AddColumn(new TableColumn("now").Width(16).NoWrap());

@@ -108,36 +108,7 @@ internal static class HarnessProgram
         }
 
         if (what is "memory" or "harness")
-        {
-            var instances = int.Parse(Option(args, "--in-flight") ?? (quick ? "200" : "1000"), CultureInfo.InvariantCulture);
-            // The daemon as installed (the Native AOT publish), and for comparison the same code on the shared framework.
-            var published = Option(args, "--daemon") ?? await PublishAsync();
-            var aot = await MemoryBenchmark.InFlightAsync(emulator, instances, published);
-            var jit = await MemoryBenchmark.InFlightAsync(emulator, instances, executable: null);
-            Say("## Memory");
-            Say("");
-            Say($"The daemon in its own process (`saltapibridge run`), {instances} launches in flight at once (highstates held open by the simulated salt-api):");
-            Say("");
-            Say("| build | working set (RSS) | peak (VmHWM) | anonymous | file-backed | shared (JIT code) | target |");
-            Say("|---|---:|---:|---:|---:|---:|---|");
-            void Row(string build, ProcessMemory m, string target) =>
-                Say($"| {build} | {Mb(m.Rss)} | {Mb(m.PeakRss)} | {Mb(m.Anonymous)} | {Mb(m.File)} | {Mb(m.Shared)} | {target} |");
-            Row("published, Native AOT (as installed)", aot.Memory, $"< 100 MB {(aot.Memory.PeakRss < 100L * 1024 * 1024 ? "✓" : "✗")}");
-            Row("`dotnet saltapibridge.dll` (JIT, for comparison)", jit.Memory, "");
-            Say("");
-            Say("A stream of messages through the pipeline (instant Salt and Auto Scaling, in the harness's process), the fleet turning over (each slice launches new instances and terminates the previous slice's): managed heap after a full GC, and the process's working set.");
-            Say("");
-            Say("| after | working set | managed heap |");
-            Say("|---|---:|---:|");
-            var streamed = int.Parse(Option(args, "--messages") ?? (quick ? "20000" : "100000"), CultureInfo.InvariantCulture);
-            var samples = await MemoryBenchmark.StreamAsync(emulator, messages: streamed, sampleEvery: Math.Max(1, streamed / 10));
-            foreach (var s in samples)
-                Say($"| {s.Messages} messages | {Mb(s.WorkingSetBytes)} | {Mb(s.ManagedBytes)} |");
-            var growth = samples[^1].ManagedBytes - samples[0].ManagedBytes;
-            Say("");
-            Say($"Managed heap from the first to the last sample: {(growth >= 0 ? "+" : "")}{Mb(growth)} (target: flat).");
-            Say("");
-        }
+            await MemoryReport.RunAsync(emulator, name => Option(args, name) ?? (args.Contains(name) ? "" : null), quick, Say);
 
         if (outDirectory is not null)
         {
@@ -171,15 +142,6 @@ internal static class HarnessProgram
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) + " ms";
-
-    /// <summary>The Native AOT executable, published from this checkout (incremental when nothing changed).</summary>
-    private static async Task<string> PublishAsync()
-    {
-        Console.WriteLine("publishing the daemon (Native AOT) for the memory measurement…");
-        return await NativeAotPublish.PublishAsync(CancellationToken.None);
-    }
-
-    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
 
     private static string? Option(string[] args, string name)
     {

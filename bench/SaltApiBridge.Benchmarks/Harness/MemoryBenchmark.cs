@@ -10,7 +10,7 @@ namespace SaltApiBridge.Benchmarks.Harness;
 /// </summary>
 internal static class MemoryBenchmark
 {
-    public sealed record InFlightResult(int InFlight, ProcessMemory Memory);
+    public sealed record InFlightResult(int InFlight, ProcessMemory Memory, DaemonHeap? Heap);
 
     public sealed record Sample(int Messages, long WorkingSetBytes, long ManagedBytes);
 
@@ -27,13 +27,14 @@ internal static class MemoryBenchmark
         await using var autoScaling = new SimulatedAutoScaling();
         for (var i = 1_000_000; i < 1_000_000 + instances; i++)
             autoScaling.AddInstance(BenchMessages.Group, BenchMessages.InstanceId(i), token: BenchMessages.Token(i));
+        var health = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         await using var daemon = DaemonProcess.Start(executable, ["run"], JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["Queue"] = new Dictionary<string, object> { ["QueueUrl"] = queue.Url, ["ServiceUrl"] = emulator.Endpoint, ["Region"] = FauxqsEmulator.Region, ["Pollers"] = 10, ["WaitTimeSeconds"] = 1 },
             ["SaltApi"] = new Dictionary<string, object> { ["BaseUrl"] = salt.BaseUrl, ["Username"] = "saltapibridge", ["Password"] = "bench" },
             ["AutoScaling"] = new Dictionary<string, object> { ["Region"] = FauxqsEmulator.Region, ["ServiceUrl"] = autoScaling.Url },
             ["Pipeline"] = new Dictionary<string, object> { ["MaxInFlight"] = instances },
-            ["Health"] = new Dictionary<string, object> { ["Urls"] = "http://127.0.0.1:0" },
+            ["Health"] = new Dictionary<string, object> { ["Urls"] = health.ToString().TrimEnd('/') },
             ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning" } },
         }));
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
@@ -46,7 +47,9 @@ internal static class MemoryBenchmark
 
         // Let the job polls of every instance run a round or two at their steady cadence.
         await Task.Delay(TimeSpan.FromSeconds(5));
-        return new InFlightResult(instances, ProcessMemory.Of(daemon.Id));
+        var memory = ProcessMemory.Of(daemon.Id);
+
+        return new InFlightResult(instances, memory, await DaemonHeap.ReadAsync(health));
     }
 
     /// <summary>

@@ -15,11 +15,18 @@ internal static class NativeAotPublish
     private static string RuntimeIdentifier => "linux-" + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
     /// <summary>Publishes for this machine's runtime (e.g. linux-x64) into <c>artifacts/aot</c> of this checkout and returns the executable's path.</summary>
-    public static async Task<string> PublishAsync(CancellationToken cancellationToken)
+    public static Task<string> PublishAsync(CancellationToken cancellationToken) =>
+        PublishAsync(Path.Combine("src", "SaltApiBridge", "SaltApiBridge.csproj"), "aot", "saltapibridge", cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="project"/> (relative to the checkout) for this machine's runtime into
+    /// <c>artifacts/<paramref name="outputFolder"/></c> and returns the path of its <paramref name="executableName"/>.
+    /// </summary>
+    public static async Task<string> PublishAsync(string project, string outputFolder, string executableName, CancellationToken cancellationToken)
     {
         var repository = LocalCheckout.Root() ?? throw new InvalidOperationException("SaltApiBridge.sln not found: publish from a checkout");
-        var output = Path.Combine(repository, "artifacts", "aot");
-        var project = Path.Combine(repository, "src", "SaltApiBridge", "SaltApiBridge.csproj");
+        var output = Path.Combine(repository, "artifacts", outputFolder);
+        project = Path.Combine(repository, project);
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", output, "-nologo"])
         {
             RedirectStandardOutput = true,
@@ -44,7 +51,7 @@ internal static class NativeAotPublish
 
         if (publish.ExitCode != 0)
             throw new InvalidOperationException($"dotnet publish (Native AOT) failed with {publish.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
-        var executable = Path.Combine(output, "saltapibridge");
+        var executable = Path.Combine(output, executableName);
         return File.Exists(executable) ? executable : throw new InvalidOperationException($"dotnet publish left no {executable}");
     }
 }

@@ -41,15 +41,20 @@ internal sealed class DefaultChainCredentialsSource : IAwsCredentialsSource, IDi
     /// <summary>The error code of a chain that found no credentials at all.</summary>
     public const string MissingCredentials = "MissingCredentials";
 
+    /// <summary>How to give the daemon credentials.</summary>
+    public const string HowToProvide = "give the master's instance an IAM role, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the service's environment";
+
     /// <summary>One line: the sources the chain tried, and how to provide one.</summary>
-    public static string NoCredentialsMessage()
+    public static string NoCredentialsMessage() => SourcesTried() + ". " + char.ToUpperInvariant(HowToProvide[0]) + HowToProvide[1..];
+
+    /// <summary>That none was found, and the sources the chain tried.</summary>
+    public static string SourcesTried()
     {
         var credentialsFile = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } c ? c : "~/.aws/credentials";
         var configFile = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 } f ? f : "~/.aws/config";
         return "no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID), " +
             $"profile '{AwsRuntimeDependencies.ActiveProfileName}' in {credentialsFile} and {configFile} (keys, credential_process, role_arn, SSO), " +
-            "web identity (AWS_WEB_IDENTITY_TOKEN_FILE), container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata (IMDSv2). " +
-            "Give the master's instance an IAM role, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the service's environment";
+            "web identity (AWS_WEB_IDENTITY_TOKEN_FILE), container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata (IMDSv2)";
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();

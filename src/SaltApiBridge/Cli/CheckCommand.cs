@@ -34,7 +34,7 @@ public static class CheckCommand
             {
                 var results = await new Preflight(app.Services).RunAsync(result =>
                 {
-                    output.WriteLine($"{(result.Ok ? "✓" : "✗")} {result.Name}: {result.Detail}");
+                    output.WriteLine($"{(result.Skipped ? "–" : result.Ok ? "✓" : "✗")} {result.Name}: {result.Detail}");
                     if (!result.Ok && result.Fix is not null)
                         output.WriteLine($"    fix: {result.Fix}");
                 }, cancellationToken);

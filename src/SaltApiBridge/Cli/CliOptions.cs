@@ -27,6 +27,30 @@ public static class CliOptions
         DefaultValueFactory = _ => "-",
     };
 
+    /// <summary><c>--sample NAME</c>: one of <see cref="SampleMessages.Names"/> instead of a message file.</summary>
+    public static Option<string?> Sample(string description)
+    {
+        var sample = new Option<string?>("--sample") { Description = description };
+        sample.AcceptOnlyFromAmong([.. SampleMessages.Names]);
+        return sample;
+    }
+
+    /// <summary>
+    /// What to give a command that reads one message (<paramref name="command"/>, with <paramref name="flags"/>; a
+    /// sample with <paramref name="sampleFlags"/>), when it was given nothing and standard input is a terminal: waiting
+    /// for typed JSON would look like a hang. Exit 2.
+    /// </summary>
+    public static int NoMessageUsage(TextWriter error, string command, string flags = "", string sampleFlags = "")
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        static string Invocation(string command, string flags) => $"saltapibridge {command}{(flags.Length > 0 ? " " + flags : "")}";
+        error.WriteLine($"error: no message to {command}; give a file, pipe one in, or name a sample:");
+        error.WriteLine($"  {Invocation(command, flags)} message.json");
+        error.WriteLine($"  aws sqs receive-message --queue-url … --query 'Messages[0]' | {Invocation(command, flags)} -");
+        error.WriteLine($"  {Invocation(command, sampleFlags)} --sample {SampleMessages.Names[0]}    ({string.Join(", ", SampleMessages.Names)})");
+        return BadInputExitCode;
+    }
+
     /// <summary>Reads the message, or says in <paramref name="problem"/> why it cannot.</summary>
     public static bool TryReadMessage(string file, out string body, out string? problem)
     {

@@ -15,11 +15,7 @@ public static class ExplainCommand
     {
         inputIsTerminal ??= () => !Console.IsInputRedirected;
         var file = CliOptions.MessageFile();
-        var sample = new Option<string?>("--sample")
-        {
-            Description = "Explain a built-in sample instead of a file.",
-        };
-        sample.AcceptOnlyFromAmong([.. SampleMessages.Names]);
+        var sample = CliOptions.Sample("Explain a built-in sample instead of a file.");
         var config = CliOptions.Config();
 
         var command = new Command("explain", "Show the normalised event, minion id and planned actions for one message.")
@@ -38,23 +34,12 @@ public static class ExplainCommand
                 body = SampleMessages.ByName(sampleName)!;
             else if (parse.GetResult(file) is null or { Implicit: true } && inputIsTerminal())
                 // Nothing named and nothing piped in: waiting for typed JSON would look like a hang.
-                return Usage(error);
+                return CliOptions.NoMessageUsage(error, "explain");
             else if (!TryReadMessage(parse.GetValue(file)!, out body, out var readProblem))
                 return Fail(error, readProblem!);
             return Run(body, options!, output, error);
         });
         return command;
-    }
-
-    /// <summary>What to give <c>explain</c>, when it was given nothing: exit 2.</summary>
-    public static int Usage(TextWriter error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        error.WriteLine("error: no message to explain; give a file, pipe one in, or name a sample:");
-        error.WriteLine("  saltapibridge explain message.json");
-        error.WriteLine("  aws sqs receive-message --queue-url … --query 'Messages[0]' | saltapibridge explain -");
-        error.WriteLine($"  saltapibridge explain --sample {SampleMessages.Names[0]}    ({string.Join(", ", SampleMessages.Names)})");
-        return CliOptions.BadInputExitCode;
     }
 
     /// <summary>Reads the message from a file or standard input ('-'); a directory is named as such.</summary>

@@ -27,26 +27,44 @@ namespace SaltApiBridge.Cli;
 /// </summary>
 public static class ReplayCommand
 {
-    public static Command Create()
+    /// <param name="inputIsTerminal">Whether standard input is a terminal (tests); by default, the console's.</param>
+    public static Command Create(Func<bool>? inputIsTerminal = null)
     {
+        inputIsTerminal ??= () => !Console.IsInputRedirected;
         var file = CliOptions.MessageFile();
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the calls, answered in process as a healthy master and AWS would; touch nothing real." };
+        var sample = CliOptions.Sample("With --dry-run: replay a built-in sample instead of a file.");
         var config = CliOptions.Config();
         var command = new Command("replay", "Carry out one message's work now (or, with --dry-run, show the exact calls it would make).")
         {
-            file, dryRun, config,
+            file, dryRun, sample, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!CliOptions.TryReadMessage(parse.GetValue(file)!, out var body, out var readProblem))
+            var simulate = parse.GetValue(dryRun);
+            string body;
+            if (parse.GetValue(sample) is { } sampleName)
+            {
+                // A sample names a made-up instance: acting on it for real would touch a real master and AWS for nothing.
+                if (!simulate)
+                    return await FailAsync(error, "--sample only goes with --dry-run: a sample's instance does not exist");
+                body = SampleMessages.ByName(sampleName)!;
+            }
+            else if (parse.GetResult(file) is null or { Implicit: true } && inputIsTerminal())
+            {
+                return CliOptions.NoMessageUsage(error, "replay", simulate ? "--dry-run" : "", sampleFlags: "--dry-run");
+            }
+            else if (!CliOptions.TryReadMessage(parse.GetValue(file)!, out body, out var readProblem))
+            {
                 return await FailAsync(error, readProblem!);
+            }
+
             var parsed = LifecycleMessageParser.Parse(body);
             if (!parsed.IsSuccess)
                 return await FailAsync(error, parsed.RejectReason);
 
-            var simulate = parse.GetValue(dryRun);
             var calls = new ConcurrentQueue<RecordedCall>();
             Uri? saltApi = null;
             using var answers = simulate ? new DryRunHandler(TimeProvider.System) : null;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.Cli;
@@ -11,11 +10,6 @@ namespace SaltApiBridge.Cli;
 /// <summary><c>saltapibridge run</c>: the daemon.</summary>
 public static class RunCommand
 {
-    private static readonly TimeSpan HookCheckTimeout = TimeSpan.FromSeconds(15);
-
-    // Bounded like the hooks' check: IMDS, STS or SSO that do not answer must not hold the start past systemd's timeout.
-    private static readonly TimeSpan CredentialsCheckTimeout = TimeSpan.FromSeconds(15);
-
     /// <param name="configureServices">Service overrides applied last (tests).</param>
     public static Command Create(Action<IServiceCollection>? configureServices = null)
     {
@@ -40,32 +34,9 @@ public static class RunCommand
 
             await using (app)
             {
+                // Only what needs no network stops the start here; the checks that ask AWS run once the health listener
+                // answers (StartupChecks), report through /readyz and the log, and stop the daemon when they fail.
                 var problems = BridgeHost.ConfigurationProblems(app.Services);
-                if (problems.Count == 0 && await CredentialsProblemAsync(app.Services, cancellationToken) is { } credentialsProblem)
-                {
-                    // Without credentials nothing can work: say so at once instead of retrying every poll.
-                    await error.WriteLineAsync("error: " + credentialsProblem);
-                    return BridgeWorker.QueueUnavailableExitCode;
-                }
-
-                if (problems.Count == 0)
-                {
-                    // The hooks' check asks AWS; run it here too, so its verdict is a clean error line, not a host
-                    // failure. Only with valid options: building the hosted services reads them.
-                    var heartbeatCheck = app.Services.GetServices<IHostedService>().OfType<HeartbeatIntervalCheck>().FirstOrDefault();
-                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    // Best effort, and bounded: an AWS outage must not hold the start past systemd's start timeout.
-                    bounded.CancelAfter(HookCheckTimeout);
-                    try
-                    {
-                        if (heartbeatCheck is not null)
-                            problems = await heartbeatCheck.ProblemsAsync(bounded.Token);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        await error.WriteLineAsync($"warning: the lifecycle hooks could not be read within {HookCheckTimeout.TotalSeconds:F0} s; AutoScaling:HeartbeatInterval is checked per action instead");
-                    }
-                }
                 if (problems.Count > 0)
                 {
                     return await CliOptions.WriteConfigurationProblemsAsync(error, problems);
@@ -74,8 +45,12 @@ public static class RunCommand
                 try
                 {
                     // Taken before the run: RunAsync disposes the host, and its services with it.
-                    var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+                    var backgroundServices = app.Services.GetServices<IHostedService>().Concat(AfterServerStart.Of(app.Services)).OfType<BackgroundService>().ToList();
+                    var startupChecks = app.Services.GetRequiredService<StartupChecks>();
                     await app.RunAsync();
+                    // A start-up check that failed has logged why: no credentials (3), a hook the interval cannot serve (2).
+                    if (startupChecks.ExitCode is { } checkFailed)
+                        return checkFailed;
                     // On .NET 10 a background service that fails stops the host without an error: say so, and exit 1
                     // so that systemd's Restart=on-failure brings the bridge back.
                     if (backgroundServices.Any(s => s.ExecuteTask is { IsFaulted: true }))
@@ -93,29 +68,5 @@ public static class RunCommand
             return Environment.ExitCode;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Resolves the AWS credentials once: null when found. A later failure, once they were found, is a transient
-    /// retry (<see cref="AutoScaling.DefaultChainCredentialsSource"/>), never an exit.
-    /// </summary>
-    private static async Task<string?> CredentialsProblemAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(CredentialsCheckTimeout);
-        try
-        {
-            await services.GetRequiredService<IAwsCredentialsSource>().GetCredentialsAsync(bounded.Token);
-            return null;
-        }
-        catch (AutoScalingException e) when (!e.IsTransient)
-        {
-            return e.Message;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return $"no AWS credentials within {CredentialsCheckTimeout.TotalSeconds:F0} s (is the instance metadata service, STS or SSO reachable?); " +
-                "give the master's instance an IAM role, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the service's environment";
-        }
     }
 }

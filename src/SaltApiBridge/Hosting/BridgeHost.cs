@@ -62,6 +62,8 @@ public static class BridgeHost
         var drain = DrainTimeoutOrDefault(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drain + TimeSpan.FromSeconds(15));
         configureServices?.Invoke(builder.Services);
+        // The web server first: the health listener answers while the services (and the clients they need) start.
+        AfterServerStart.Defer(builder.Services);
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -9,7 +9,8 @@ namespace SaltApiBridge.Hosting;
 /// <summary>
 /// The daemon's log as operators read it: the bridge's own lines (a few per instance per step) at Information, the
 /// HTTP client, resilience and web-host chatter at Warning; one line per entry, journald's format under systemd,
-/// a UTC timestamp otherwise, or one JSON object per line with <c>Logging:Console:FormatterName=json</c>.
+/// a UTC timestamp otherwise, or one JSON object per line, with a UTC <c>Timestamp</c>, with
+/// <c>Logging:Console:FormatterName=json</c>.
 /// </summary>
 public static class BridgeLogging
 {
@@ -41,6 +42,9 @@ public static class BridgeLogging
     /// <summary>The timestamp of every line outside systemd (journald stamps its own).</summary>
     public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 
+    /// <summary>The <c>Timestamp</c> of every JSON line, UTC ISO-8601 (a log shipper gets it even under systemd).</summary>
+    public const string JsonTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+
     /// <summary>Adds the console logger; <paramref name="underSystemd"/> picks journald's format.</summary>
     public static ILoggingBuilder AddBridgeConsole(this ILoggingBuilder logging, IConfiguration configuration, bool underSystemd)
     {
@@ -64,6 +68,16 @@ public static class BridgeLogging
 
         logging.Services.Configure<ConsoleLoggerOptions>(options =>
             options.FormatterName = underSystemd ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple);
+        // JSON lines carry a UTC timestamp unless Logging:Console:FormatterOptions says otherwise (that section is
+        // bound before this runs, so only what it leaves unset is filled in).
+        var formatterOptions = configuration.GetSection("Logging:Console:FormatterOptions");
+        logging.Services.Configure<JsonConsoleFormatterOptions>(options =>
+        {
+            if (formatterOptions["TimestampFormat"] is null)
+                options.TimestampFormat = JsonTimestampFormat;
+            if (formatterOptions["UseUtcTimestamp"] is null)
+                options.UseUtcTimestamp = true;
+        });
         // Last, so Logging:Console:FormatterName (json for log shippers) wins over both defaults.
         logging.Services.Configure<ConsoleLoggerOptions>(configuration.GetSection("Logging:Console"));
         return logging;

@@ -40,8 +40,10 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<WorkBoard>();
         services.TryAddSingleton<InstanceTurns>();
         services.TryAddSingleton<LifecyclePipeline>();
-        // Before the worker: a heartbeat interval no hook can live with stops the start.
-        services.AddHostedService<HeartbeatIntervalCheck>();
+        // Before the worker, which waits for them: no credentials, or a heartbeat interval no hook can live with, stop the daemon.
+        services.TryAddSingleton<HeartbeatIntervalCheck>();
+        services.TryAddSingleton<StartupChecks>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupChecks>());
         services.AddHostedService<BridgeWorker>();
         services.AddHostedService<UnattendedActions>();
         services.AddHostedService<OwedKeyWork>();

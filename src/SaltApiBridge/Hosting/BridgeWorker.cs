@@ -9,9 +9,10 @@ namespace SaltApiBridge.Hosting;
 /// <summary>
 /// Runs the pipeline for the host's lifetime. Stop (SIGTERM) = stop polling, let in-flight work finish within
 /// <see cref="PipelineOptions.DrainTimeout"/>, then interrupt it and release its messages to other replicas.
-/// A queue that cannot be used at all stops the host with exit code 3.
+/// Polls only once <see cref="StartupChecks"/> passed. A queue that cannot be used at all stops the host with exit code 3.
 /// </summary>
 internal sealed class BridgeWorker(
+    StartupChecks checks,
     LifecyclePipeline pipeline,
     IOptions<PipelineOptions> options,
     TimeProvider timeProvider,
@@ -22,6 +23,17 @@ internal sealed class BridgeWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing is received before the credentials and the hooks' check passed (a failed one stops the daemon).
+        try
+        {
+            if (!await checks.Passed.WaitAsync(stoppingToken))
+                return;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         using var abort = new CancellationTokenSource();
         var drainTimeout = options.Value.DrainTimeout;
         using var onStop = stoppingToken.Register(() =>

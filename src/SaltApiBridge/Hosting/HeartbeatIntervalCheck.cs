@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
@@ -7,33 +6,20 @@ using SaltApiBridge.Lifecycle;
 namespace SaltApiBridge.Hosting;
 
 /// <summary>
-/// At start: a configured <see cref="AutoScalingOptions.HeartbeatInterval"/> must be shorter than the heartbeat timeout
-/// of every lifecycle hook of <see cref="BridgeOptions.Groups"/>, or no heartbeat could ever keep an action alive.
-/// Such a hook stops the start as a configuration problem. When AWS cannot be asked, the start goes on (the interval
-/// is checked again per action, and a too-long one replaced by a third of the hook's timeout).
+/// At start (<see cref="StartupChecks"/>): a configured <see cref="AutoScalingOptions.HeartbeatInterval"/> must be
+/// shorter than the heartbeat timeout of every lifecycle hook of <see cref="BridgeOptions.Groups"/>, or no heartbeat
+/// could ever keep an action alive. When AWS cannot be asked, the start goes on (the interval is checked again per
+/// action, and a too-long one replaced by a third of the hook's timeout).
 /// </summary>
 internal sealed class HeartbeatIntervalCheck(
     LifecycleHookCatalog hooks,
     IOptions<AutoScalingOptions> autoScaling,
     IOptions<BridgeOptions> bridge,
-    ILogger<HeartbeatIntervalCheck> logger) : IHostedService
+    ILogger<HeartbeatIntervalCheck> logger)
 {
-    private int asked;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        // `run` asks before the host starts (to report a clean error line); once is enough.
-        if (Volatile.Read(ref asked) == 1)
-            return;
-        var problems = await ProblemsAsync(cancellationToken);
-        if (problems.Count > 0)
-            throw new OptionsValidationException(AutoScalingOptions.SectionName, typeof(AutoScalingOptions), problems);
-    }
-
     /// <summary>The hooks a configured interval is too long for (empty when none, or when none is configured).</summary>
     public async Task<IReadOnlyList<string>> ProblemsAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Exchange(ref asked, 1);
         var problems = new List<string>();
         if (autoScaling.Value.HeartbeatInterval is not { } interval)
             return problems;
@@ -55,6 +41,4 @@ internal sealed class HeartbeatIntervalCheck(
 
         return problems;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -26,6 +26,13 @@ internal sealed class Preflight(IServiceProvider services)
 
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The checks after the configuration's, in their order: what a configuration problem leaves unchecked.</summary>
+    private static readonly string[] SkippedWithoutConfiguration =
+    [
+        "queue", "salt-api login", "salt-api clients (wheel, local, local_async)", "salt-api /hook", "each master of SaltApi:Masters",
+        "AWS credentials", "Auto Scaling API",
+    ];
+
     public async Task<IReadOnlyList<CheckResult>> RunAsync(Action<CheckResult> report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -41,6 +48,7 @@ internal sealed class Preflight(IServiceProvider services)
         {
             foreach (var problem in problems)
                 Add(new CheckResult("configuration", false, problem, ConfigurationFixes.For(problem)));
+            Add(new CheckResult("not checked", false, string.Join(", ", SkippedWithoutConfiguration) + ": each needs a valid configuration", Skipped: true));
             return results;
         }
 
@@ -111,8 +119,12 @@ internal sealed class Preflight(IServiceProvider services)
         catch (Exception e) when (e is SaltApiException or OperationCanceledException)
         {
             var options = services.GetRequiredService<IOptions<SaltApiOptions>>().Value;
-            return new CheckResult(name, false, e.Message,
-                $"is salt-api running at {options.BaseUrl}? Are SaltApi:Username and the password right, and is the user in external_auth (salt/master.d/saltapibridge.conf)?");
+            // Unreachable, timed out, circuit open: the credentials were never asked about.
+            return e is SaltApiException { IsTransient: false }
+                ? new CheckResult(name, false, e.Message,
+                    "are SaltApi:Username and the password right, and is the user in external_auth (salt/master.d/saltapibridge.conf)?")
+                : new CheckResult(name, false, e.Message,
+                    $"salt-api is not reachable at {options.BaseUrl}: is salt-api running (systemctl status salt-api), listening on that address and port (rest_cherrypy's host and port), and is SaltApi:BaseUrl right?");
         }
     }
 
@@ -217,9 +229,14 @@ internal sealed class Preflight(IServiceProvider services)
             var masked = key.Length > 8 ? key[..4] + new string('*', key.Length - 8) + key[^4..] : "****";
             return new CheckResult("AWS credentials", true, $"found (access key {masked})");
         }
+        catch (AutoScalingException e) when (e.ErrorCode == DefaultChainCredentialsSource.MissingCredentials)
+        {
+            // The sources tried, then how to provide one: said once each.
+            return new CheckResult("AWS credentials", false, DefaultChainCredentialsSource.SourcesTried(), DefaultChainCredentialsSource.HowToProvide);
+        }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or AutoScalingException or OperationCanceledException)
         {
-            return new CheckResult("AWS credentials", false, e.Message, "give the master's instance an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID for the service");
+            return new CheckResult("AWS credentials", false, e.Message, DefaultChainCredentialsSource.HowToProvide);
         }
     }
 

@@ -5,16 +5,24 @@ namespace SaltApiBridge.Hosting;
 
 /// <summary>
 /// prometheus-net connects its meter adapter only at the first scrape, dropping everything counted before it
-/// (prometheus-net issue 487). This starts it with the host, limited to the bridge's meter (the runtime's process and
-/// event-counter metrics stay), so <c>/metrics</c> counts from the first message.
+/// (prometheus-net issue 487). This starts it with the host, limited to the bridge's meter and the runtime's managed
+/// heap at its last collection (the runtime's process and event-counter metrics stay), so <c>/metrics</c> counts from
+/// the first message.
 /// </summary>
 internal sealed class PrometheusExportStarter : IHostedService
 {
+    /// <summary>The runtime's meter; of it only <c>dotnet.gc.last_collection.*</c>: the heap by generation, its fragmentation, the GC's committed memory.</summary>
+    private const string RuntimeMeter = "System.Runtime";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == BridgeMeter.Name);
+        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = Exported);
         await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken);
     }
+
+    internal static bool Exported(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name == BridgeMeter.Name
+        || (instrument.Meter.Name == RuntimeMeter && instrument.Name.StartsWith("dotnet.gc.last_collection.", StringComparison.Ordinal));
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -5,8 +5,11 @@ using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
 
-/// <summary>/readyz: the queue resolves and salt-api answers an authenticated call. Cached briefly so probes stay cheap.</summary>
-internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IOptions<HealthOptions> options, TimeProvider timeProvider) : IDisposable
+/// <summary>
+/// /readyz: the start-up checks passed, the queue resolves and salt-api answers an authenticated call. Cached briefly
+/// so probes stay cheap.
+/// </summary>
+internal sealed class ReadinessProbe(StartupChecks startup, SqsMessageQueue queue, ISaltMaster salt, IOptions<HealthOptions> options, TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim checking = new(1, 1);
     private (DateTimeOffset At, ReadinessReport Report)? last;
@@ -16,9 +19,12 @@ internal sealed class ReadinessProbe(SqsMessageQueue queue, ISaltMaster salt, IO
         await checking.WaitAsync(cancellationToken);
         try
         {
+            // Not cached while the start-up checks run: their end shows at the next probe.
+            if (startup.Pending is { } pending)
+                return new ReadinessReport(false, "start-up: " + pending + "\n");
             if (last is { } cached && timeProvider.GetUtcNow() - cached.At < options.Value.ReadinessCacheDuration)
                 return cached.Report;
-            var text = new StringBuilder();
+            var text = new StringBuilder("start-up: ok\n");
             var ready = await CheckAsync("sqs", async () => { await queue.ProbeAsync(cancellationToken); return true; }, text, cancellationToken)
                 & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text, cancellationToken);
             var report = new ReadinessReport(ready, text.ToString());

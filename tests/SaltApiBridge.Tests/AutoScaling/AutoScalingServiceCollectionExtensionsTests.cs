@@ -8,7 +8,7 @@ namespace SaltApiBridge.Tests.AutoScaling;
 public sealed class AutoScalingServiceCollectionExtensionsTests
 {
     [Fact]
-    public void AddAutoScalingLifecycleActions_BadSection_FailsAtStartListingEveryProblem()
+    public void AddAutoScalingLifecycleActions_BadSection_ResolvingTheOptionsListsEveryProblem()
     {
         using var services = Build(new Dictionary<string, string?>
         {
@@ -16,7 +16,8 @@ public sealed class AutoScalingServiceCollectionExtensionsTests
             ["AutoScaling:HeartbeatInterval"] = "00:00:01",
         });
 
-        var act = () => services.GetRequiredService<IStartupValidator>().Validate();
+        // What `run` and `check` do before anything starts (BridgeHost.ConfigurationProblems).
+        var act = () => services.GetRequiredService<IOptions<AutoScalingOptions>>().Value;
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should().HaveCount(2);
     }
@@ -30,7 +31,6 @@ public sealed class AutoScalingServiceCollectionExtensionsTests
             ["AutoScaling:HeartbeatInterval"] = "00:05:00",
         });
 
-        services.GetRequiredService<IStartupValidator>().Validate();
         services.GetRequiredService<IOptions<AutoScalingOptions>>().Value.HeartbeatInterval.Should().Be(TimeSpan.FromMinutes(5));
         services.GetRequiredService<ILifecycleActionClient>().Should().BeOfType<QueryApiLifecycleActionClient>();
         services.GetRequiredService<HeartbeatKeeper>().Should().NotBeNull();

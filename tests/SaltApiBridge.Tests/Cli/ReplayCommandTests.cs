@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.Local;
@@ -43,6 +44,42 @@ public sealed class ReplayCommandTests : IDisposable
             .And.Contain("\"password\":\"***\"").And.Contain("X-Auth-Token: ***").And.Contain("Credential=***/")
             .And.Contain("done: CONTINUE");
         output.Should().NotContain(Password).And.NotContain("AKIDDEMO").And.NotMatchRegex("Signature=[0-9a-f]");
+    }
+
+    [Fact]
+    public async Task Replay_DryRunNoFileAtATerminal_SaysWhatToGiveItInsteadOfWaiting()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var root = new RootCommand { ReplayCommand.Create(inputIsTerminal: () => true) };
+
+        var code = await root.Parse(["replay", "--dry-run"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+
+        code.Should().Be(2);
+        var lines = error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("error: no message to replay; give a file, pipe one in, or name a sample:");
+        lines.Should().Contain(l => l.Contains("saltapibridge replay --dry-run message.json", StringComparison.Ordinal))
+            .And.Contain(l => l.Contains("| saltapibridge replay --dry-run -", StringComparison.Ordinal))
+            .And.Contain(l => l.Contains("saltapibridge replay --dry-run --sample launching", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Replay_DryRunSample_ShowsTheSamplesCalls()
+    {
+        var (code, output, error) = await RunAsync("replay", "--dry-run", "--sample", "launching");
+
+        code.Should().Be(0, error);
+        output.Should().Contain("dry run: Launching of i-0123456789abcdef0").And.Contain("Action=CompleteLifecycleAction").And.Contain("done: CONTINUE");
+    }
+
+    [Fact]
+    public async Task Replay_SampleWithoutDryRun_RefusedWithOneErrorLine()
+    {
+        var (code, output, error) = await RunAsync("replay", "--sample", "launching", "--config", configFile);
+
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --sample only goes with --dry-run: a sample's instance does not exist");
+        output.Should().BeEmpty();
     }
 
     [Fact]

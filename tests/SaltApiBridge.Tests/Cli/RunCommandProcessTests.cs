@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
@@ -23,16 +24,22 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_Start_LogsItsOwnLineWithVersionQueueAndMasters()
+    {
+        await using var daemon = StartDaemon();
+        await Eventually.UntilAsync(
+            () => Task.FromResult(daemon.Output.Contains(" starting: ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), () => "no start line:\n" + daemon.Output);
+
+        daemon.Output.Split('\n').Should().ContainSingle(l => l.Contains(" starting: ", StringComparison.Ordinal)).Which.Should()
+            .Contain($"SaltApiBridge {StartLine.CurrentVersion} starting: queue {queueUrl}; masters local {salt.BaseUrl}; groups every group; records in memory")
+            .And.NotContain("saltapi-test-pw");
+    }
+
+    [Fact]
     public async Task Run_Sigterm_StopsCleanlyExit0WithoutStackTrace()
     {
-        await using var daemon = DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
-        {
-            Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
-            // The simulated salt-api serves no GET /events (yet): the daemon polls.
-            SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
-            AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
-            Health = new { Urls = "http://127.0.0.1:0" },
-        }));
+        await using var daemon = StartDaemon();
         await Eventually.UntilAsync(
             () => Task.FromResult(daemon.Output.Contains("Application started", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), () => "it never started:\n" + daemon.Output);
@@ -42,4 +49,12 @@ public sealed class RunCommandProcessTests(FauxqsServer fauxqs) : IAsyncLifetime
         (await daemon.ExitCodeAsync(TimeSpan.FromSeconds(30), Ct)).Should().Be(0, daemon.Output);
         daemon.Output.Should().NotContain("Exception");
     }
+
+    private DaemonProcess StartDaemon() => DaemonProcess.Start(executable: null, ["run"], JsonSerializer.Serialize(new
+    {
+        Queue = new { QueueUrl = queueUrl, ServiceUrl = fauxqs.Endpoint, Region = FauxqsServer.Region, WaitTimeSeconds = 1 },
+        SaltApi = new { BaseUrl = salt.BaseUrl, Username = "saltapi", Password = "saltapi-test-pw" },
+        AutoScaling = new { Region = FauxqsServer.Region, ServiceUrl = autoScaling.Url },
+        Health = new { Urls = "http://127.0.0.1:0" },
+    }));
 }

@@ -59,6 +59,9 @@ internal sealed class BridgeDaemon : IAsyncDisposable
 
     public LifecyclePipeline Pipeline => app.Services.GetRequiredService<LifecyclePipeline>();
 
+    /// <summary>Cancelled once the daemon stops, on its own (a failed start-up check) or asked to.</summary>
+    public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
+
     /// <summary>The health/metrics base URL Kestrel bound (port 0 picks a free one).</summary>
     public Uri HealthUrl =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

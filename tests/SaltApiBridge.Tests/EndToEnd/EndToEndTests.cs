@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Simulation;
+using SaltApiBridge.Tests.AutoScaling;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.EndToEnd;
@@ -413,6 +416,27 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_CredentialsSlowToArrive_HealthzAnswersWhileReadyzAndTheQueueWaitForThem()
+    {
+        var credentials = new GatedCredentialsSource();
+        await SendAsync(LaunchHook(InstanceId(9), "token-9"));
+        await using var daemon = await StartDaemonAsync(listening: false, configureServices: services =>
+            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(credentials)));
+        using var http = new HttpClient { BaseAddress = daemon.HealthUrl };
+
+        (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative), Ct)).Should().Be("ok\n");
+        using var waiting = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ((int)waiting.StatusCode).Should().Be(503);
+        (await waiting.Content.ReadAsStringAsync(Ct)).Should().Contain("start-up checks running");
+        (await QueueDepthAsync()).Should().Be(1, "nothing is received before the credentials are known");
+
+        credentials.Open();
+        await UntilQueueEmptyAsync();
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        ready.IsSuccessStatusCode.Should().BeTrue(await ready.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
     public async Task Run_PendingKeyForAnIdNoEventAnnounced_IsNeverAccepted()
     {
         // A minion that claims a plausible id of the group: Auto Scaling even has such an instance waiting. No event names it.
@@ -578,25 +602,28 @@ public sealed class EndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_RefusesToStartNamingTheHook()
+    public async Task Start_HeartbeatIntervalNotShorterThanAHookTimeout_StopsNamingTheHookBeforeReceivingAnything()
     {
         autoScaling.SetHooks(Group, new SimulatedHook(Hook, Launching, 300), new SimulatedHook("clean-up", Terminating, 900, "CONTINUE"));
+        await SendAsync(LaunchHook("i-0123456789abcdef0", "token-never-worked-on"));
 
-        var thrown = await Record.ExceptionAsync(() => StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }));
+        // The health listener answers first; the hooks' check then stops the daemon (`run` exits 2).
+        await using var daemon = await StartDaemonAsync(new() { ["Bridge:Groups:0"] = Group, ["AutoScaling:HeartbeatInterval"] = "00:10:00" }, listening: false);
+        await Eventually.UntilAsync(() => Task.FromResult(daemon.Stopping.IsCancellationRequested), TimeSpan.FromSeconds(20), () => "the daemon never stopped");
 
-        // Exactly this type, unwrapped: `run` reports it as a configuration problem (exit 2).
-        var error = thrown.Should().BeOfType<OptionsValidationException>().Subject;
-        error.Failures.Should().ContainSingle().Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
+        daemon.Logs.Lines.Should().ContainSingle(l => l.Contains("Invalid configuration", StringComparison.Ordinal))
+            .Which.Should().Contain("hook provision of group web-asg").And.Contain("00:05:00");
         autoScaling.Calls.Should().ContainSingle().Which.Action.Should().Be("DescribeLifecycleHooks");
+        (await QueueDepthAsync()).Should().Be(1, "nothing is received before the start-up checks passed");
     }
 
     /// <summary>
     /// The daemon, started and (unless salt-api is down or refuses the stream) listening: a daemon runs long before its
     /// scale-out, and the exact call lists below are those of a proven stream, not of the polling before it.
     /// </summary>
-    private async Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null, bool listening = true)
+    private async Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? settings = null, bool listening = true, Action<IServiceCollection>? configureServices = null)
     {
-        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings);
+        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, settings, configureServices);
         if (listening && !salt.RefuseEventStreams)
         {
             await Eventually.UntilAsync(

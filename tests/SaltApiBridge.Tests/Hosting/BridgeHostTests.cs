@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.AutoScaling;
@@ -59,6 +61,39 @@ public sealed class BridgeHostTests
         using var services = new ServiceCollection().AddLogging(logging => logging.AddBridgeConsole(configuration, underSystemd)).BuildServiceProvider();
 
         services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task Build_JsonFormatter_EveryLineCarriesAUtcIsoTimestamp()
+    {
+        var settings = new Dictionary<string, string?>(Valid) { ["Logging:Console:FormatterName"] = "json" };
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
+
+        var line = JsonLine(app.Services);
+
+        line.GetProperty("Timestamp").GetString().Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$");
+    }
+
+    [Fact]
+    public async Task Build_JsonTimestampFormatConfigured_WinsOverTheDefault()
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            ["Logging:Console:FormatterName"] = "json",
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm",
+        };
+        await using var app = BridgeHost.Build(null, configuration => configuration.AddInMemoryCollection(settings));
+
+        JsonLine(app.Services).GetProperty("Timestamp").GetString().Should().MatchRegex(@"^\d\d:\d\d$");
+    }
+
+    /// <summary>One line as the console's JSON formatter writes it.</summary>
+    private static JsonElement JsonLine(IServiceProvider services)
+    {
+        var json = services.GetServices<ConsoleFormatter>().Single(f => f.Name == ConsoleFormatterNames.Json);
+        using var text = new StringWriter();
+        json.Write(new LogEntry<string>(LogLevel.Information, "SaltApiBridge.Tests", new EventId(1), "a line", null, (state, _) => state), null, text);
+        return JsonDocument.Parse(text.ToString()).RootElement.Clone();
     }
 
     [Fact]

@@ -122,6 +122,49 @@ public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_SaltApiRefusesConnections_FixPointsAtTheListenerNotTheCredentials()
+    {
+        salt.Down();
+
+        var results = await CheckAsync();
+
+        var login = results.Single(r => r.Name == "salt-api login");
+        login.Fix.Should().Contain($"not reachable at {salt.BaseUrl}").And.Contain("SaltApi:BaseUrl")
+            .And.NotContain("Username").And.NotContain("password");
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongPassword_FixAsksForTheCredentials()
+    {
+        var results = await CheckAsync(new() { ["SaltApi:Password"] = "not-the-password" });
+
+        results.Single(r => r.Name == "salt-api login").Fix.Should().Contain("SaltApi:Username and the password").And.NotContain("not reachable");
+    }
+
+    [Fact]
+    public async Task RunAsync_NoAwsCredentials_SaysWhatWasTriedThenHowToProvideOneOnce()
+    {
+        var missing = new AutoScalingException(DefaultChainCredentialsSource.NoCredentialsMessage(), isTransient: false, errorCode: DefaultChainCredentialsSource.MissingCredentials);
+
+        var results = await CheckAsync(credentials: new StaticCredentialsSource(null, missing));
+
+        var credentials = results.Single(r => r.Name == "AWS credentials");
+        credentials.Ok.Should().BeFalse();
+        credentials.Detail.Should().StartWith("no AWS credentials found; tried: environment").And.NotContain("IAM role");
+        credentials.Fix.Should().Contain("IAM role").And.Contain("AWS_PROFILE");
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidConfiguration_SaysWhichChecksWereSkipped()
+    {
+        var results = await CheckAsync(new() { ["Pipeline:MaxInFlight"] = "0" });
+
+        var skipped = results.Should().ContainSingle(r => r.Skipped).Subject;
+        skipped.Detail.Should().Contain("queue").And.Contain("salt-api login").And.Contain("AWS credentials").And.Contain("Auto Scaling API");
+        results.Should().NotContain(r => r.Name == "queue" || r.Name == "salt-api login", "nothing is asked with a configuration that does not hold");
+    }
+
+    [Fact]
     public async Task RunAsync_WheelClientDisabled_SaysToEnableIt()
     {
         salt.DisabledClients["wheel"] = true;
@@ -219,7 +262,7 @@ public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
         }
     }
 
-    private async Task<IReadOnlyList<CheckResult>> CheckAsync(Dictionary<string, string?>? overrides = null)
+    private async Task<IReadOnlyList<CheckResult>> CheckAsync(Dictionary<string, string?>? overrides = null, IAwsCredentialsSource? credentials = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -241,8 +284,8 @@ public sealed class PreflightTests(FauxqsServer fauxqs) : IAsyncLifetime
         await using WebApplication app = BridgeHost.Build(null, c => c.AddInMemoryCollection(settings), services =>
         {
             services.Replace(ServiceDescriptor.Singleton<IAmazonSQS>(_ => fauxqs.CreateSqsClient()));
-            services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(
-                new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "secret", null))));
+            services.Replace(ServiceDescriptor.Singleton(
+                credentials ?? new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "secret", null))));
         });
         return await new Preflight(app.Services).RunAsync(_ => { }, TestContext.Current.CancellationToken);
     }

@@ -87,14 +87,15 @@ public sealed class SaltApiOptionsValidatorTests
     }
 
     [Fact]
-    public void AddSaltApi_InvalidSection_StartupValidationListsProblems()
+    public void AddSaltApi_InvalidSection_ResolvingTheOptionsListsEveryProblem()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["SaltApi:BaseUrl"] = "http://192.0.2.1:8000" })
             .Build();
         using var services = new ServiceCollection().AddLogging().AddSaltApi(configuration).BuildServiceProvider();
 
-        var act = () => services.GetRequiredService<IStartupValidator>().Validate();
+        // What `run` and `check` do before anything starts (BridgeHost.ConfigurationProblems).
+        var act = () => services.GetRequiredService<IOptions<SaltApiOptions>>().Value;
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should().HaveCount(3);
     }
@@ -122,7 +123,7 @@ public sealed class SaltApiOptionsValidatorTests
             .Build();
         await using var services = new ServiceCollection().AddLogging().AddSaltApi(configuration).BuildServiceProvider();
 
-        services.GetRequiredService<IStartupValidator>().Validate();
+        _ = services.GetRequiredService<IOptions<SaltApiOptions>>().Value;
         services.GetRequiredService<ISaltMaster>().Should().BeOfType<SaltApiMaster>();
     }
 }

@@ -25,6 +25,38 @@ public sealed class DemoTests(FauxqsServer fauxqs)
     }
 
     [Fact]
+    public async Task Demo_ShortRun_SummaryShowsAFewInstancesLogLinesAsAnOperatorReadsThem()
+    {
+        _ = fauxqs;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await DemoCommandLine.RunAsync(["--instances", "8", "--speed", "200", "--seed", "3"], output, error);
+
+        code.Should().Be(0, output.ToString() + error);
+        var summary = output.ToString()[output.ToString().IndexOf("What the daemon logged for a few of them", StringComparison.Ordinal)..];
+        var failing = DemoRunner.Scenario(new DemoSettings(8, 200, 3)).Single(i => i.Fails);
+        summary.Should().Contain(failing.MinionId);
+        summary.Split('\n').Should().Contain(l => l.TrimStart().StartsWith("info: SaltApiBridge.", StringComparison.Ordinal) && l.Contains(failing.InstanceId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Headline_BeforeTheScaleIn_SaysScalingOut()
+    {
+        var tracker = new DemoTracker(DemoRunner.Scenario(new DemoSettings(8, 200, 3)));
+
+        DemoView.Headline(tracker).Should().StartWith("scaling out: 0/8 launches completed");
+    }
+
+    [Fact]
+    public void Headline_DuringTheScaleIn_SaysScalingInNotOut()
+    {
+        var tracker = new DemoTracker(DemoRunner.Scenario(new DemoSettings(8, 200, 3))) { ScalingIn = true };
+
+        DemoView.Headline(tracker).Should().StartWith("scaling in: 0/").And.NotContain("scaling out");
+    }
+
+    [Fact]
     public async Task Demo_TwoMasters_EveryKeyAcceptedThenDeletedOnBoth()
     {
         _ = fauxqs;

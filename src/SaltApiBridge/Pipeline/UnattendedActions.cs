@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.Pipeline;
 
@@ -18,6 +19,7 @@ namespace SaltApiBridge.Pipeline;
 internal sealed class UnattendedActions(
     IProvisioningRecords records,
     InstanceTurns turns,
+    StartupChecks checks,
     IOptions<CoordinationOptions> coordination,
     IOptions<PipelineOptions> pipeline,
     TimeProvider timeProvider,
@@ -31,7 +33,7 @@ internal sealed class UnattendedActions(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!records.IsDurable)
+        if (!records.IsDurable || !await StartupPassedAsync(stoppingToken))
             return;
         using var abort = new CancellationTokenSource();
         using var onStop = stoppingToken.Register(() => _ = AbortAfterDrainAsync(abort));
@@ -51,6 +53,19 @@ internal sealed class UnattendedActions(
         finally
         {
             await Task.WhenAll(resuming.Values);
+        }
+    }
+
+    /// <summary>Like the queue's worker: nothing is resumed before the start-up checks passed (credentials, hooks).</summary>
+    private async Task<bool> StartupPassedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await checks.Passed.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Coordination;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Coordination.Local;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
@@ -69,6 +72,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
             .AddSingleton(new WorkBoard(TimeProvider.System))
             .AddSingleton<InstanceTurns>()
             .AddSingleton<LifecyclePipeline>()
+            .AddSingleton<IHostApplicationLifetime, ApplicationLifetime>()
+            .AddSingleton<StartupChecks>()
             .AddSingleton<UnattendedActions>()
             .AddProvisioning()
             .BuildServiceProvider();

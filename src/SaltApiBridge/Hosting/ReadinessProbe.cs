@@ -1,15 +1,24 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using SaltApiBridge.Coordination;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Hosting;
 
 /// <summary>
-/// /readyz: the start-up checks passed, the queue resolves and salt-api answers an authenticated call. Cached briefly
-/// so probes stay cheap.
+/// /readyz: the start-up checks passed, the queue resolves, salt-api answers an authenticated call and, with the DynamoDB
+/// store, the coordination store is not in an outage (its own calls, a look every third of a lease, say so; no work
+/// starts while it is down). Cached briefly so probes stay cheap.
 /// </summary>
-internal sealed class ReadinessProbe(StartupChecks startup, SqsMessageQueue queue, ISaltMaster salt, IOptions<HealthOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class ReadinessProbe(
+    StartupChecks startup,
+    SqsMessageQueue queue,
+    ISaltMaster salt,
+    DependencyOutages outages,
+    IOptions<CoordinationOptions> coordination,
+    IOptions<HealthOptions> options,
+    TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim checking = new(1, 1);
     private (DateTimeOffset At, ReadinessReport Report)? last;
@@ -26,7 +35,8 @@ internal sealed class ReadinessProbe(StartupChecks startup, SqsMessageQueue queu
                 return cached.Report;
             var text = new StringBuilder("start-up: ok\n");
             var ready = await CheckAsync("sqs", async () => { await queue.ProbeAsync(cancellationToken); return true; }, text, cancellationToken)
-                & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text, cancellationToken);
+                & await CheckAsync("salt-api", () => salt.GetKeyStateAsync("saltapibridge-readiness-probe", cancellationToken), text, cancellationToken)
+                & CheckStore(text);
             var report = new ReadinessReport(ready, text.ToString());
             last = (timeProvider.GetUtcNow(), report);
             return report;
@@ -38,6 +48,15 @@ internal sealed class ReadinessProbe(StartupChecks startup, SqsMessageQueue queu
     }
 
     public void Dispose() => checking.Dispose();
+
+    private bool CheckStore(StringBuilder text)
+    {
+        if (coordination.Value.Store != CoordinationStoreKind.DynamoDb)
+            return true;
+        var outage = outages.Current.FirstOrDefault(o => o.Dependency == DependencyNames.CoordinationStore);
+        text.Append("coordination store: ").Append(outage is null ? "ok" : $"not answering since {outage.Since:u} ({outage.Error}); no new work starts").Append('\n');
+        return outage is null;
+    }
 
     private static async Task<bool> CheckAsync<T>(string name, Func<Task<T>> check, StringBuilder text, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Hosting;
 
@@ -49,6 +50,7 @@ public static class BridgeHost
         // AddSystemd first: it sets the systemd formatter itself; AddBridgeConsole's configuration binding comes after.
         builder.Services.AddSystemd();
         builder.Logging.AddBridgeConsole(builder.Configuration, BridgeLogging.UnderSystemd);
+        builder.Logging.AddScopesToJsonLines(builder.Configuration);
 
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
         builder.WebHost.UseUrls([.. HealthOptionsValidator.Split(health.Urls)]);
@@ -92,6 +94,7 @@ public static class BridgeHost
         if (includeQueueAndHealth)
             Check<HealthOptions>(services, HealthOptions.SectionName, problems);
         Check<ReconcileOptions>(services, ReconcileOptions.SectionName, problems);
+        Check<TelemetryOptions>(services, TelemetryOptions.SectionName, problems);
         return problems;
     }
 

@@ -19,9 +19,14 @@ public static class CoordinationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<CoordinationOptions>().Bind(configuration.GetSection(CoordinationOptions.SectionName)).ValidateWith<CoordinationOptions, CoordinationOptionsValidator>();
         services.TryAddSingleton<ILeases>(sp =>
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
-                ? new FileLeases(directory)
-                : new ProcessLeases());
+        {
+            var replica = sp.GetRequiredService<IOptions<CoordinationOptions>>().Value.EffectiveReplicaName;
+            return sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
+                ? new FileLeases(directory, replica)
+                : new ProcessLeases(replica);
+        });
+        // The status view's leases: the store's own listing when its leases can list themselves.
+        services.TryAddSingleton<ILeaseListing>(sp => sp.GetRequiredService<ILeases>() as ILeaseListing ?? new UnlistedLeases());
         services.TryAddSingleton<IProvisioningRecords>(sp =>
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory
                 ? new FileProvisioningRecords(directory)

@@ -15,6 +15,7 @@ using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
 using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Hosting;
@@ -72,6 +73,7 @@ public static class BridgeHost
             return Results.Text(report.Text, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapMetrics("/metrics");
+        app.MapBridgeStatus();
         return app;
     }
 

@@ -50,6 +50,7 @@ public static class BridgeServiceCollectionExtensions
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
         services.AddBridgeTelemetry(configuration);
+        services.AddBridgeStatus();
         return services;
     }
 

@@ -15,6 +15,7 @@ public static class BridgeCli
             ReconcileCommand.Create(configureServices),
             CheckCommand.Create(),
             ReplayCommand.Create(),
+            StatusCommand.Create(),
         };
 
     public static async Task<int> RunAsync(

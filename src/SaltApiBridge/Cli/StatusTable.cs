@@ -21,7 +21,7 @@ internal static class StatusTable
     {
         ArgumentNullException.ThrowIfNull(report);
         var lines = new List<string>();
-        lines.Add($"replica {report.Replica} · saltapibridge {report.Version} ({report.Commit}) · up {StatusProblems.Duration(report.UptimeSeconds)}");
+        lines.Add($"replica {report.Replica} · up {StatusProblems.Duration(report.UptimeSeconds)} · {report.Version} ({report.Commit})");
         lines.Add(Queue(report));
 
         lines.Add("");
@@ -32,12 +32,14 @@ internal static class StatusTable
             foreach (var work in report.InFlight.Take(MaxInFlightRows))
             {
                 lines.Add(Row((work.InstanceId, 19), (Kind(work.Kind), 11), (work.Step, 37), (StatusProblems.Duration(work.AgeSeconds), -7)));
-                var details = new List<string> { work.MinionId };
+                // The minion id last: it is the longest, and mostly the group and the instance again.
+                var details = new List<string>();
                 if (work.Master is not null)
-                    details.Add("master " + work.Master);
+                    details.Add(work.Master);
                 if (work.Jid is not null)
                     details.Add("jid " + work.Jid);
                 details.Add(work.Attempt == 0 ? "taken over" : work.Attempt > 1 ? $"receive {work.Attempt}" : "first receive");
+                details.Add(work.MinionId);
                 lines.Add("  ↳ " + string.Join(" · ", details));
             }
 
@@ -47,28 +49,35 @@ internal static class StatusTable
 
         lines.Add("");
         lines.Add("MASTERS");
-        lines.Add(Row(("NAME", 14), ("SALT-API", 10), ("EVENTS", 9), ("LAST EVENT", 10), ("OWED ACCEPTS/DELETES", 29)));
+        lines.Add(Row(("NAME", 18), ("SALT-API", 11), ("EVENTS", 9), ("LAST EVENT", 10), ("OWED ACCEPTS/DELETES", 24)));
         foreach (var master in report.Masters)
         {
             var outage = report.Outages.FirstOrDefault(o => o.Dependency == Hosting.DependencyNames.SaltApi(master.Name));
             var saltApi = master.SaltApiAnswering ? "up" : "DOWN " + (outage is null ? "" : StatusProblems.Duration(report.At - outage.Since));
-            var lastEvent = master.LastEventAt is { } last ? StatusProblems.Duration(report.At - last) + " ago" : "-";
-            lines.Add(Row((master.Name, 14), (saltApi, 10), (master.EventStream, 9), (lastEvent, 10), (Owed(master, report.At), 29)));
+            var lastEvent = master.LastEventAt is { } last ? Ago(report.At - last) : "-";
+            lines.Add(Row((master.Name, 18), (saltApi, 11), (master.EventStream, 9), (lastEvent, 10), (Owed(master, report.At), 24)));
         }
 
         lines.Add("");
         lines.Add(report.Recent.Count == 0 ? "RECENT: nothing finished yet" : "RECENT (newest first)");
         if (report.Recent.Count > 0)
         {
-            lines.Add(Row(("INSTANCE", 19), ("KIND", 11), ("RESULT", 11), ("TOOK", -6), ("JID", 20)));
+            lines.Add(Row(("INSTANCE", 19), ("KIND", 11), ("RESULT", 12), ("TOOK", -7), ("ENDED", -8)));
             foreach (var done in report.Recent.Take(MaxRecentRows))
-                lines.Add(Row((done.InstanceId, 19), (Kind(done.Kind), 11), (done.Result, 11), (StatusProblems.Duration(done.TookSeconds), -6), (done.Jid ?? "-", 20)));
+            {
+                lines.Add(Row((done.InstanceId, 19), (Kind(done.Kind), 11), (done.Result, 12), (StatusProblems.Duration(done.TookSeconds), -7),
+                    (Ago(report.At - done.Ended), -8)));
+                // A jid is 37 characters (20 digits, '_', 16 hex): on its own line, whole, for salt-run jobs.lookup_jid.
+                if (done.Jid is not null || done.Master is not null)
+                    lines.Add("  ↳ " + string.Join(" · ", new[] { done.Master, done.Jid is null ? null : "jid " + done.Jid }.OfType<string>()));
+            }
+
             if (report.Recent.Count > MaxRecentRows)
                 lines.Add($"  … and {report.Recent.Count - MaxRecentRows} more (--json lists them all)");
         }
 
         lines.Add("");
-        lines.Add(Leases(report));
+        lines.AddRange(Leases(report));
 
         lines.Add("");
         if (report.Problems.Count == 0)
@@ -102,35 +111,47 @@ internal static class StatusTable
 
     private static string Owed(MasterStatus master, DateTimeOffset at) =>
         master.OwedAccepts is null || master.OwedDeletes is null
-            ? "unknown (store not answering)"
+            ? "unknown (store down)"
             : master.OwedSince is { } since
                 ? $"{master.OwedAccepts}/{master.OwedDeletes}, oldest {StatusProblems.Duration(at - since)}"
                 : $"{master.OwedAccepts}/{master.OwedDeletes}";
 
-    /// <summary>One line: the leases held, by holder (instances counted, tasks named).</summary>
-    private static string Leases(StatusReport report)
+    /// <summary>The leases held, a line per holder (instances counted, tasks named).</summary>
+    private static IEnumerable<string> Leases(StatusReport report)
     {
         if (report.Leases is null)
-            return "LEASES: unknown (the coordination store did not answer)";
+            return ["LEASES: unknown (the coordination store did not answer)"];
         if (report.Leases.Count == 0)
-            return "LEASES: none held";
+            return ["LEASES: none held"];
         var holders = report.Leases
             .GroupBy(l => l.Holder, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 var instances = g.Count(l => l.Kind == "instance");
-                var tasks = g.Where(l => l.Kind != "instance").Select(l => l.Name).ToList();
                 var parts = new List<string>();
                 if (instances > 0)
                     parts.Add(instances == 1 ? "1 instance" : $"{instances} instances");
-                parts.AddRange(tasks);
-                return $"{g.Key}: {string.Join(", ", parts)}";
+                parts.AddRange(g.Where(l => l.Kind != "instance").Select(l => l.Name));
+                return $"  {g.Key}: {string.Join(", ", parts)}";
             });
-        return "LEASES: " + string.Join(" · ", holders);
+        return ["LEASES (by replica)", .. holders];
     }
 
     private static string Kind(string kind) => kind.ToLowerInvariant();
+
+    /// <summary>How long ago, in its largest unit: 45s ago, 12m ago, 3h ago, 2d ago.</summary>
+    private static string Ago(TimeSpan span)
+    {
+        var seconds = (long)Math.Max(0, span.TotalSeconds);
+        return seconds switch
+        {
+            < 60 => $"{seconds}s ago",
+            < 3600 => $"{seconds / 60}m ago",
+            < 86400 => $"{seconds / 3600}h ago",
+            _ => $"{seconds / 86400}d ago",
+        };
+    }
 
     /// <summary>Columns separated by two spaces; a negative width aligns right. Each value is cut to its width.</summary>
     private static string Row(params (string Text, int Width)[] columns)

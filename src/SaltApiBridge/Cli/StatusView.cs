@@ -40,7 +40,7 @@ internal sealed class StatusView(HttpClient http, Uri statusUrl, TextWriter outp
         var code = 0;
         try
         {
-            while (true)
+            while (!cancellationToken.IsCancellationRequested)
             {
                 var fetched = await FetchAsync(cancellationToken);
                 if (!json)
@@ -64,8 +64,9 @@ internal sealed class StatusView(HttpClient http, Uri statusUrl, TextWriter outp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return code;
         }
+
+        return code;
     }
 
     private static int ExitCode(StatusReport report) => report.Problems.Count > 0 ? NeedsAPersonExitCode : 0;

@@ -54,6 +54,8 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration["Logging:Console:FormatterOptions:IncludeScopes"] is null)
             logging.Services.Configure<JsonConsoleFormatterOptions>(options => options.IncludeScopes = true);
+        // The slim host leaves these off: a traced action's lines then name its trace (read only while a span is current).
+        logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         return logging;
     }
 }

@@ -30,6 +30,12 @@ public sealed class FileLeases(string directory, string? holder = null) : ILease
             held.Remove(key);
             return Task.FromResult<ILease?>(null);
         }
+        catch
+        {
+            // An unusable directory: not this lease's holder, and not stuck as held either.
+            held.Remove(key);
+            throw;
+        }
     }
 
     public Task<IReadOnlyList<LeaseInfo>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(held.List());

@@ -123,6 +123,30 @@ public static class CliOptions
         return builder.AddEnvironmentVariables(EnvironmentPrefix);
     }
 
+    /// <summary>
+    /// The configuration a one-shot command reads, with values of the wrong type taken out and listed in
+    /// <paramref name="invalid"/> (so each section still binds and shows its other problems); false, with
+    /// <paramref name="problem"/> in words, when a source cannot be read.
+    /// </summary>
+    public static bool TryLoadConfiguration(FileInfo? configFile, out IConfiguration configuration, out InvalidSettings invalid, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            var builder = new ConfigurationBuilder().AddBridgeConfiguration(configFile);
+            invalid = new InvalidSettings(SettingValues.Find(builder.Build()));
+            configuration = builder.HideInvalid(invalid.Settings).Build();
+            return true;
+        }
+        catch (Exception e) when (IsConfigurationError(e))
+        {
+            configuration = new ConfigurationBuilder().Build();
+            invalid = new InvalidSettings([]);
+            problem = "cannot load configuration: " + DescribeConfigurationError(e);
+            return false;
+        }
+    }
+
     public static bool TryLoadBridgeOptions(FileInfo? configFile, out BridgeOptions? options, out string? problem)
     {
         options = null;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,17 +36,9 @@ public static class CreateTableCommand
     private static async Task<int> RunAsync(
         FileInfo? configFile, TextWriter output, TextWriter error, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
-        IConfiguration configuration;
-        InvalidSettings invalid;
-        try
+        if (!CliOptions.TryLoadConfiguration(configFile, out var configuration, out var invalid, out var unreadable))
         {
-            var builder = new ConfigurationBuilder().AddBridgeConfiguration(configFile);
-            invalid = new InvalidSettings(SettingValues.Find(builder.Build()));
-            configuration = builder.HideInvalid(invalid.Settings).Build();
-        }
-        catch (Exception e) when (CliOptions.IsConfigurationError(e))
-        {
-            await error.WriteLineAsync("error: cannot load configuration: " + CliOptions.DescribeConfigurationError(e));
+            await error.WriteLineAsync("error: " + unreadable);
             return CliOptions.BadInputExitCode;
         }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Hosting;
@@ -54,18 +53,8 @@ public static class ReconcileCommand
         FileInfo? configFile, bool apply, int? maxDeletions, bool json, TextWriter output, TextWriter error,
         Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
-        IConfiguration configuration;
-        InvalidSettings invalid;
-        try
-        {
-            var builder = new ConfigurationBuilder().AddBridgeConfiguration(configFile);
-            invalid = new InvalidSettings(SettingValues.Find(builder.Build()));
-            configuration = builder.HideInvalid(invalid.Settings).Build();
-        }
-        catch (Exception e) when (CliOptions.IsConfigurationError(e))
-        {
-            return await FailAsync(error, "cannot load configuration: " + CliOptions.DescribeConfigurationError(e));
-        }
+        if (!CliOptions.TryLoadConfiguration(configFile, out var configuration, out var invalid, out var unreadable))
+            return await FailAsync(error, unreadable!);
 
         var services = new ServiceCollection().AddLogging().AddSingleton(configuration).AddSingleton(invalid);
         services.AddFleetReconcile(configuration);

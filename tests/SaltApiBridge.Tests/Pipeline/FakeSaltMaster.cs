@@ -29,6 +29,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Func<string, CancellationToken, Task> Delete { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Runs after an event is logged as fired: throw to fail the call (a reply lost after the master fired it).</summary>
+    public Func<string, CancellationToken, Task> Fire { get; set; } = (_, _) => Task.CompletedTask;
+
     /// <summary>How long <see cref="WaitForJobAsync"/> waits before "did not return", as <c>SaltApi:JobTimeout</c>.</summary>
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -186,7 +189,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     {
         ThrowIfDown("POST /hook");
         Add($"event {tag} {data["minion_id"]}");
-        return Task.CompletedTask;
+        return Fire(tag, cancellationToken);
     }
 
     private Task<string?> PublishAsync(string minionId, string jid, string function, Func<Task<StateRunResult>> run)

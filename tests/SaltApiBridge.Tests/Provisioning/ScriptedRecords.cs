@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.Local;
 
@@ -24,6 +25,9 @@ internal sealed class ScriptedRecords(IProvisioningRecords? inner = null, bool? 
     /// <summary>Writes that reached the store (failed ones included).</summary>
     public int Saves => Volatile.Read(ref saves);
 
+    /// <summary>The limit of each look for unattended actions, in order.</summary>
+    public ConcurrentQueue<int> UnattendedLimits { get; } = new();
+
     public bool IsDurable => durable ?? inner.IsDurable;
 
     public Task<ProvisioningRecord?> GetAsync(string minionId, CancellationToken cancellationToken) =>
@@ -40,8 +44,11 @@ internal sealed class ScriptedRecords(IProvisioningRecords? inner = null, bool? 
 
     public Task<IReadOnlyList<ProvisioningRecord>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
 
-    public Task<IReadOnlyList<ProvisioningRecord>> ListUnattendedAsync(int limit, CancellationToken cancellationToken) =>
-        inner.ListUnattendedAsync(limit, cancellationToken);
+    public Task<IReadOnlyList<ProvisioningRecord>> ListUnattendedAsync(int limit, CancellationToken cancellationToken)
+    {
+        UnattendedLimits.Enqueue(limit);
+        return inner.ListUnattendedAsync(limit, cancellationToken);
+    }
 
     public Task<IReadOnlyList<ProvisioningRecord>> ListOwedAsync(CancellationToken cancellationToken) => inner.ListOwedAsync(cancellationToken);
 }

@@ -128,11 +128,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
             [.. keys.Where(k => k.Value == MinionKeyState.Denied).Select(k => k.Key)]));
     }
 
+    /// <summary>Whether minions answer test.ping.</summary>
+    public bool Reachable { get; set; } = true;
+
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("local test.ping");
         Add($"ping {minionId}");
-        return Task.FromResult(true);
+        return Task.FromResult(Reachable);
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)

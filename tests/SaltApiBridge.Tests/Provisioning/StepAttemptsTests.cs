@@ -73,8 +73,9 @@ public sealed class StepAttemptsTests
     [Fact]
     public async Task RunAsync_PermanentFailure_ThrowsWithoutASecondAttempt()
     {
-        await Attempts().Invoking(a => a.RunAsync(Answers(new SaltApiException("no such function", isTransient: false), "done"), Ct))
-            .Should().ThrowAsync<SaltApiException>();
+        var run = Attempts().RunAsync(Answers(new SaltApiException("no such function", isTransient: false), "done"), Ct);
+
+        await time.Invoking(t => t.AdvanceUntilCompleteAsync(run, TimeSpan.FromSeconds(1))).Should().ThrowAsync<SaltApiException>();
 
         tries.Should().HaveCount(1);
     }

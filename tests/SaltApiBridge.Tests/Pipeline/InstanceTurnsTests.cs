@@ -94,12 +94,7 @@ public sealed class InstanceTurnsTests
     {
         using var leases = new ScriptedLeases();
         await using var rig = new ProvisioningRig(leases: leases);
-        rig.Salt.Accept = async (_, ct) =>
-        {
-            leases.LoseAll();
-            await Task.Delay(Timeout.Infinite, ct);
-            return KeyAcceptOutcome.Accepted;
-        };
+        rig.AcceptHangs(leases.LoseAll);
 
         var outcome = await RunAsync(rig, LifecycleEventKind.Launching);
 
@@ -112,12 +107,7 @@ public sealed class InstanceTurnsTests
     {
         await using var rig = new ProvisioningRig();
         using var shutdown = new CancellationTokenSource();
-        rig.Salt.Accept = async (_, ct) =>
-        {
-            await shutdown.CancelAsync();
-            await Task.Delay(Timeout.Infinite, ct);
-            return KeyAcceptOutcome.Accepted;
-        };
+        rig.AcceptHangs(shutdown.Cancel);
 
         (await RunAsync(rig, LifecycleEventKind.Launching, abortWork: shutdown.Token)).Disposition.Should().Be(MessageDisposition.Release);
     }

@@ -3,7 +3,6 @@ using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Provisioning;
-using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Tests.Provisioning;
 
@@ -111,12 +110,7 @@ public sealed class InstanceWorkHandlerTests
     {
         await using var rig = new ProvisioningRig();
         using var shutdown = new CancellationTokenSource();
-        rig.Salt.Accept = async (_, ct) =>
-        {
-            await shutdown.CancelAsync();
-            await Task.Delay(Timeout.Infinite, ct);
-            return KeyAcceptOutcome.Accepted;
-        };
+        rig.AcceptHangs(shutdown.Cancel);
 
         var outcome = await HandleAsync(rig, LifecycleEventKind.Launching, shutdown.Token);
 

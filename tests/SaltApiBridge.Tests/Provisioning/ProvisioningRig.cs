@@ -149,6 +149,18 @@ internal sealed class ProvisioningRig : IAsyncDisposable
         return Get<ActionPlanner>().Plan(new LifecycleEvent(kind, format, $"msg-{n}", InstanceId(n), Group, hook, token, null, null, destination, time));
     }
 
+    /// <summary>
+    /// The first master's key accept runs <paramref name="meanwhile"/> (a shutdown, a lease lost), then hangs until its
+    /// token is cancelled: work caught in the middle of a call.
+    /// </summary>
+    public void AcceptHangs(Action meanwhile) =>
+        Salt.Accept = async (_, ct) =>
+        {
+            meanwhile();
+            await Task.Delay(Timeout.Infinite, ct);
+            return KeyAcceptOutcome.Accepted;
+        };
+
     /// <summary>The work for a plan, as the handler starts it (through the first master).</summary>
     public InstanceWork Work(ActionPlan plan) =>
         new(plan, plan.Event.MessageId ?? "takeover", Masters.Primary, ProvisioningRecord.KeyOf(plan.Event.LifecycleActionToken));

@@ -29,6 +29,16 @@ public sealed class VisibilityKeeperTests : IDisposable
             keeper.Track(message);
     }
 
+    private int visibilityCalls;
+
+    /// <summary>The first visibility change fails (SQS did not answer); the others work.</summary>
+    private void FailFirstCall() =>
+        queue.ChangeVisibility = _ =>
+        {
+            if (Interlocked.Increment(ref visibilityCalls) == 1)
+                throw new HttpRequestException("connection reset");
+        };
+
     /// <summary>Moves fake time on until the queue has seen <paramref name="batches"/> visibility batches.</summary>
     private Task TicksUntilAsync(int batches) => time.AdvanceUntilCompleteAsync(
         Task.Run(async () =>
@@ -81,12 +91,7 @@ public sealed class VisibilityKeeperTests : IDisposable
     [Fact]
     public async Task ExtendAllAsync_OneBatchFails_OtherBatchesStillExtended()
     {
-        var calls = 0;
-        queue.ChangeVisibility = _ =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-                throw new HttpRequestException("connection reset");
-        };
+        FailFirstCall();
         Track(12);
 
         await keeper.ExtendAllAsync(Ct);
@@ -136,12 +141,7 @@ public sealed class VisibilityKeeperTests : IDisposable
     [Fact]
     public async Task RunAsync_ATickFails_NextTickTriesAgain()
     {
-        var calls = 0;
-        queue.ChangeVisibility = _ =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-                throw new HttpRequestException("connection reset");
-        };
+        FailFirstCall();
         Track(1);
         using var running = new CancellationTokenSource();
         var loop = keeper.RunAsync(running.Token);
@@ -150,7 +150,7 @@ public sealed class VisibilityKeeperTests : IDisposable
 
         await running.CancelAsync();
         await loop;
-        calls.Should().Be(2);
+        visibilityCalls.Should().Be(2);
     }
 
     [Fact]

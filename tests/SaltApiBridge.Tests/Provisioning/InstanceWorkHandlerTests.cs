@@ -3,6 +3,7 @@ using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Provisioning;
+using SaltApiBridge.Salt;
 
 namespace SaltApiBridge.Tests.Provisioning;
 
@@ -154,8 +155,8 @@ public sealed class InstanceWorkHandlerTests
     [Fact]
     public async Task HandleAsync_RetryLater_KeepsTheRecordsActionInProgress()
     {
-        await using var rig = new ProvisioningRig();
-        rig.Actions.Complete = _ => throw new AutoScalingException("Rate exceeded", isTransient: true, "Throttling");
+        await using var rig = new ProvisioningRig(pipeline: p => p.FailurePolicy = FailurePolicy.LeaveForRedrive);
+        rig.Salt.Highstate = (_, _) => Task.FromResult(new StateRunResult(StateRunStatus.Failed, null, [], "boom"));
 
         await HandleAsync(rig, LifecycleEventKind.Launching);
 

@@ -29,6 +29,9 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
 
     public Func<string, CancellationToken, Task> Delete { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Runs after an event is logged as fired: throw to fail the call (a reply lost after the master fired it).</summary>
+    public Func<string, CancellationToken, Task> Fire { get; set; } = (_, _) => Task.CompletedTask;
+
     /// <summary>How long <see cref="WaitForJobAsync"/> waits before "did not return", as <c>SaltApi:JobTimeout</c>.</summary>
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -125,11 +128,14 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
             [.. keys.Where(k => k.Value == MinionKeyState.Denied).Select(k => k.Key)]));
     }
 
+    /// <summary>Whether minions answer test.ping.</summary>
+    public bool Reachable { get; set; } = true;
+
     public Task<bool> WaitUntilReachableAsync(string minionId, CancellationToken cancellationToken)
     {
         ThrowIfDown("local test.ping");
         Add($"ping {minionId}");
-        return Task.FromResult(true);
+        return Task.FromResult(Reachable);
     }
 
     public async Task DeleteKeyAsync(string minionId, CancellationToken cancellationToken)
@@ -186,7 +192,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     {
         ThrowIfDown("POST /hook");
         Add($"event {tag} {data["minion_id"]}");
-        return Task.CompletedTask;
+        return Fire(tag, cancellationToken);
     }
 
     private Task<string?> PublishAsync(string minionId, string jid, string function, Func<Task<StateRunResult>> run)

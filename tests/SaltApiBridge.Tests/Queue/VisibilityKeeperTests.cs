@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Time.Testing;
+using SaltApiBridge.Queue;
+using SaltApiBridge.Tests.Salt;
+
+namespace SaltApiBridge.Tests.Queue;
+
+/// <summary>Keeps every in-flight message invisible, extending all of them in batches of 10 on one timer.</summary>
+public sealed class VisibilityKeeperTests : IDisposable
+{
+    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly FakeTimeProvider time = new();
+    private readonly ScriptedQueue queue;
+    private readonly CapturedLogs logs = new();
+    private readonly VisibilityKeeper keeper;
+
+    public VisibilityKeeperTests()
+    {
+        queue = new ScriptedQueue(time);
+        keeper = new VisibilityKeeper(queue, Visibility, Interval, time, logs.CreateLogger("test"));
+    }
+
+    public void Dispose() => logs.Dispose();
+
+    private void Track(int count, int first = 1)
+    {
+        foreach (var message in ScriptedQueue.Messages(count, first))
+            keeper.Track(message);
+    }
+
+    private int visibilityCalls;
+
+    /// <summary>The first visibility change fails (SQS did not answer); the others work.</summary>
+    private void FailFirstCall() =>
+        queue.ChangeVisibility = _ =>
+        {
+            if (Interlocked.Increment(ref visibilityCalls) == 1)
+                throw new HttpRequestException("connection reset");
+        };
+
+    /// <summary>Moves fake time on until the queue has seen <paramref name="batches"/> visibility batches.</summary>
+    private Task TicksUntilAsync(int batches) => time.AdvanceUntilCompleteAsync(
+        Task.Run(async () =>
+        {
+            while (queue.VisibilityBatches.Count < batches)
+                await Task.Delay(1, Ct);
+        }, Ct),
+        TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public async Task ExtendAllAsync_TwelveTracked_TwoBatchesOfTenAndTwo()
+    {
+        Track(12);
+
+        await keeper.ExtendAllAsync(Ct);
+
+        queue.VisibilityBatches.Select(b => b.Batch.Count).Order().Should().Equal(2, 10);
+        queue.VisibilityBatches.SelectMany(b => b.Batch).Select(m => m.MessageId).Should().OnlyHaveUniqueItems().And.HaveCount(12);
+    }
+
+    [Fact]
+    public async Task ExtendAllAsync_Tracked_ExtendedByTheVisibility()
+    {
+        Track(1);
+
+        await keeper.ExtendAllAsync(Ct);
+
+        queue.VisibilityBatches.Should().ContainSingle().Which.Visibility.Should().Be(Visibility);
+    }
+
+    [Fact]
+    public async Task ExtendAllAsync_Untracked_NoLongerExtended()
+    {
+        Track(2);
+        keeper.Untrack(ScriptedQueue.Message(1));
+
+        await keeper.ExtendAllAsync(Ct);
+
+        queue.VisibilityBatches.Should().ContainSingle().Which.Batch.Select(m => m.MessageId).Should().Equal("msg-2");
+    }
+
+    [Fact]
+    public async Task ExtendAllAsync_NothingTracked_NoCall()
+    {
+        await keeper.ExtendAllAsync(Ct);
+
+        queue.VisibilityBatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExtendAllAsync_OneBatchFails_OtherBatchesStillExtended()
+    {
+        FailFirstCall();
+        Track(12);
+
+        await keeper.ExtendAllAsync(Ct);
+
+        queue.VisibilityBatches.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ExtendAllAsync_BatchFails_LogsHowManyWereNotExtended()
+    {
+        queue.ChangeVisibility = _ => throw new HttpRequestException("connection reset");
+        Track(3);
+
+        await keeper.ExtendAllAsync(Ct);
+
+        logs.Lines.Should().ContainSingle(l => l.Contains("Extending the visibility of 3 in-flight messages failed (connection reset)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_EachInterval_ExtendsEveryTrackedMessage()
+    {
+        Track(2);
+        using var running = new CancellationTokenSource();
+        var loop = keeper.RunAsync(running.Token);
+
+        await TicksUntilAsync(2);
+
+        queue.VisibilityBatches.Should().AllSatisfy(b => b.Batch.Should().HaveCount(2));
+        await running.CancelAsync();
+        await loop;
+    }
+
+    [Fact]
+    public async Task RunAsync_BeforeTheFirstInterval_ExtendsNothing()
+    {
+        Track(1);
+        using var running = new CancellationTokenSource();
+        var loop = keeper.RunAsync(running.Token);
+
+        time.Advance(Interval - TimeSpan.FromSeconds(1));
+        await running.CancelAsync();
+        await loop;
+
+        queue.VisibilityBatches.Should().BeEmpty("a message just received has its full visibility timeout");
+    }
+
+    [Fact]
+    public async Task RunAsync_ATickFails_NextTickTriesAgain()
+    {
+        FailFirstCall();
+        Track(1);
+        using var running = new CancellationTokenSource();
+        var loop = keeper.RunAsync(running.Token);
+
+        await TicksUntilAsync(2);
+
+        await running.CancelAsync();
+        await loop;
+        visibilityCalls.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_EndsQuietly()
+    {
+        using var running = new CancellationTokenSource();
+        var loop = keeper.RunAsync(running.Token);
+
+        await running.CancelAsync();
+
+        await loop.Invoking(l => l).Should().NotThrowAsync();
+    }
+}

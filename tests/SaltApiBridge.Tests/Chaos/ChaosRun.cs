@@ -141,9 +141,9 @@ internal sealed class ChaosRun : IAsyncDisposable
         {
             var instanceId = m.MinionId![(m.Group!.Length + 1)..];
             if (m.Launch && AutoScaling.StateOf(instanceId) is null)
-                AutoScaling.AddInstance(m.Group, instanceId, token: m.Token);
+                AutoScaling.AddInstance(m.Group, instanceId, token: m.Token, hook: m.Hook);
             else
-                AutoScaling.AddAction(instanceId, m.Token!);
+                AutoScaling.AddAction(instanceId, m.Token!, m.Hook);
         }
     }
 

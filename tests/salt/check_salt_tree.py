@@ -314,18 +314,30 @@ def pillar_example():
 def multi_master_pillar():
     """pillar.example with its `# >>> two masters` blocks uncommented, as the admin of two masters does it (lines
     starting `# ` become YAML, `##` lines stay notes)."""
-    out, inside = [], False
+    return pillar_with("two masters")
+
+
+def replicas_pillar():
+    """The HA topology: pillar.example with its `two masters` and `several replicas` blocks uncommented."""
+    return pillar_with("two masters", "several replicas")
+
+
+def pillar_with(*blocks):
+    """pillar.example with the `# >>> <block>` … `# <<< <block>` blocks of these names uncommented."""
+    out, inside = [], None
     for line in (SALT / "pillar.example").read_text(encoding="utf-8").splitlines():
-        if re.match(r"^\s*# >>> two masters", line):
-            inside = True
+        opened = re.match(r"^\s*# >>> ([a-z]+(?: [a-z]+)*)", line)
+        closed = re.match(r"^\s*# <<< ([a-z]+(?: [a-z]+)*)", line)
+        if opened:
+            inside = opened.group(1)
             continue
-        if re.match(r"^\s*# <<< two masters", line):
-            inside = False
+        if closed:
+            inside = None
             continue
         found = re.match(r"^(\s*)# (?!#)(.*)$", line)
-        out.append(found.group(1) + found.group(2) if inside and found else line)
+        out.append(found.group(1) + found.group(2) if inside in blocks and found else line)
     if inside:
-        raise ValueError("pillar.example: a `# >>> two masters` block is not closed")
+        raise ValueError(f"pillar.example: a `# >>> {inside}` block is not closed")
     return load_yaml("\n".join(out)) or {}
 
 
@@ -1152,6 +1164,23 @@ def formula_master_names_follow_the_daemon():
     expect(found, "map.jinja has no master_name_pattern = '^(...)$'")
     expect("^" + found.group(1) + "$" == daemon,
            f"map.jinja's master name pattern ^{found.group(1)}$ differs from the daemon's {daemon}")
+
+
+@case
+def replicas_settings_are_valid_for_the_daemon():
+    settings = _appsettings(replicas_pillar())
+    coordination = settings.get("Coordination")
+    expect(isinstance(coordination, Mapping) and coordination, "uncommenting `# >>> several replicas` gives no Coordination section")
+    expect("Coordination" not in _appsettings(pillar_example()), "pillar.example as shipped switches the DynamoDB store on: one host first")
+    problems = [f"Coordination:{key} is not a setting of CoordinationOptions" for key in coordination if key not in class_properties("CoordinationOptions")]
+    if str(coordination.get("Store")) not in daemon_enum_members("CoordinationStoreKind"):
+        problems.append(f"Store {coordination.get('Store')!r} not one of {sorted(daemon_enum_members('CoordinationStoreKind'))}")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", str(coordination.get("TableName"))):
+        problems.append(f"TableName {coordination.get('TableName')!r} is not a DynamoDB table name")
+    if not timespan_seconds(coordination.get("LeaseDuration")) or not 5 <= timespan_seconds(coordination["LeaseDuration"]) <= 600:
+        problems.append(f"LeaseDuration {coordination.get('LeaseDuration')!r} is not between 00:00:05 and 00:10:00")
+    expect(settings["SaltApi"].get("Masters"), "the HA topology needs the other master under SaltApi:Masters")
+    expect(not problems, "; ".join(problems))
 
 
 @case

@@ -168,11 +168,15 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
         var id = call.InstanceId ?? tokens.GetValueOrDefault(call.Token ?? "");
         if (id is null || !instances.TryGetValue(id, out var instance) || instance.Group != call.Group)
             return;
+        // A hook moves only the transition it is for: completing a terminating hook does not put a launch in service.
+        var transition = (hooks.GetValueOrDefault(call.Group) ?? DefaultHooks).FirstOrDefault(h => h.Name == call.Hook)?.Transition;
+        var launching = transition is null or "autoscaling:EC2_INSTANCE_LAUNCHING";
+        var terminating = transition is null or "autoscaling:EC2_INSTANCE_TERMINATING";
         var next = instance.State switch
         {
-            "Pending:Wait" => call.Result == "CONTINUE" ? "InService" : "Terminated",
-            "Warmed:Pending:Wait" => call.Result == "CONTINUE" ? "Warmed:Stopped" : "Warmed:Terminated",
-            "Terminating:Wait" => "Terminated",
+            "Pending:Wait" when launching => call.Result == "CONTINUE" ? "InService" : "Terminated",
+            "Warmed:Pending:Wait" when launching => call.Result == "CONTINUE" ? "Warmed:Stopped" : "Warmed:Terminated",
+            "Terminating:Wait" when terminating => "Terminated",
             _ => instance.State,
         };
         instances[id] = (instance.Group, next);

@@ -16,6 +16,7 @@ public static class BridgeCli
             CheckCommand.Create(),
             ReplayCommand.Create(),
             CreateTableCommand.Create(configureServices),
+            StatusCommand.Create(),
         };
 
     public static async Task<int> RunAsync(

@@ -25,9 +25,16 @@ public static class CoordinationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<CoordinationOptions>().Bind(configuration.GetSection(CoordinationOptions.SectionName)).ValidateWith<CoordinationOptions, CoordinationOptionsValidator>();
         services.TryAddSingleton<ILeases>(sp =>
-            IsDynamoDb(sp) ? new DynamoDbLeases(sp.GetRequiredService<DynamoDbCaller>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DynamoDbLeases>>())
-            : sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory ? new FileLeases(directory)
-            : new ProcessLeases());
+        {
+            if (IsDynamoDb(sp))
+                return new DynamoDbLeases(sp.GetRequiredService<DynamoDbCaller>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DynamoDbLeases>>());
+            var replica = Options(sp).EffectiveReplicaName;
+            return sp.GetRequiredService<IOptions<PipelineOptions>>().Value.LockDirectory is { Length: > 0 } directory
+                ? new FileLeases(directory, replica)
+                : new ProcessLeases(replica);
+        });
+        // The status view's leases: the store's own listing when its leases can list themselves.
+        services.TryAddSingleton<ILeaseListing>(sp => sp.GetRequiredService<ILeases>() as ILeaseListing ?? new UnlistedLeases());
         services.TryAddSingleton<IProvisioningRecords>(sp =>
             IsDynamoDb(sp) ? new DynamoDbProvisioningRecords(sp.GetRequiredService<DynamoDbCaller>(), sp.GetRequiredService<TimeProvider>())
             : sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RecordDirectory is { Length: > 0 } directory ? new FileProvisioningRecords(directory)

@@ -16,6 +16,8 @@ using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Status;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Hosting;
 
@@ -50,6 +52,7 @@ public static class BridgeHost
         // AddSystemd first: it sets the systemd formatter itself; AddBridgeConsole's configuration binding comes after.
         builder.Services.AddSystemd();
         builder.Logging.AddBridgeConsole(builder.Configuration, BridgeLogging.UnderSystemd);
+        builder.Logging.AddScopesToJsonLines(builder.Configuration);
 
         var health = builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions();
         builder.WebHost.UseUrls([.. HealthOptionsValidator.Split(health.Urls)]);
@@ -73,6 +76,7 @@ public static class BridgeHost
             return Results.Text(report.Text, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapMetrics("/metrics");
+        app.MapBridgeStatus();
         return app;
     }
 
@@ -96,6 +100,7 @@ public static class BridgeHost
             Check<HealthOptions>(services, HealthOptions.SectionName, problems);
         Check<ReconcileOptions>(services, ReconcileOptions.SectionName, problems);
         Check<CoordinationOptions>(services, CoordinationOptions.SectionName, problems);
+        Check<TelemetryOptions>(services, TelemetryOptions.SectionName, problems);
         return problems;
     }
 

@@ -15,6 +15,7 @@ using SaltApiBridge.Queue;
 using SaltApiBridge.Reconcile;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Status;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Hosting;
 
@@ -50,6 +51,8 @@ public static class BridgeServiceCollectionExtensions
         services.AddSaltApiEventStream();
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
+        services.AddBridgeTelemetry(configuration);
+        services.AddBridgeStatus();
         return services;
     }
 

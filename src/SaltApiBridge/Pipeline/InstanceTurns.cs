@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Provisioning;
+using SaltApiBridge.Queue;
 using SaltApiBridge.Status;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Pipeline;
 
@@ -11,7 +13,8 @@ namespace SaltApiBridge.Pipeline;
 /// Runs work for an instance in its turn: after any earlier work for it in this process (<see cref="InstanceSerializer"/>),
 /// unless it is known finished (here or by another replica), and under the instance's lease, so no other replica works
 /// on it meanwhile. A lease that is lost while the work runs stops it before its next call; the work is then decided
-/// again when its message comes back. Every failure becomes an outcome, never an exception.
+/// again when its message comes back. Every failure becomes an outcome, never an exception. Each piece of work is one
+/// trace (<see cref="ActionTrace"/>) and one log scope (instance, minion and message ids) from its arrival to its outcome.
 /// </summary>
 internal sealed class InstanceTurns(
     InstanceWorkHandler handler,
@@ -21,6 +24,7 @@ internal sealed class InstanceTurns(
     WorkBoard board,
     IOptions<PipelineOptions> options,
     IOptions<CoordinationOptions> coordination,
+    IOptions<QueueOptions> queue,
     BridgeMetrics metrics,
     ILogger<InstanceTurns> logger)
 {
@@ -28,11 +32,18 @@ internal sealed class InstanceTurns(
     public const string NotResumable = "not resumable";
 
     private readonly InstanceSerializer serializer = new();
+    private readonly string queueName = ActionTrace.Destination(queue.Value);
 
-    public Task<WorkOutcome> RunAsync(ActionPlan plan, WorkSource source, CancellationToken abortWork)
+    public async Task<WorkOutcome> RunAsync(ActionPlan plan, WorkSource source, CancellationToken abortWork)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return serializer.RunAsync(plan.Event.InstanceId!, () => TakeTurnAsync(plan, source, abortWork));
+        ArgumentNullException.ThrowIfNull(source);
+        // Both flow into the turn (the serializer's continuation runs in this context), however long it waits.
+        using var action = ActionTrace.StartAction(plan, source, queueName);
+        using var scope = PipelineLog.WorkScope(logger, plan.Event.InstanceId!, plan.MinionId!, source.Name);
+        var outcome = await serializer.RunAsync(plan.Event.InstanceId!, () => TakeTurnAsync(plan, source, abortWork));
+        ActionTrace.Ended(action, outcome);
+        return outcome;
     }
 
     /// <summary>

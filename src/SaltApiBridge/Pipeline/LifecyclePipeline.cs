@@ -154,6 +154,8 @@ internal sealed class LifecyclePipeline(
         var kind = plan?.Event.Kind.ToString() ?? "Unparseable";
         var instance = plan?.Event.InstanceId ?? "-";
         var minion = plan?.MinionId ?? "-";
+        // The action's last line (finished, or retried) is found with the others (InstanceTurns' scope).
+        using var scope = plan?.Verdict == PlanVerdict.Act ? PipelineLog.WorkScope(logger, instance, minion, message.MessageId) : null;
         switch (outcome.Disposition)
         {
             case MessageDisposition.Delete:

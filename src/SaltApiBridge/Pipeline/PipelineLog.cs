@@ -4,6 +4,17 @@ namespace SaltApiBridge.Pipeline;
 
 internal static partial class PipelineLog
 {
+    private static readonly Func<ILogger, string, string, string, IDisposable?> Work =
+        LoggerMessage.DefineScope<string, string, string>("instance {InstanceId} minion {MinionId} message {MessageId}");
+
+    /// <summary>
+    /// Around each piece of instance work: every line logged within carries its instance, minion and message (or
+    /// takeover) ids, so one action's lines are found together (the JSON console prints scopes; the plain ones do not,
+    /// their lines already name instance and minion).
+    /// </summary>
+    public static IDisposable? WorkScope(ILogger logger, string instanceId, string minionId, string messageId) =>
+        Work(logger, instanceId, minionId, messageId);
+
     [LoggerMessage(2000, LogLevel.Warning, "Rejected message {MessageId}: {Reason}")]
     public static partial void Rejected(ILogger logger, string messageId, string reason);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Provisioning;
 
@@ -12,7 +13,7 @@ internal sealed class ActionCompletion(
     public async Task<WorkOutcome> CompleteAsync(InstanceWork work, LifecycleActionResult result, string summary, CancellationToken cancellationToken)
     {
         work.Step("completing the lifecycle action");
-        var outcome = await lifecycle.CompleteAsync(work.Action, result, cancellationToken);
+        var outcome = await ActionTrace.CompleteAsync(result, () => lifecycle.CompleteAsync(work.Action, result, cancellationToken));
         var kind = work.Kind.ToString();
         if (outcome == LifecycleActionOutcome.ActionGone)
         {

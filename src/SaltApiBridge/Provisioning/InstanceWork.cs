@@ -12,6 +12,7 @@ namespace SaltApiBridge.Provisioning;
 internal sealed class InstanceWork(ActionPlan plan, string correlationId, NamedSaltMaster jobMaster, string? actionKey)
 {
     private NamedSaltMaster jobMaster = jobMaster;
+    private readonly WorkInProgress? progress;
 
     /// <summary>The master this action's state jobs go through (and its events, first).</summary>
     public NamedSaltMaster JobMaster
@@ -24,14 +25,14 @@ internal sealed class InstanceWork(ActionPlan plan, string correlationId, NamedS
         }
     }
 
-    /// <summary>Where the status view follows this work; null when nobody watches (replay).</summary>
+    /// <summary>Where the status view follows this work (from the start, through <see cref="JobMaster"/>); null when nobody watches (replay).</summary>
     public WorkInProgress? Progress
     {
-        get;
+        get => progress;
         init
         {
-            field = value;
-            value?.Master = jobMaster.Name;
+            progress = value;
+            progress?.Master = jobMaster.Name;
         }
     }
 

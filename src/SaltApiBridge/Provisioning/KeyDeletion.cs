@@ -5,6 +5,7 @@ using SaltApiBridge.Coordination;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Provisioning;
 
@@ -29,7 +30,7 @@ internal sealed class KeyDeletion(
         {
             try
             {
-                await attempts.RunAsync(async () => { await m.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, cancellationToken);
+                await ActionTrace.DeleteKeyAsync(m.Name, () => attempts.RunAsync(async () => { await m.Master.DeleteKeyAsync(work.MinionId, cancellationToken); return true; }, cancellationToken));
                 return (Master: m, Error: (SaltApiException?)null);
             }
             catch (SaltApiException e)

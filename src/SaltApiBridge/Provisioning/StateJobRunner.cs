@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Provisioning;
 
@@ -30,7 +31,10 @@ internal sealed class StateJobRunner(
     /// after <see cref="SaltApiOptions.MasterDownTimeout"/> by running it once more through a live master (see
     /// <see cref="WaitForRecordedJobAsync"/>): never a completion without a verdict.
     /// </summary>
-    public async Task<StateRunResult?> RunOnceAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken)
+    public Task<StateRunResult?> RunOnceAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken) =>
+        ActionTrace.StateRunAsync(job.Step, () => work.JobMaster.Name, () => RunAsync(job, work, cancellationToken));
+
+    private async Task<StateRunResult?> RunAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         StateRunResult? run = null;
@@ -55,7 +59,7 @@ internal sealed class StateJobRunner(
         if (run is null)
         {
             work.Step("waiting for the minion to answer");
-            if (job.PingFirst && !await work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken))
+            if (job.PingFirst && !await ActionTrace.WaitForMinionAsync(work.JobMaster.Name, () => work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken)))
                 return null;
             var jid = republish ?? await NewJidAsync(job);
             run = await PublishAndWaitAsync(job, work, jid, cancellationToken);

@@ -55,7 +55,8 @@ public static class SaltApiServiceCollectionExtensions
 
         services.TryAddSingleton<EventStreamMetrics>();
         services.TryAddSingleton(provider => new SaltEventWaiters(
-            provider.GetRequiredService<EventStreamMetrics>(), provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.Name));
+            provider.GetRequiredService<EventStreamMetrics>(), provider.GetRequiredService<IOptions<SaltApiOptions>>().Value.Name,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SaltApiOptions>>();

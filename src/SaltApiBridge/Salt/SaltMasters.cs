@@ -27,7 +27,7 @@ internal sealed class SaltMasters : IAsyncDisposable
             var settings = Microsoft.Extensions.Options.Options.Create(SaltApiServiceCollectionExtensions.MasterOptions(services, name));
             var api = services.GetRequiredKeyedService<ISaltApi>(name);
             var session = new SaltApiSession(api, settings, time, loggers.CreateLogger<SaltApiSession>(), meters, MasterOutage.For(outages, all, name));
-            var waiters = new SaltEventWaiters(metrics, name);
+            var waiters = new SaltEventWaiters(metrics, name, time);
             var master = new SaltApiMaster(session, api, settings, time, loggers.CreateLogger<SaltApiMaster>(), waiters);
             return new SaltMasterStack(name, settings, session, waiters, master);
         })];

@@ -40,6 +40,30 @@ public sealed class DynamoDbLeasesTests(DynaliteServer dynalite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ListAsync_AnActionInProgressAndATaskHeldByTwoReplicas_ListsBothWithTheirHolders()
+    {
+        var (a, b) = (Replica("a"), Replica("b"));
+        await a.Records.SaveAsync(new ProvisioningRecord("web-1", "i-00000001", "web", "k", time.GetUtcNow(),
+            InProgress: new ActionInProgress(SaltApiBridge.Lifecycle.LifecycleEventKind.Launching, "provision", "k", time.GetUtcNow())), Ct);
+        await using var instance = await a.Leases.TryAcquireAsync(LeaseKey.Instance("web-1"), Ct);
+        await using var task = await b.Leases.TryAcquireAsync(LeaseKey.OwedKeyWork, Ct);
+
+        var listed = await Replica("c").Leases.ListAsync(Ct);
+
+        listed.Select(l => (l.Kind, l.Name, l.Holder)).Should().BeEquivalentTo([("instance", "web-1", "a"), ("task", "owed-key-work", "b")]);
+        listed.Should().OnlyContain(l => l.Expires == time.GetUtcNow() + Duration);
+    }
+
+    [Fact]
+    public async Task ListAsync_LeaseRanOut_NotListed()
+    {
+        await using var task = await Dead("a").Leases.TryAcquireAsync(LeaseKey.Reconcile, Ct);
+        time.Advance(Duration + TimeSpan.FromMilliseconds(1));
+
+        (await Replica("b").Leases.ListAsync(Ct)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task TryAcquireAsync_LeaseOfADeadReplicaRanOut_TakesItOver()
     {
         await using var abandoned = await Dead("a").Leases.TryAcquireAsync(LeaseKey.Instance("web-1"), Ct);

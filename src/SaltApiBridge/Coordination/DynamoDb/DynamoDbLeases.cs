@@ -15,9 +15,16 @@ namespace SaltApiBridge.Coordination.DynamoDb;
 /// so it stops). Within this process a lease is exclusive like a lock file: a second take of a held lease is refused.
 /// Calls: take 1 write; renew 1 write; give back 1 write (2 when nothing else is on the item: it is deleted).
 /// </summary>
-public sealed class DynamoDbLeases(DynamoDbCaller calls, CoordinationOptions options, TimeProvider timeProvider, ILogger<DynamoDbLeases> logger) : ILeases
+public sealed class DynamoDbLeases(DynamoDbCaller calls, CoordinationOptions options, TimeProvider timeProvider, ILogger<DynamoDbLeases> logger) : ILeases, ILeaseListing
 {
+    /// <summary>At most this many instance leases in one status listing.</summary>
+    internal const int ListLimit = 100;
+
+    /// <summary>A status view redrawn every 2 s reads the table at most this often.</summary>
+    private static readonly TimeSpan ListingReuse = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<LeaseKey, byte> held = new();
+    private (DateTimeOffset At, IReadOnlyList<LeaseInfo> Leases)? listed;
 
     internal string Replica { get; } = options.EffectiveReplicaName;
 
@@ -73,6 +80,58 @@ public sealed class DynamoDbLeases(DynamoDbCaller calls, CoordinationOptions opt
             held.TryRemove(key, out _);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Every replica's leases, for the status view: those of actions in progress that are live (the sparse InProgress
+    /// index: one query, at most <see cref="ListLimit"/> items) and the task leases (two reads). Reused for a few seconds.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaseInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (listed is { } cached && now - cached.At < ListingReuse)
+            return cached.Leases;
+        var response = await calls.QueryAsync(new QueryRequest
+        {
+            IndexName = InProgressIndex,
+            KeyConditionExpression = "#inProgress = :marker AND #leaseExpires > :now",
+            ProjectionExpression = "#pk, #owner, #leaseExpires",
+            ExpressionAttributeNames = Names(InProgress, LeaseExpires, PartitionKey, Owner),
+            ExpressionAttributeValues = new(StringComparer.Ordinal)
+            {
+                [":marker"] = Text(Marker),
+                [":now"] = Number(now.ToUnixTimeMilliseconds()),
+            },
+            Limit = ListLimit,
+        }, cancellationToken);
+        var leases = (response.Items ?? []).Select(item => LeaseOf(item, now)).OfType<LeaseInfo>().ToList();
+        foreach (var task in new[] { LeaseKey.OwedKeyWork, LeaseKey.Reconcile })
+        {
+            var item = await calls.GetItemAsync(new GetItemRequest
+            {
+                Key = Key(KeyOf(task)),
+                ProjectionExpression = "#pk, #owner, #leaseExpires",
+                ExpressionAttributeNames = Names(PartitionKey, Owner, LeaseExpires),
+            }, cancellationToken);
+            if (LeaseOf(item.Item, now) is { } lease)
+                leases.Add(lease);
+        }
+
+        listed = (now, leases);
+        return leases;
+    }
+
+    /// <summary>The lease on an item, when one is held and not run out.</summary>
+    private static LeaseInfo? LeaseOf(Dictionary<string, AttributeValue>? item, DateTimeOffset now)
+    {
+        if (item is null || !item.TryGetValue(Owner, out var owner) || owner.S is null || !item.TryGetValue(PartitionKey, out var pk))
+            return null;
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(NumberOf(item, LeaseExpires));
+        if (expires <= now)
+            return null;
+        return pk.S.StartsWith(MinionPrefix, StringComparison.Ordinal) ? new LeaseInfo("instance", pk.S[MinionPrefix.Length..], owner.S, expires)
+            : pk.S.StartsWith(TaskPrefix, StringComparison.Ordinal) ? new LeaseInfo("task", pk.S[TaskPrefix.Length..], owner.S, expires)
+            : null;
     }
 
     /// <summary>Moves the lease's expiry on, if this take still holds it (else <see cref="ConditionalCheckFailedException"/>).</summary>

@@ -4,6 +4,7 @@ using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Lifecycle;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Telemetry;
 
 namespace SaltApiBridge.Provisioning.Gate;
 
@@ -47,9 +48,9 @@ internal sealed class AcceptGate(
     {
         ArgumentNullException.ThrowIfNull(launch);
         var instanceId = launch.InstanceId ?? throw new ArgumentException("a launch names its instance", nameof(launch));
-        return masters.IsSingle
-            ? await PassOneAsync(launch, instanceId, minionId, masters.Primary, cancellationToken)
-            : await PassManyAsync(launch, instanceId, minionId, cancellationToken);
+        return await ActionTrace.GateAsync(() => masters.IsSingle
+            ? PassOneAsync(launch, instanceId, minionId, masters.Primary, cancellationToken)
+            : PassManyAsync(launch, instanceId, minionId, cancellationToken));
     }
 
     private async Task<GateOutcome> PassOneAsync(LifecycleEvent launch, string instanceId, string minionId, NamedSaltMaster only, CancellationToken cancellationToken)
@@ -73,7 +74,7 @@ internal sealed class AcceptGate(
                 return Refused(KeyDenied, $"the key of {minionId} is denied; the bridge does not override that (Bridge:AcceptDeniedKeys)", true, minionId, instanceId);
         }
 
-        var accepted = await salt.AcceptKeyAsync(minionId, key, cancellationToken);
+        var accepted = await ActionTrace.AcceptAsync(only.Name, () => salt.AcceptKeyAsync(minionId, key, cancellationToken));
         return new GateOutcome(accepted == KeyAcceptOutcome.AlreadyAccepted ? GateVerdict.AlreadyAccepted : GateVerdict.Accepted, null, null, true) { JobMaster = only.Name };
     }
 
@@ -206,7 +207,7 @@ internal sealed class AcceptGate(
             ? Task.FromResult(look)
             : AskAsync(look.Master, deadline, async () =>
             {
-                var outcome = await look.Master.Master.AcceptKeyAsync(minionId, look.Key.State, cancellationToken);
+                var outcome = await ActionTrace.AcceptAsync(look.Master.Name, () => look.Master.Master.AcceptKeyAsync(minionId, look.Key.State, cancellationToken));
                 return look with { Key = look.Key with { State = MinionKeyState.Accepted }, Moved = outcome == KeyAcceptOutcome.Accepted };
             }, cancellationToken);
 

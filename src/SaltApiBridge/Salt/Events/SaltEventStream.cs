@@ -68,6 +68,7 @@ internal sealed class SaltEventStream(
             }
             finally
             {
+                waiters.SetConnected(false);
                 waiters.SetLive(false);
                 waiters.ClearProbe();
             }
@@ -139,6 +140,7 @@ internal sealed class SaltEventStream(
 
             await using var body = await response.Content.ReadAsStreamAsync(stoppingToken);
             using var reader = new SseEventReader(body, waiters, Stream.MaxEventBytes);
+            waiters.SetConnected(true);
             logger.StreamConnected(options.Value.BaseUrl);
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var reading = ReadAsync(reader, connection.Token);

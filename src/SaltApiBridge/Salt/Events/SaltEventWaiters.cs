@@ -13,8 +13,11 @@ namespace SaltApiBridge.Salt.Events;
 /// parsed; nothing of a payload is logged or kept beyond the verdict. <see cref="IsLive"/> says whether the stream is
 /// connected and proven (its own probe came back); while it is not, waiters poll as before, and each time it becomes
 /// proven again (<see cref="Proven"/>, <see cref="Changed"/>) they catch up with one lookup.
+/// <para>For the status view it keeps the stream's state: connected, proven (<see cref="IsLive"/>), since when it is not,
+/// and when the last event of any tag went by.</para>
 /// </summary>
-internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master = SaltApiOptions.DefaultMasterName) : ISseTagFilter, IDisposable
+internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master = SaltApiOptions.DefaultMasterName, TimeProvider? timeProvider = null)
+    : ISseTagFilter, IDisposable
 {
     public const string AuthTag = "salt/auth";
 
@@ -33,6 +36,10 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
     private long _generation;
     private string? _probeNonce;
     private TaskCompletionSource? _probe;
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private DateTimeOffset? _notLiveSince = (timeProvider ?? TimeProvider.System).GetUtcNow();
+    private long _lastEventTicks;
+    private int _connected;
 
     /// <summary>The stream is connected and its probe came back: events can be trusted to arrive.</summary>
     public bool IsLive
@@ -45,6 +52,27 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             }
         }
     }
+
+    /// <summary>The stream's connection is open (proven or not yet).</summary>
+    public bool IsConnected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary>Since when the stream is not proven (since start, before its first proof); null while it is.</summary>
+    public DateTimeOffset? NotLiveSince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live ? null : _notLiveSince;
+            }
+        }
+    }
+
+    /// <summary>When the last event of any tag went by on the stream; null before the first.</summary>
+    public DateTimeOffset? LastEventAt => Volatile.Read(ref _lastEventTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Called by the stream when its connection opens, and when it ends.</summary>
+    public void SetConnected(bool connected) => Volatile.Write(ref _connected, connected ? 1 : 0);
 
     /// <summary>How many times the stream became proven.</summary>
     public long Generation
@@ -105,6 +133,8 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public bool Wants(ReadOnlySpan<byte> tag)
     {
+        // Every event's tag passes here once: the bus is alive, whoever the event is for.
+        Volatile.Write(ref _lastEventTicks, _time.GetUtcNow().UtcTicks);
         Span<char> chars = stackalloc char[SseEventReader.MaxTagBytes];
         if (tag.Length > chars.Length || Utf8.ToUtf16(tag, chars, out _, out var written) != System.Buffers.OperationStatus.Done)
         {
@@ -216,6 +246,7 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             }
 
             _live = live;
+            _notLiveSince = live ? null : _time.GetUtcNow();
             generation = live ? ++_generation : _generation;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -31,7 +31,7 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IReadOnlyList<SimulatedHook>> hooks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ImmutableList<string>> actionsOf = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableList<(string Token, string? Hook)>> actionsOf = new(StringComparer.Ordinal);
     private readonly WireMockServer server;
 
     public SimulatedAutoScaling(int port = 0)
@@ -63,24 +63,25 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
 
     /// <summary>
     /// An instance of <paramref name="group"/> in <paramref name="state"/> (a launch waits in Pending:Wait).
-    /// <paramref name="token"/>: the token of its pending lifecycle action, so that completing it moves the instance on.
+    /// <paramref name="token"/>: the token of its pending lifecycle action, so that completing it moves the instance on;
+    /// <paramref name="hook"/>: that action's hook (null: any).
     /// </summary>
-    public void AddInstance(string group, string instanceId, string state = "Pending:Wait", string? token = null)
+    public void AddInstance(string group, string instanceId, string state = "Pending:Wait", string? token = null, string? hook = null)
     {
         groups.TryAdd(group, 0);
         instances[instanceId] = (group, state);
         if (token is not null)
-            AddAction(instanceId, token);
+            AddAction(instanceId, token, hook);
     }
 
     /// <summary>
-    /// A lifecycle action of an instance, by its token, so that a call naming only the instance (a takeover's) acts on
-    /// it as AWS would: the instance's latest action not yet completed.
+    /// A lifecycle action of an instance, by its token and hook (null: any), so that a call naming only the instance and
+    /// the hook (a takeover's) acts on it as AWS would: the instance's latest action under that hook not yet completed.
     /// </summary>
-    public void AddAction(string instanceId, string token)
+    public void AddAction(string instanceId, string token, string? hook = null)
     {
         tokens[token] = instanceId;
-        actionsOf.AddOrUpdate(instanceId, [token], (_, earlier) => earlier.Contains(token) ? earlier : earlier.Add(token));
+        actionsOf.AddOrUpdate(instanceId, [(token, hook)], (_, earlier) => earlier.Any(a => a.Token == token) ? earlier : earlier.Add((token, hook)));
     }
 
     /// <summary>The group exists, even without instances.</summary>
@@ -149,11 +150,17 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
             : Xml(200, $"""<{call.Action}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><{call.Action}Result/><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></{call.Action}Response>""");
     }
 
-    /// <summary>An instance's latest lifecycle action not yet completed under the call's hook: what a call by instance id acts on.</summary>
-    private string? CurrentAction(AutoScalingCall call) =>
-        call.InstanceId is { } id && actionsOf.TryGetValue(id, out var actions)
-            ? actions.LastOrDefault(token => !completed.ContainsKey($"{call.Group}/{call.Hook}/{token}"))
-            : null;
+    /// <summary>
+    /// What a call by instance id acts on: the instance's latest lifecycle action under the call's hook not yet completed;
+    /// when every one is completed, the latest (the call is then answered "No active Lifecycle Action found", as AWS does).
+    /// </summary>
+    private string? CurrentAction(AutoScalingCall call)
+    {
+        if (call.InstanceId is not { } id || !actionsOf.TryGetValue(id, out var actions))
+            return null;
+        var underHook = actions.Where(a => a.Hook is null || a.Hook == call.Hook).Select(a => a.Token).ToList();
+        return underHook.LastOrDefault(token => !completed.ContainsKey($"{call.Group}/{call.Hook}/{token}")) ?? underHook.LastOrDefault();
+    }
 
     /// <summary>What AWS does once an action completes: the instance (named, or found by its action's token) moves on.</summary>
     private void Complete(AutoScalingCall call)

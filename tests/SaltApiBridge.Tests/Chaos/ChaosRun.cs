@@ -77,9 +77,13 @@ internal sealed class ChaosRun : IAsyncDisposable
     ];
 
     /// <summary>The real daemon in-process against this run's queue and simulators, with its deletes on the timeline.</summary>
-    public Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? overrides = null) =>
-        BridgeDaemon.StartAsync(fauxqs, QueueUrl, Salt, AutoScaling, overrides ?? ChaosSettings.InProcess(),
-            services => services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), Timeline))));
+    /// <param name="configureServices">Further replacements (a DynamoDB client for a local table).</param>
+    public Task<BridgeDaemon> StartDaemonAsync(Dictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null) =>
+        BridgeDaemon.StartAsync(fauxqs, QueueUrl, Salt, AutoScaling, overrides ?? ChaosSettings.InProcess(), services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<IMessageQueue>(sp => new RecordingMessageQueue(sp.GetRequiredService<SqsMessageQueue>(), Timeline)));
+            configureServices?.Invoke(services);
+        });
 
     /// <summary>Creates both queues (or, on a dedicated emulator that made them at start, learns their URLs).</summary>
     public async Task CreateQueuesAsync(int maxReceiveCount, int visibilityTimeoutSeconds)
@@ -141,9 +145,9 @@ internal sealed class ChaosRun : IAsyncDisposable
         {
             var instanceId = m.MinionId![(m.Group!.Length + 1)..];
             if (m.Launch && AutoScaling.StateOf(instanceId) is null)
-                AutoScaling.AddInstance(m.Group, instanceId, token: m.Token);
+                AutoScaling.AddInstance(m.Group, instanceId, token: m.Token, hook: m.Hook);
             else
-                AutoScaling.AddAction(instanceId, m.Token!);
+                AutoScaling.AddAction(instanceId, m.Token!, m.Hook);
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using SaltApiBridge.Tests.Fixtures;
-using SaltApiBridge.Tests.Salt;
 
 namespace SaltApiBridge.Tests.Chaos;
 
@@ -25,34 +23,10 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
         await using var run = new ChaosRun(fauxqs, "sigkill");
         await run.CreateQueuesAsync(ChaosSettings.MaxReceiveCount, VisibilityTimeoutSeconds);
         var faults = new SaltFaultInjector(run.Salt, seed: 13, rate: 0, ChaosSettings.Stall);
-        var random = new Random(13);
-        var jobs = new Dictionary<string, TimeSpan>();
-        var messages = new List<ChaosMessage>();
-        for (var n = 600; n < 660; n++)
-        {
-            messages.Add(ChaosMessages.Launch(n, n % 17 == 0 ? ChaosMessages.Abandon : ChaosMessages.Continue, format: n));
-            if (n % 17 == 0)
-                run.Salt.FailingMinions[ChaosMessages.MinionId(n)] = true;
-        }
-
-        for (var n = 660; n < 670; n++)
-        {
-            run.Salt.SetKey(ChaosMessages.MinionId(n), "minions");
-            messages.Add(ChaosMessages.Terminate(n));
-        }
-
-        for (var n = 670; n < 676; n++)
-        {
-            run.Salt.SetKey(ChaosMessages.MinionId(n), "minions");
-            messages.Add(ChaosMessages.Terminated(n));
-        }
-
-        foreach (var minion in messages.Select(m => m.MinionId!))
-            jobs[minion] = TimeSpan.FromMilliseconds(random.Next(300, 800));
-        run.Salt.JobDuration = minion => jobs.GetValueOrDefault(minion);
+        var messages = ChaosStorm.Prepare(run, new Random(13), first: 600, (Launches: 60, Terminating: 10, Terminated: 6), jobMilliseconds: (300, 800));
         await File.WriteAllTextAsync(configFile, Config(run), TestContext.Current.CancellationToken);
 
-        await run.SendAsync([.. messages.OrderBy(_ => random.Next())]);
+        await run.SendAsync(messages);
         await using var first = DaemonProcess.Start(configFile, ChaosRun.AwsSecretKey);
         await Eventually.UntilAsync(
             () => Task.FromResult(run.AutoScaling.Completions.Count >= 25 || first.HasExited),
@@ -80,56 +54,6 @@ public sealed class DaemonKillTests(FauxqsServer fauxqs) : IDisposable
         Directory.Delete(recordDirectory, recursive: true);
     }
 
-    /// <summary>The daemon's configuration as a file (the password too: never on the command line).</summary>
-    private string Config(ChaosRun run) => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["Queue"] = new Dictionary<string, object>
-        {
-            ["QueueUrl"] = run.QueueUrl,
-            ["ServiceUrl"] = fauxqs.Endpoint,
-            ["Region"] = FauxqsServer.Region,
-            ["WaitTimeSeconds"] = 1,
-            ["Pollers"] = 2,
-            ["VisibilityTimeoutSeconds"] = VisibilityTimeoutSeconds,
-        },
-        ["SaltApi"] = new Dictionary<string, object>
-        {
-            ["BaseUrl"] = run.Salt.BaseUrl,
-            ["Username"] = "saltapi",
-            ["Password"] = SaltApiHarness.Password,
-            ["AttemptTimeout"] = ChaosSettings.AttemptTimeout,
-            ["RetryDelay"] = "00:00:00.050",
-            ["MaxRetries"] = 2,
-            ["CircuitBreakDuration"] = "00:00:00.500",
-            ["KeyPollInterval"] = "00:00:00.050",
-            ["KeyPollMaxInterval"] = "00:00:00.200",
-            ["ReachablePollInterval"] = "00:00:00.050",
-            ["ReachablePollMaxInterval"] = "00:00:00.200",
-            ["JobPollInterval"] = "00:00:00.100",
-            ["JobPollMaxInterval"] = "00:00:00.250",
-        },
-        ["AutoScaling"] = new Dictionary<string, object>
-        {
-            ["Region"] = FauxqsServer.Region,
-            ["ServiceUrl"] = run.AutoScaling.Url,
-            ["RetryBaseDelay"] = "00:00:00.050",
-        },
-        ["Pipeline"] = new Dictionary<string, object>
-        {
-            ["MaxInFlight"] = 16,
-            ["StepRetryDelay"] = "00:00:00.100",
-            ["RetryBackoff"] = "00:00:01",
-            ["MaxRetryBackoff"] = "00:00:02",
-            ["DrainTimeout"] = "00:00:03",
-            ["VisibilityExtensionInterval"] = "00:00:01",
-            ["DeleteBatchWindow"] = "00:00:00.050",
-            ["RecordDirectory"] = recordDirectory,
-        },
-        ["Health"] = new Dictionary<string, object> { ["Urls"] = "http://127.0.0.1:0" },
-        ["Logging"] = new Dictionary<string, object>
-        {
-            ["LogLevel"] = new Dictionary<string, string> { ["Default"] = "Debug", ["Microsoft"] = "Warning", ["System.Net.Http"] = "Warning", ["Polly"] = "Warning" },
-            ["Console"] = new Dictionary<string, object> { ["FormatterName"] = "json" },
-        },
-    });
+    private string Config(ChaosRun run) => ChaosDaemonConfiguration.Json(
+        run, fauxqs.Endpoint, VisibilityTimeoutSeconds, new Dictionary<string, object> { ["RecordDirectory"] = recordDirectory });
 }

@@ -399,28 +399,4 @@ public sealed class MultiMasterPipelineTests : IDisposable
         record!.JobMaster.Should().Be("m2");
         record.ProvisionedJid.Should().Be(harness.Others[0].StartedRuns.Single().Jid);
     }
-
-    [Fact]
-    public async Task LookAsync_JobMasterDownAndNoOtherMasterHoldsTheKey_NeverCompletes()
-    {
-        const string Jid = "20261206120000000002";
-        await using var harness = new PipelineHarness(
-            masters: 2, records: new FileProvisioningRecords(directory),
-            salt: s => { s.MasterDown = MasterDownPolicy.Proceed; s.MasterDownTimeout = TimeSpan.FromMilliseconds(200); });
-        await harness.Records.SaveAsync(new ProvisioningRecord(
-            Minion, Instance, Group, ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), HighstateJid: Jid, JobMaster: "local",
-            InProgress: new ActionInProgress(LifecycleEventKind.Launching, "provision", ProvisioningRecord.KeyOf(Token), DateTimeOffset.UtcNow.AddMinutes(-2), Replica: "replica-0")), TestContext.Current.CancellationToken);
-        harness.Salt.SetKey(Minion, MinionKeyState.Accepted);
-        harness.Others[0].SetKey(Minion, MinionKeyState.Pending);
-        harness.Salt.IsDown = true;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-
-        await harness.Unattended.LookAsync(stop.Token, TestContext.Current.CancellationToken);
-        await harness.Log.WaitUntilAsync(calls => calls.Count(c => c.StartsWith("heartbeat", StringComparison.Ordinal)) >= 3);
-        await stop.CancelAsync();
-        await harness.Log.WaitUntilAsync(_ => harness.Unattended.Resuming == 0);
-
-        harness.Log.Matching("complete").Should().BeEmpty("no verdict, no completion");
-        harness.Others[0].StartedRuns.Should().BeEmpty();
-    }
 }

@@ -147,6 +147,33 @@ public sealed class StateJobRunnerTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_RecordedJobsMasterStaysDownAndNoLiveMasterHoldsTheKey_KeepsWaitingAndPublishesNothing()
+    {
+        await using var rig = new ProvisioningRig(masters: 2);
+        rig.Salt.SetKey(Minion, MinionKeyState.Pending);
+        rig.Others[0].IsDown = true;
+        var work = rig.Work(rig.Plan(LifecycleEventKind.Launching));
+        work.JobMaster = rig.Masters.Find("m2")!;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = rig.Get<StateJobRunner>().RunOnceAsync(Highstate(work, rig, RecordedJid), work, stop.Token);
+        var until = rig.Time.GetUtcNow() + rig.SaltOptions.MasterDownTimeout * 4;
+        while (!run.IsCompleted && rig.Time.GetUtcNow() < until)
+        {
+            // A real moment for the runner to reach its next timer, then fake time moves on.
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, Ct));
+            rig.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var completed = run.IsCompleted;
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+        completed.Should().BeFalse("no master that answers holds the key: no verdict, so nothing to complete with");
+        rig.Salt.PublishedJids.Should().BeEmpty();
+        work.JobMaster.Name.Should().Be("m2");
+    }
+
+    [Fact]
     public void Describe_AnotherRunInProgress_NamesTheRunInTheWay()
     {
         StateJobRunner.Describe("clean", new StateRunResult(StateRunStatus.AnotherRunInProgress, "20261206110000000002", [], null, RecordedJid))

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using SaltApiBridge.Benchmarks.Harness;
 using SaltApiBridge.Simulation.Local;
 
-// `all` runs everything and writes docs/bench/ (results.md, storm.svg); `pipeline`, `storm`, `memory` or `harness`
+// `all` runs everything and writes docs/bench/ (results.md, storm.svg); `pipeline`, `storm`, `master`, `store`, `memory` or `harness`
 // run the end-to-end harness; anything else goes to BenchmarkDotNet (parser and salt-api client overhead), e.g.
 // --filter '*' --job short.
 if (args.Length > 0 && args[0] == "all")

@@ -37,14 +37,20 @@ internal static class DemoCommandLine
     {
         var instances = new Option<int>("--instances") { Description = "Instances in the scale-out (a quarter are then scaled in).", DefaultValueFactory = _ => 20 };
         var speed = new Option<double>("--speed") { Description = "How many times faster than real time Salt works.", DefaultValueFactory = _ => 30 };
-        var masters = new Option<int>("--masters") { Description = "Salt masters, hot/hot multi-master when more than one (1-3).", DefaultValueFactory = _ => 1 };
+        var masters = new Option<int?>("--masters") { Description = "Salt masters, hot/hot multi-master when more than one (1-3; as many as --replicas by default)." };
+        var replicas = new Option<int>("--replicas") { Description = "Daemons sharing the queue and a DynamoDB table (dynalite), each next to a master of its own; with 2, one is killed mid-run (1-2).", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (instance ids, durations, which highstate fails).", DefaultValueFactory = _ => 1 };
         var command = new RootCommand("Run the bridge locally: SQS/SNS emulator, simulated salt-api and Auto Scaling, a scale-out and a scale-in; exit 0 when every lifecycle action ended as expected.")
         {
-            instances, speed, seed, masters,
+            instances, speed, seed, masters, replicas,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed), parse.GetValue(masters)), parse.InvocationConfiguration, cancellationToken));
+        {
+            // Each replica runs next to a master of its own: --replicas 2 alone plays against two masters.
+            var replicaCount = parse.GetValue(replicas);
+            var settings = new DemoSettings(parse.GetValue(instances), parse.GetValue(speed), parse.GetValue(seed), parse.GetValue(masters) ?? replicaCount, replicaCount);
+            return RunAsync(settings, parse.InvocationConfiguration, cancellationToken);
+        });
         return command;
     }
 

@@ -70,8 +70,11 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
         && (!ScaledIn || TerminateResult is not null)
         && (KeyDeleted || !(ScaledIn || Fails));
 
+    /// <summary>A completion sent again (refused by Auto Scaling) with another result than the one that completed the action.</summary>
+    public bool CompletedAgainOtherwise { get; private set; }
+
     public bool AsExpected =>
-        Done && LaunchCompletions == 1 && LaunchResult == ExpectedLaunchResult
+        Done && LaunchCompletions == 1 && LaunchResult == ExpectedLaunchResult && !CompletedAgainOtherwise
         && (!ScaledIn || (TerminateCompletions == 1 && TerminateResult == "CONTINUE"))
         && KeyDeleted == (ScaledIn || Fails);
 
@@ -122,6 +125,16 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
         Step(result, at);
         if (launch && result == "CONTINUE")
             Progress("in service", at);
+    }
+
+    /// <summary>A completion of an action already completed, which Auto Scaling refused: it must carry the same result.</summary>
+    public void CompletedAgain(bool launch, string result)
+    {
+        lock (gate)
+        {
+            if (result != (launch ? LaunchResult : TerminateResult))
+                CompletedAgainOtherwise = true;
+        }
     }
 
     public void KeyRemoved(DateTimeOffset at)

@@ -11,19 +11,21 @@ internal sealed record DemoReport(
     TimeSpan Elapsed,
     bool TimedOut,
     IReadOnlyList<DemoLogLine> Log,
-    IReadOnlyList<string> KeysMisplaced)
+    IReadOnlyList<string> KeysMisplaced,
+    DemoReplicaRun? ReplicaRun = null)
 {
     public IEnumerable<string> Warnings => Log.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => l.Text);
 
     /// <summary>
-    /// A few instances, each as the log tells it: one launched and scaled in, the one whose highstate failed, a golden
-    /// image; the lines naming its instance id, in order.
+    /// A few instances, each as the log tells it: one launched and scaled in (with replicas, one whose launch was taken
+    /// over if there is one), the one whose highstate failed, a golden image; the lines naming its instance id, in order.
     /// </summary>
     public IReadOnlyList<(DemoInstance Instance, IReadOnlyList<string> Lines)> LogOfAFew()
     {
+        var scaledIn = Instances.Where(i => i.ScaledIn && !i.GoldenImage && !i.Fails).ToList();
         var few = new[]
         {
-            Instances.FirstOrDefault(i => i.ScaledIn && !i.GoldenImage && !i.Fails),
+            scaledIn.FirstOrDefault(i => Log.Any(l => l.Text.Contains("Taking over Launching " + i.InstanceId + " ", StringComparison.Ordinal))) ?? scaledIn.FirstOrDefault(),
             Instances.FirstOrDefault(i => i.Fails),
             Instances.FirstOrDefault(i => i.GoldenImage && !i.ScaledIn),
         };

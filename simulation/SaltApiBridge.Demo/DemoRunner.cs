@@ -13,8 +13,9 @@ namespace SaltApiBridge.Demo;
 
 /// <summary>
 /// The local demo: the SQS/SNS emulator, a simulated salt-api (transcript replies, real latencies scaled) and Auto
-/// Scaling endpoint, and the real daemon between them. Plays a scale-out (some messages through SNS, some straight
-/// to SQS, some in the EventBridge shape; one highstate fails) and then a scale-in, and checks every outcome.
+/// Scaling endpoint, and the real daemon between them (in this process; with <c>--replicas 2</c>, two daemon processes
+/// on a DynamoDB table, one killed mid-run: <see cref="DemoReplicas"/>). Plays a scale-out (some messages through SNS,
+/// some straight to SQS, some in the EventBridge shape; one highstate fails) and then a scale-in, and checks every outcome.
 /// </summary>
 internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
 {
@@ -22,6 +23,8 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
     private const string WorkerGroup = "worker-asg";
     private const string Launching = "autoscaling:EC2_INSTANCE_LAUNCHING";
     private const string Terminating = "autoscaling:EC2_INSTANCE_TERMINATING";
+    private const string LaunchHook = "provision";
+    private const string TerminateHook = "clean-up";
     private const string Password = "demo-salt-api-password";
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
@@ -57,38 +60,67 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         }
 
         autoScaling.Called += tracker.OnAutoScalingCall;
-        // Auto Scaling knows the instances it launches: the accept gate asks it before any key is accepted.
+        // Auto Scaling knows the instances it launches (the accept gate asks it before any key is accepted) and each
+        // action's hook (a takeover completes by instance id and hook).
         foreach (var instance in instances)
-            autoScaling.AddInstance(instance.Group, instance.InstanceId, token: instance.LaunchToken);
+        {
+            autoScaling.AddInstance(instance.Group, instance.InstanceId, token: instance.LaunchToken, hook: LaunchHook);
+            autoScaling.AddAction(instance.InstanceId, instance.TerminateToken, TerminateHook);
+        }
 
         using var sqs = emulator.CreateSqsClient();
         var deadLetterUrl = await emulator.CreateQueueAsync("saltapibridge-demo-dlq", null, cancellationToken);
-        var queueUrl = await emulator.CreateQueueAsync("saltapibridge-demo", new()
+        var queueAttributes = new Dictionary<string, string>
         {
             ["RedrivePolicy"] = $$"""{"deadLetterTargetArn":"{{FauxqsEmulator.QueueArn("saltapibridge-demo-dlq")}}","maxReceiveCount":"5"}""",
-        }, cancellationToken);
+        };
+        if (settings.Replicas > 1)
+            queueAttributes["VisibilityTimeout"] = DemoReplicas.QueueVisibilityTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        var queueUrl = await emulator.CreateQueueAsync("saltapibridge-demo", queueAttributes, cancellationToken);
         var topic = await emulator.CreateTopicAsync("saltapibridge-demo", cancellationToken);
         await emulator.SubscribeQueueAsync(topic, "saltapibridge-demo", cancellationToken);
 
         var logs = new DemoLogs();
-        await using var daemon = BuildDaemon(emulator, queueUrl, masters, autoScaling, logs);
-        await daemon.StartAsync(cancellationToken);
-        say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); {instances.Count} instances to launch, then {instances.Count(i => i.ScaledIn)} to scale in");
+        var settingsOfDaemon = DaemonSettings(queueUrl, autoScaling);
+        await using var daemon = settings.Replicas == 1 ? BuildDaemon(emulator, settingsOfDaemon, masters, logs) : null;
+        await using var replicas = settings.Replicas == 1 ? null
+            : await DemoReplicas.StartAsync(settings.Replicas, settingsOfDaemon, masters, ("saltapibridge", Password), emulator.Endpoint, say, cancellationToken);
+        if (daemon is not null)
+        {
+            await daemon.StartAsync(cancellationToken);
+            say($"the daemon is running (health and metrics on {string.Join(' ', daemon.Urls)}); {instances.Count} instances to launch, then {instances.Count(i => i.ScaledIn)} to scale in");
+        }
+        else
+        {
+            say($"{replicas!.Replicas.Count} daemons are running ({string.Join(", ", replicas.Replicas.Select(r => $"{r.Name} next to {r.Master}"))}), sharing the queue "
+                + $"and the DynamoDB table {DemoReplicas.TableName} in dynalite ({replicas.Endpoint}); {instances.Count} instances to launch, then {instances.Count(i => i.ScaledIn)} to scale in; "
+                + $"{replicas.Replicas[0].Name} will be killed (SIGKILL) once a third of the launches are done");
+        }
 
-        // The host owns SIGINT/SIGTERM once started: its stopping signal ends the demo too.
+        // The in-process host owns SIGINT/SIGTERM once started: its stopping signal ends the demo too.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
-            cancellationToken, daemon.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            cancellationToken, daemon?.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping ?? CancellationToken.None);
         var clock = Stopwatch.StartNew();
         var play = PlayAsync(instances, tracker, emulator, sqs, queueUrl, topic, masters.Minions, stopping.Token);
+        var kill = replicas?.KillMidRunAsync(tracker, play, clock);
         await present(tracker, play);
         var timedOut = !await play;
 
         var left = await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, stopping.Token);
-        await daemon.StopAsync(CancellationToken.None);
+        if (daemon is not null)
+            await daemon.StopAsync(CancellationToken.None);
+        DemoReplicaRun? replicaRun = null;
+        if (replicas is not null)
+        {
+            await replicas.StopAsync();
+            var killed = kill is null ? null : await kill;
+            replicaRun = new DemoReplicaRun(replicas.Replicas, killed, killed is null ? 0 : replicas.TakenOverFrom(killed.Replica), tracker.RefusedCompletions);
+        }
+
         return new DemoReport(
             instances, left, await FauxqsEmulator.MessagesLeftAsync(sqs, deadLetterUrl, cancellationToken),
             [.. masters.Masters.SelectMany(m => m.Violations)], tracker.StrayCalls,
-            masters.Masters.Sum(m => m.Calls.Count), clock.Elapsed, timedOut, logs.Lines, [.. KeysOutOfPlace(instances, masters)]);
+            masters.Masters.Sum(m => m.Calls.Count), clock.Elapsed, timedOut, replicas?.Log ?? logs.Lines, [.. KeysOutOfPlace(instances, masters)], replicaRun);
     }
 
     /// <summary>Keys not where the run leaves them on every master: accepted for an instance in service, gone otherwise.</summary>
@@ -114,14 +146,14 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         await emulator.PublishAsync(topic, SampleMessages.Notification("autoscaling:TEST_NOTIFICATION", WebGroup, null), "Auto Scaling: test notification", cancellationToken);
         foreach (var instance in instances)
         {
-            var hook = SampleMessages.LifecycleHook(Launching, instance.Group, instance.InstanceId, "provision", instance.LaunchToken);
+            var hook = SampleMessages.LifecycleHook(Launching, instance.Group, instance.InstanceId, LaunchHook, instance.LaunchToken);
             switch (instance.Via)
             {
                 case "sns":
                     await emulator.PublishAsync(topic, hook, "Auto Scaling: Lifecycle action", cancellationToken);
                     break;
                 case "eventbridge":
-                    await sqs.SendMessageAsync(queueUrl, SampleMessages.EventBridge("EC2 Instance-launch Lifecycle Action", Launching, instance.Group, instance.InstanceId, "provision", instance.LaunchToken), cancellationToken);
+                    await sqs.SendMessageAsync(queueUrl, SampleMessages.EventBridge("EC2 Instance-launch Lifecycle Action", Launching, instance.Group, instance.InstanceId, LaunchHook, instance.LaunchToken), cancellationToken);
                     break;
                 default:
                     await sqs.SendMessageAsync(queueUrl, hook, cancellationToken);
@@ -151,7 +183,7 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
                 foreach (var leaving in instances.Where(i => i.ScaledIn))
                 {
                     leaving.TerminatingSent = true;
-                    await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook(Terminating, leaving.Group, leaving.InstanceId, "clean-up", leaving.TerminateToken), cancellationToken);
+                    await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook(Terminating, leaving.Group, leaving.InstanceId, TerminateHook, leaving.TerminateToken), cancellationToken);
                 }
             }
 
@@ -164,10 +196,21 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         return true;
     }
 
-    private WebApplication BuildDaemon(FauxqsEmulator emulator, string queueUrl, SimulatedMasters masters, SimulatedAutoScaling autoScaling, DemoLogs logs)
+    /// <summary>The daemon in this process, its SQS client and credentials the emulator's, its log kept for the summary.</summary>
+    private static WebApplication BuildDaemon(FauxqsEmulator emulator, Dictionary<string, string?> daemonSettings, SimulatedMasters masters, DemoLogs logs)
+    {
+        var configuration = new Dictionary<string, string?>(daemonSettings);
+        // SaltApi:BaseUrl, credentials, and with several masters SaltApi:Masters and Topology.
+        foreach (var (key, value) in masters.DaemonSettings("saltapibridge", Password))
+            configuration[key] = value;
+        return LocalDaemon.Build(emulator, configuration, services => services.AddSingleton<ILoggerProvider>(logs));
+    }
+
+    /// <summary>The demo's daemon settings but its masters': the production cadences on the demo's clock.</summary>
+    private Dictionary<string, string?> DaemonSettings(string queueUrl, SimulatedAutoScaling autoScaling)
     {
         string Span(TimeSpan real) => settings.Scaled(real).ToString("c", CultureInfo.InvariantCulture);
-        var configuration = new Dictionary<string, string?>
+        return new Dictionary<string, string?>
         {
             ["Queue:QueueUrl"] = queueUrl,
             ["Queue:WaitTimeSeconds"] = "2",
@@ -198,10 +241,6 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
             ["Logging:LogLevel:SaltApiBridge"] = "Information",
             ["Logging:Console:LogLevel:Default"] = "None",
         };
-        // SaltApi:BaseUrl, credentials, and with several masters SaltApi:Masters and Topology.
-        foreach (var (key, value) in masters.DaemonSettings("saltapibridge", Password))
-            configuration[key] = value;
-        return LocalDaemon.Build(emulator, configuration, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 
     /// <summary>The demo's fleet: mostly web servers, a quarter golden-image workers, one highstate that fails.</summary>

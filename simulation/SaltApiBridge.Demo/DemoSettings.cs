@@ -5,9 +5,12 @@ namespace SaltApiBridge.Demo;
 /// <param name="Speed">How many times faster than real time Salt works (highstates, replies, the daemon's polling).</param>
 /// <param name="Seed">Seeds every random choice, so a run can be repeated.</param>
 /// <param name="Masters">Salt masters (hot/hot multi-master when more than one): each key must end up accepted, then deleted, on every one.</param>
-internal sealed record DemoSettings(int Instances, double Speed, int Seed, int Masters = 1)
+/// <param name="Replicas">Daemons sharing the queue and a DynamoDB table, each next to a master of its own; with two, one is killed mid-run and the other takes over.</param>
+internal sealed record DemoSettings(int Instances, double Speed, int Seed, int Masters = 1, int Replicas = 1)
 {
     public const int MaxMasters = 3;
+
+    public const int MaxReplicas = 2;
 
     public const int MaxInstances = 500;
 
@@ -24,5 +27,7 @@ internal sealed record DemoSettings(int Instances, double Speed, int Seed, int M
         Instances is < 2 or > MaxInstances ? $"--instances must be between 2 and {MaxInstances}"
         : Speed is < 1 or > 1000 ? "--speed must be between 1 and 1000"
         : Masters is < 1 or > MaxMasters ? $"--masters must be between 1 and {MaxMasters}"
+        : Replicas is < 1 or > MaxReplicas ? $"--replicas must be between 1 and {MaxReplicas}"
+        : Replicas > Masters ? $"--replicas {Replicas} runs each daemon next to a master of its own: --masters must be at least {Replicas}"
         : null;
 }

@@ -12,6 +12,8 @@ internal sealed class DemoTracker
     private readonly int masters;
     private int strayCalls;
     private bool scalingIn;
+    private DemoKill? kill;
+    private int refusedCompletions;
 
     /// <param name="masters">How many masters the calls come from: a key counts as removed once every one deleted it.</param>
     public DemoTracker(IReadOnlyList<DemoInstance> instances, int masters = 1)
@@ -31,6 +33,16 @@ internal sealed class DemoTracker
         get => Volatile.Read(ref scalingIn);
         set => Volatile.Write(ref scalingIn, value);
     }
+
+    /// <summary>The replica the demo killed mid-run (with <c>--replicas 2</c>), once it has.</summary>
+    public DemoKill? Kill
+    {
+        get => Volatile.Read(ref kill);
+        set => Volatile.Write(ref kill, value);
+    }
+
+    /// <summary>Completions Auto Scaling refused because their action was completed already.</summary>
+    public int RefusedCompletions => Volatile.Read(ref refusedCompletions);
 
     /// <summary>Calls for minion ids the demo never announced (must stay 0).</summary>
     public int StrayCalls => Volatile.Read(ref strayCalls);
@@ -95,7 +107,14 @@ internal sealed class DemoTracker
         ArgumentNullException.ThrowIfNull(call);
         if (call.ActionToken is null || !byToken.TryGetValue(call.ActionToken, out var target))
             return;
-        if (call.Action == "CompleteLifecycleAction")
+        if (call.Action == "CompleteLifecycleAction" && call.Refused)
+        {
+            // Sent again for an action already completed (a replica killed after completing it, before it could record
+            // so): Auto Scaling refuses it, so it completes nothing, but it must not disagree with the completion.
+            Interlocked.Increment(ref refusedCompletions);
+            target.Instance.CompletedAgain(target.Launch, call.Result ?? "?");
+        }
+        else if (call.Action == "CompleteLifecycleAction")
             target.Instance.Completed(target.Launch, call.Result ?? "?", DateTimeOffset.UtcNow);
         else
             target.Instance.Progress("heartbeat", DateTimeOffset.UtcNow);

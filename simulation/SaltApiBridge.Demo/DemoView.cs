@@ -31,12 +31,19 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var scalingIn = false;
+        var killed = false;
         while (true)
         {
+            if (!killed && tracker.Kill is { } kill)
+            {
+                killed = true;
+                console.MarkupLine($"[yellow]{Markup.Escape(Killed(kill))}[/]");
+            }
+
             if (!scalingIn && tracker.ScalingIn)
             {
                 scalingIn = true;
-                console.MarkupLine($"[grey]{Markup.Escape(Headline(tracker))}[/]");
+                console.MarkupLine($"[grey]{Markup.Escape(Progress(tracker))}[/]");
             }
 
             foreach (var instance in tracker.Instances.Where(i => i.Done && reported.Add(i.MinionId)))
@@ -91,11 +98,15 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         console.MarkupLine("[grey]  (the call count may differ by a few between runs of one seed: how often the bridge polls keys, pings and jobs depends on timing)[/]");
         if (report.TimedOut)
             Check(false, $"the run did not finish within {settings.Deadline}");
+        if (report.ReplicaRun is { } replicas)
+            console.MarkupLine($"[grey]  {Markup.Escape(replicas.Describe(DemoReplicas.LeaseDuration))}[/]");
 
-        console.MarkupLine("[bold]What the daemon logged for a few of them[/] [grey](its own lines, as an operator reads them in the journal)[/]");
+        console.MarkupLine(report.ReplicaRun is null
+            ? "[bold]What the daemon logged for a few of them[/] [grey](its own lines, as an operator reads them in the journal)[/]"
+            : "[bold]What the daemons logged for a few of them[/] [grey](their own lines, each under its replica's name, as an operator reads them in the journals)[/]");
         foreach (var (instance, lines) in report.LogOfAFew())
         {
-            console.MarkupLine($"  [bold]{Markup.Escape(instance.MinionId)}[/] [grey]({Markup.Escape(Story(instance))})[/]");
+            console.MarkupLine($"  [bold]{Markup.Escape(instance.MinionId)}[/] [grey]({Markup.Escape(Story(instance, lines))})[/]");
             foreach (var line in lines)
                 console.MarkupLine($"    [grey]{Markup.Escape(line)}[/]");
         }
@@ -110,20 +121,43 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
         }
     }
 
-    /// <summary>The live view's title: which half of the run is playing, and how far it got.</summary>
+    /// <summary>The live view's title: how far the run got, and the replica killed once it is.</summary>
     internal static string Headline(DemoTracker tracker)
     {
         ArgumentNullException.ThrowIfNull(tracker);
+        return tracker.Kill is { } kill ? Progress(tracker) + " · " + Killed(kill) : Progress(tracker);
+    }
+
+    /// <summary>Which half of the run is playing, and how far it got.</summary>
+    private static string Progress(DemoTracker tracker)
+    {
         var all = tracker.Instances;
         return tracker.ScalingIn
             ? $"scaling in: {all.Count(i => i.ScaledIn && i.Done)}/{all.Count(i => i.ScaledIn)} removed; {all.Count(i => i.Done)}/{all.Count} instances done"
             : $"scaling out: {all.Count(i => i.LaunchResult is not null)}/{all.Count} launches completed";
     }
 
+    /// <summary>What the live view says of the replica the demo killed.</summary>
+    internal static string Killed(DemoKill kill)
+    {
+        ArgumentNullException.ThrowIfNull(kill);
+        return $"{kill.Replica} killed (SIGKILL) at {kill.At.TotalSeconds:F1} s with {Actions(kill.InProgress)} in progress: "
+            + $"the other replica takes them over from their records once their leases ({DemoReplicas.LeaseDuration.TotalSeconds:F0} s) run out";
+    }
+
+    /// <summary>"1 lifecycle action", "3 lifecycle actions".</summary>
+    internal static string Actions(int count) => count == 1 ? "1 lifecycle action" : $"{count} lifecycle actions";
+
     private static string Story(DemoInstance instance) =>
         instance.Fails ? "its highstate failed: ABANDON, then terminated"
         : instance.GoldenImage ? "a golden image: key accepted, no highstate"
         : instance.ScaledIn ? "launched, then scaled in" : "launched";
+
+    /// <summary>The story, and who finished the launch when a replica took it over from its record.</summary>
+    private static string Story(DemoInstance instance, IReadOnlyList<string> lines) =>
+        lines.FirstOrDefault(l => l.Contains("Taking over Launching ", StringComparison.Ordinal)) is { } takeover
+            ? $"{Story(instance)}; its launch taken over by {takeover[..takeover.IndexOf(':', StringComparison.Ordinal)]} after the kill"
+            : Story(instance);
 
     private Table LiveTable(DemoTracker tracker)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ internal static class BenchDaemon
 {
     public static WebApplication Build(
         FauxqsEmulator emulator, string queueUrl, int pollers, int maxInFlight, IDictionary<string, string?>? extra = null,
-        ISaltMaster? salt = null, ILifecycleActionClient? lifecycle = null)
+        ISaltMaster? salt = null, ILifecycleActionClient? lifecycle = null, IAmazonDynamoDB? dynamoDb = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -40,6 +41,9 @@ internal static class BenchDaemon
         {
             if (salt is not null)
                 services.Replace(ServiceDescriptor.Singleton(salt));
+            // The DynamoDB store's client with the bench's credentials (the machine's AWS setup must not matter).
+            if (dynamoDb is not null)
+                services.Replace(ServiceDescriptor.Singleton(dynamoDb));
             if (lifecycle is not null)
             {
                 services.Replace(ServiceDescriptor.Singleton(lifecycle));

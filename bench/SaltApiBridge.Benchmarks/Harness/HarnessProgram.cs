@@ -11,7 +11,7 @@ namespace SaltApiBridge.Benchmarks.Harness;
 /// </summary>
 internal static class HarnessProgram
 {
-    public static readonly string[] Names = ["pipeline", "storm", "master", "memory", "harness"];
+    public static readonly string[] Names = ["pipeline", "storm", "master", "store", "memory", "harness"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -106,6 +106,9 @@ internal static class HarnessProgram
                 + "Makespans are scaled back too, but include uncompressed round trips, so they flatter neither side.");
             Say("");
         }
+
+        if (what is "store" or "harness")
+            await StoreReport.RunAsync(emulator, quick, Say);
 
         if (what is "memory" or "harness")
             await MemoryReport.RunAsync(emulator, name => Option(args, name) ?? (args.Contains(name) ? "" : null), quick, Say);

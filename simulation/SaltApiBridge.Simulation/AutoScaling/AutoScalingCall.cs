@@ -6,5 +6,6 @@ namespace SaltApiBridge.Simulation;
 /// makes — the instance's latest action not yet completed under that hook, else its latest under that hook (answered
 /// "No active Lifecycle Action found"); null when the simulator knows none.
 /// </param>
+/// <param name="Refused">A completion or heartbeat answered "No active Lifecycle Action found": its action was completed before.</param>
 internal sealed record AutoScalingCall(
-    string Action, string Group, string Hook, string? InstanceId, string? Token, string? Result, bool Signed, string? ActionToken = null);
+    string Action, string Group, string Hook, string? InstanceId, string? Token, string? Result, bool Signed, string? ActionToken = null, bool Refused = false);

@@ -128,6 +128,11 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
             form.GetValueOrDefault("LifecycleActionResult"),
             authorization?.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) == true);
         call = call with { ActionToken = call.Token ?? CurrentAction(call) };
+        var describe = call.Action.StartsWith("Describe", StringComparison.Ordinal);
+        // As AWS: an action completed by its token is gone for a call by the instance's id, and the other way round.
+        var identity = $"{call.Group}/{call.Hook}/{call.ActionToken ?? call.InstanceId}";
+        var gone = !describe && (call.Action == "CompleteLifecycleAction" ? !completed.TryAdd(identity, 0) : completed.ContainsKey(identity));
+        call = call with { Refused = gone };
         calls.Enqueue(call);
         Called?.Invoke(call);
         switch (call.Action)
@@ -140,9 +145,6 @@ internal sealed class SimulatedAutoScaling : IAsyncDisposable
                 return DescribeHooks(call.Group);
         }
 
-        // As AWS: an action completed by its token is gone for a call by the instance's id, and the other way round.
-        var identity = $"{call.Group}/{call.Hook}/{call.ActionToken ?? call.InstanceId}";
-        var gone = call.Action == "CompleteLifecycleAction" ? !completed.TryAdd(identity, 0) : completed.ContainsKey(identity);
         if (call.Action == "CompleteLifecycleAction" && !gone)
             Complete(call);
         return gone

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.Coordination;
 using SaltApiBridge.Coordination.DynamoDb;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.Simulation.Local;
 
@@ -56,6 +58,15 @@ internal sealed class DynaliteEmulator : IAsyncDisposable
     /// <summary>The daemon's own client for a table here, with the demo's fixed credentials (dynalite checks none).</summary>
     public IAmazonDynamoDB CreateClient() =>
         DynamoDbClientFactory.Create(Options("unused", "unused"), new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey));
+
+    /// <summary>A table of the documented schema, through create-table's own code (which waits until it is ACTIVE).</summary>
+    public async Task CreateTableAsync(string tableName, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        using var usage = new CoordinationStoreUsage();
+        var calls = new DynamoDbCaller(client, Options(tableName, "setup"), new DependencyOutages(TimeProvider.System, NullLogger<DependencyOutages>.Instance), usage);
+        await new TableSetup(calls, TimeProvider.System).EnsureAsync(cancellationToken);
+    }
 
     public ValueTask DisposeAsync() => service.DisposeAsync();
 }

@@ -57,21 +57,24 @@ internal sealed class SimulatedMasters : IAsyncDisposable
 
     /// <summary>
     /// The daemon's configuration for these masters: <c>SaltApi:Name</c>, <c>:BaseUrl</c>, <c>:Username</c>,
-    /// <c>:Password</c> and <c>:Topology</c> for the first, <c>SaltApi:Masters:&lt;name&gt;:BaseUrl/Username/Password</c>
-    /// for each other one (added over a one-master configuration, e.g. as a test daemon's overrides).
+    /// <c>:Password</c> and <c>:Topology</c> for its own master (the first, or <paramref name="own"/>: a daemon next to
+    /// each master), <c>SaltApi:Masters:&lt;name&gt;:BaseUrl/Username/Password</c> for each other one (added over a
+    /// one-master configuration, e.g. as a test daemon's overrides).
     /// </summary>
-    public IDictionary<string, string?> DaemonSettings(string username, string password)
+    public IDictionary<string, string?> DaemonSettings(string username, string password, int own = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(own);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(own, Masters.Count);
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["SaltApi:Name"] = NameOf(0),
-            ["SaltApi:BaseUrl"] = Masters[0].BaseUrl,
+            ["SaltApi:Name"] = NameOf(own),
+            ["SaltApi:BaseUrl"] = Masters[own].BaseUrl,
             ["SaltApi:Username"] = username,
             ["SaltApi:Password"] = password,
         };
         if (Masters.Count > 1)
             settings["SaltApi:Topology"] = TopologySetting;
-        for (var i = 1; i < Masters.Count; i++)
+        foreach (var i in Enumerable.Range(0, Masters.Count).Where(i => i != own))
         {
             var key = $"SaltApi:Masters:{NameOf(i)}";
             settings[key + ":BaseUrl"] = Masters[i].BaseUrl;

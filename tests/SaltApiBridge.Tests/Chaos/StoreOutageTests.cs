@@ -75,10 +75,11 @@ public sealed partial class StoreOutageTests(FauxqsServer fauxqs) : IAsyncLifeti
         var record = await run.RecordAsync([.. one.Logs.Lines, .. two.Logs.Lines], faults);
         var lost = record.LogLines.Count(l => l.Contains("Lost the lease on ", StringComparison.Ordinal));
         var turnedBack = record.LogLines.Count(l => l.Contains("The coordination store cannot be used for ", StringComparison.Ordinal));
+        var warnings = record.LogLines.Count(l => l.StartsWith("Warning", StringComparison.Ordinal));
         var receives = record.LogLines.Select(l => ReceiveCount().Match(l)).Where(m => m.Success).Max(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         ChaosSettings.Report("store outage", ChaosRun.Summary(record, faults, run.Elapsed)
             + $"; dynalite down {Seconds(outage)} s after {completedBefore} completions, with 2 replicas; {completedDuring} completions during it; "
-            + $"leases lost {lost}; messages turned back while it was down {turnedBack}; highest receive count {receives}; "
+            + $"leases lost {lost}; messages turned back while it was down {turnedBack} ({warnings} warning lines in all); highest receive count {receives}; "
             + $"queue drained {Seconds(drainedAfter)} s after it was back");
         ChaosInvariants.Check(record).Should().BeEmpty();
         record.DeadLetters.Should().BeEmpty("a store outage shorter than the redrive policy's receives loses nothing");
@@ -106,8 +107,10 @@ public sealed partial class StoreOutageTests(FauxqsServer fauxqs) : IAsyncLifeti
         overrides["Queue:VisibilityTimeoutSeconds"] = ChaosSettings.VisibilityTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         overrides["Pipeline:MaxInFlight"] = "16";
         overrides["Pipeline:LockedRetryDelay"] = "00:00:02";
-        // Messages go back while the store is down: backing off to 4 s, six receives outlast the outage.
-        overrides["Pipeline:MaxRetryBackoff"] = "00:00:04";
+        // Messages go back while the store is down, backing off from 2 s to 8 s: the outage costs each three or four of
+        // the redrive policy's six receives (production's 30 s doubling to 15 min: one per 10 s outage).
+        overrides["Pipeline:RetryBackoff"] = "00:00:02";
+        overrides["Pipeline:MaxRetryBackoff"] = "00:00:08";
         overrides["Coordination:Store"] = "DynamoDb";
         overrides["Coordination:TableName"] = table;
         overrides["Coordination:ServiceUrl"] = Dynalite.Endpoint;

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Amazon.DynamoDBv2;
-using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.Coordination;
-using SaltApiBridge.Coordination.DynamoDb;
-using SaltApiBridge.Hosting;
 using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Tests.Fixtures;
@@ -82,9 +79,7 @@ public sealed class DynaliteServer : IAsyncLifetime
     public async Task<string> CreateTableAsync(string prefix = "coordination")
     {
         var name = $"{prefix}-{Guid.NewGuid():N}";
-        using var client = CreateClient();
-        var calls = new DynamoDbCaller(client, Options(name, "setup"), new DependencyOutages(TimeProvider.System, NullLogger<DependencyOutages>.Instance), new CoordinationStoreUsage());
-        await new TableSetup(calls, TimeProvider.System).EnsureAsync(TestContext.Current.CancellationToken);
+        await Running.CreateTableAsync(name, TestContext.Current.CancellationToken);
         return name;
     }
 

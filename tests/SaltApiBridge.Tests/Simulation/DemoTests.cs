@@ -4,7 +4,7 @@ using SaltApiBridge.Tests.Fixtures;
 namespace SaltApiBridge.Tests.Simulation;
 
 /// <summary>The demo in its short mode, as CI runs it: the real daemon, emulator and simulators, checked by its own summary.</summary>
-public sealed class DemoTests(FauxqsServer fauxqs)
+public sealed partial class DemoTests(FauxqsServer fauxqs, DynaliteServer dynalite)
 {
     [Fact]
     public async Task Demo_ShortRun_ExitsZeroWithEveryCheckPassed()
@@ -73,7 +73,30 @@ public sealed class DemoTests(FauxqsServer fauxqs)
             .And.Contain("PASS").And.NotContain("✗");
     }
 
+    [Fact]
+    public async Task Demo_TwoReplicasNextToTwoMasters_OneKilledMidRunTheOtherTakesOverAndEveryCheckPasses()
+    {
+        _ = (fauxqs, dynalite); // the fixtures have installed tools/fauxqs and tools/dynalite; the demo starts its own
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await DemoCommandLine.RunAsync(["--instances", "8", "--speed", "200", "--seed", "3", "--masters", "2", "--replicas", "2"], output, error);
+
+        var text = output.ToString();
+        code.Should().Be(0, text + error);
+        text.Should().Contain("2 daemons are running (replica1 next to master1, replica2 next to master2)")
+            .And.Contain("replica1 killed (SIGKILL) at ")
+            .And.Contain("✓ every lifecycle action completed once, as expected: 8 launches (7 CONTINUE, 1 ABANDON")
+            .And.Contain("removed with their instances, on each of the 2 masters")
+            .And.Contain("✓ queue empty (0 left), dead-letter queue empty (0)")
+            .And.Contain("PASS").And.NotContain("✗");
+        var takenOver = TookOver().Match(text);
+        takenOver.Success.Should().BeTrue(text);
+        int.Parse(takenOver.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BePositive("replica1 was killed with work in progress");
+    }
+
     [Theory]
+    [InlineData("--replicas", "3")]
     [InlineData("--masters", "4")]
     [InlineData("--instances", "1")]
     [InlineData("--speed", "0")]
@@ -87,4 +110,19 @@ public sealed class DemoTests(FauxqsServer fauxqs)
         code.Should().Be(2);
         error.ToString().Should().StartWith("error: ").And.Contain(flag);
     }
+
+    [Fact]
+    public async Task Demo_TwoReplicasOnOneMaster_OneErrorLineExit2()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await DemoCommandLine.RunAsync(["--replicas", "2", "--masters", "1"], output, error);
+
+        code.Should().Be(2);
+        error.ToString().Should().StartWith("error: --replicas 2 runs each daemon next to a master of its own: --masters must be at least 2");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"replica2\s+took\s+over\s+(\d+)\s+lifecycle\s+actions?\s+from\s+their\s+records")]
+    private static partial System.Text.RegularExpressions.Regex TookOver();
 }

@@ -33,7 +33,9 @@ public sealed class SimulatedAutoScalingTests : IAsyncLifetime
         var status = await CallAsync("RecordLifecycleActionHeartbeat", "provision", instanceId: Instance);
 
         status.Should().Be(400, "AWS answers \"No active Lifecycle Action found\"");
-        autoScaling.Heartbeats.Should().ContainSingle().Which.ActionToken.Should().Be("launch-token");
+        var heartbeat = autoScaling.Heartbeats.Should().ContainSingle().Subject;
+        heartbeat.ActionToken.Should().Be("launch-token");
+        heartbeat.Refused.Should().BeTrue();
     }
 
     [Fact]
@@ -46,7 +48,7 @@ public sealed class SimulatedAutoScalingTests : IAsyncLifetime
 
         status.Should().Be(400);
         autoScaling.StateOf(Instance).Should().Be("Terminated");
-        autoScaling.Completions.Select(c => c.ActionToken).Should().Equal("launch-token", "launch-token");
+        autoScaling.Completions.Select(c => (c.ActionToken, c.Refused)).Should().Equal(("launch-token", false), ("launch-token", true));
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using System.Globalization;
+using SaltApiBridge.Simulation.Local;
+
+namespace SaltApiBridge.Benchmarks.Harness;
+
+/// <summary>
+/// The DynamoDB store's table (harness <c>store</c>): requests per launch by operation, the makespan with two replicas
+/// against one on the same slots, and the requests of a daemon at rest with 1000 finished instances' records.
+/// </summary>
+internal static class StoreReport
+{
+    private const double Compression = 30;
+    private const int InFlight = 32;
+    private const int Seed = 42;
+
+    public static async Task RunAsync(FauxqsEmulator emulator, bool quick, Action<string> say)
+    {
+        var directory = DynaliteEmulator.FindDirectory() ?? throw new InvalidOperationException("tools/dynalite not found: run from the repository");
+        await using var dynalite = await DynaliteEmulator.StartAsync(directory, Console.WriteLine, CancellationToken.None);
+        var launches = quick ? 100 : 200;
+        var known = quick ? 300 : 1000;
+        var restWindow = TimeSpan.FromSeconds(quick ? 20 : 60);
+        var highstates = StoreBenchmark.Highstates(launches, 1 / Compression, Seed);
+        var one = await StoreBenchmark.RunAsync(emulator, dynalite, highstates, 1 / Compression, replicas: 1, InFlight, TimeSpan.Zero);
+        var two = await StoreBenchmark.RunAsync(emulator, dynalite, highstates, 1 / Compression, replicas: 2, InFlight, TimeSpan.Zero);
+        // Instant highstates (the cadences compressed 1000×): the table filled with finished launches fast, then left alone.
+        var full = await StoreBenchmark.RunAsync(emulator, dynalite, new TimeSpan[known], 0.001, replicas: 1, InFlight, restWindow);
+
+        say($"## DynamoDB coordination store (dynalite): requests per launch, two replicas against one, reads at rest");
+        say("");
+        say("Every request the table got, counted at its endpoint by operation (SDK retries included), from the first message sent until the queue was empty, per launch; "
+            + "capacity units as the daemons counted them from DynamoDB's replies.");
+        say("");
+        var runs = new[] { ("1 replica", one), ("2 replicas", two), ($"1 replica, instant highstates", full) };
+        var operations = runs.SelectMany(r => r.Item2.Calls.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        say($"| run | launches | {string.Join(" | ", operations)} | all | read units | write units |");
+        say($"|---|---:|{string.Concat(operations.Select(_ => "---:|"))}---:|---:|---:|");
+        foreach (var (name, run) in runs)
+        {
+            say($"| {name} | {run.Launches} | {string.Join(" | ", operations.Select(o => F2(run.PerLaunch(o))))} | {F2(run.TotalPerLaunch)} "
+                + $"| {F2(run.ReadUnits / run.Launches)} | {F2(run.WriteUnits / run.Launches)} |");
+        }
+
+        say("");
+        var ratio = two.Makespan / one.Makespan;
+        say($"Makespan of the same {launches} launches (log-normal highstates, median 90 s, σ 0.6, compressed {Compression}×) with {InFlight} in flight in all: "
+            + $"1 replica {Seconds(one.Makespan)} ({one.Makespan / one.Ideal:F3} × ideal), 2 replicas of {InFlight / 2} each {Seconds(two.Makespan)} ({two.Makespan / two.Ideal:F3} × ideal): "
+            + $"**{ratio:F3}×** (target ≤ 1.05 {(ratio <= 1.05 ? "✓" : "✗")}).");
+        var restReads = full.Rest.Where(c => StoreBenchmark.ReadOperations.Contains(c.Key)).ToList();
+        var perMinute = restReads.Sum(c => c.Value) / restWindow.TotalMinutes;
+        var restWrites = full.Rest.Where(c => !StoreBenchmark.ReadOperations.Contains(c.Key)).ToList();
+        var lease = new SaltApiBridge.Coordination.CoordinationOptions().LeaseDuration;
+        say($"At rest, {full.Launches} finished instances' records in the table, the default lease ({lease.TotalSeconds:F0} s: a takeover look every {(lease / 3).TotalSeconds:F0} s), over {restWindow.TotalSeconds:F0} s: "
+            + $"**{perMinute:F1} read requests per minute** ({Listed(restReads)}), {full.RestReadUnits / restWindow.TotalMinutes:F1} read units per minute; "
+            + $"{restWrites.Sum(c => c.Value) / restWindow.TotalMinutes:F1} write requests per minute ({Listed(restWrites)}).");
+        say("");
+    }
+
+    private static string Listed(IEnumerable<KeyValuePair<string, long>> calls) =>
+        calls.Any() ? string.Join(", ", calls.Select(c => $"{c.Key} {c.Value}")) : "none";
+
+    private static string F2(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+}

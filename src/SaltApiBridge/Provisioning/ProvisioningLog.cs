@@ -44,7 +44,7 @@ internal static partial class ProvisioningLog
     [LoggerMessage(2022, LogLevel.Warning, "Accept gate refused the key of {InstanceId} as {MinionId}: {Reason}: {Detail}")]
     public static partial void AcceptRefused(ILogger logger, string instanceId, string minionId, string reason, string detail);
 
-    [LoggerMessage(2023, LogLevel.Information, "Resuming work for {InstanceId} as {MinionId} after a redelivery (highstate jid {Jid})")]
+    [LoggerMessage(2023, LogLevel.Information, "Resuming work for {InstanceId} as {MinionId} from its record (highstate jid {Jid})")]
     public static partial void Resuming(ILogger logger, string instanceId, string minionId, string? jid);
 
     [LoggerMessage(2024, LogLevel.Warning, "{Step} job {Jid} of {MinionId} ({InstanceId}), recorded before a restart, is unknown to the master; publishing it under the same jid (the minion runs a jid once)")]

@@ -8,10 +8,12 @@ namespace SaltApiBridge.Hosting;
 /// daemon mostly waits on highstates for minutes; the collector keeps what the burst made it commit (its garbage promoted
 /// to the oldest generation, the room reserved for the next allocations) until it next needs to collect, which a quiet
 /// daemon may not for a long time: 1000 launches in flight held ~50 MB of collector memory for ~16 MB of objects
-/// (docs/bench/README.md). So every <see cref="Interval"/>: when little was allocated since the last look, the
-/// collector ran on its own since the last trim, and it holds at least <see cref="MinUnusedBytes"/> more than its
-/// objects, one full compacting collection returns its free pages to the system. Never during a burst (each would be
-/// undone at once), at most once per collection the runtime chose itself. Only in the daemon's own process
+/// (docs/bench/README.md). So every <see cref="Interval"/>: when little was allocated since the last look and at least
+/// <see cref="MinUnusedBytes"/> are held beyond the objects — by the collector since it last ran on its own, or
+/// allocated since the last trim (a quiet daemon's trickle of garbage: the collector would let it reach its gen0
+/// budget, ~16 MB, before collecting) — one full compacting collection returns the free pages to the system. Never
+/// during a burst (each would be undone at once), at most once per <see cref="MinUnusedBytes"/> allocated or per
+/// collection the runtime chose itself. Only in the daemon's own process
 /// (<c>saltapibridge run</c>): a host that embeds the daemon (tests, the demo) owns its collector.
 /// </summary>
 internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, ILogger<HeapTrimmer> logger) : BackgroundService
@@ -26,6 +28,7 @@ internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, 
 
     private HeapReading? previous;
     private long trimmedAt = -1;
+    private long allocatedAtTrim;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,13 +51,16 @@ internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, 
         var now = heap.Read();
         var quiet = previous is { } last && now.AllocatedBytes - last.AllocatedBytes < QuietBytes;
         previous = now;
-        if (!quiet || now.Collections <= trimmedAt || now.UnusedBytes < MinUnusedBytes)
+        var collectorKept = now.Collections > trimmedAt && now.UnusedBytes >= MinUnusedBytes;
+        var garbageSince = now.AllocatedBytes - allocatedAtTrim >= MinUnusedBytes;
+        if (!quiet || !(collectorKept || garbageSince))
             return false;
 
         var started = timeProvider.GetTimestamp();
         heap.Trim();
         var after = heap.Read();
         trimmedAt = after.Collections;
+        allocatedAtTrim = after.AllocatedBytes;
         previous = after;
         HostingLog.HeapTrimmed(logger, Megabytes(now.CommittedBytes), Megabytes(now.ObjectBytes), Megabytes(after.CommittedBytes), timeProvider.GetElapsedTime(started).TotalMilliseconds);
         return true;

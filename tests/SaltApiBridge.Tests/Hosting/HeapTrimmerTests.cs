@@ -71,6 +71,26 @@ public sealed class HeapTrimmerTests : IDisposable
     }
 
     [Fact]
+    public void Look_QuietTrickleWithoutACollection_TrimsOnceEnoughGarbageIsAllocated()
+    {
+        trimmer.Look();
+        Heap(allocatedMb: 0.5, committedMb: 53, objectMb: 22);
+        trimmer.Look().Should().BeTrue();
+
+        // Heartbeats and event waits: 1.5 MB per interval, short of the collector's gen0 budget, so it never runs.
+        var looks = 0;
+        do
+        {
+            Heap(allocatedMb: 1.5, committedMb: 22, objectMb: 22);
+            looks++;
+        }
+        while (!trimmer.Look() && looks < 10);
+
+        looks.Should().Be(6, "the sixth look sees 9 MB allocated since the trim, the fifth 7.5 MB");
+        heap.Trims.Should().Be(2);
+    }
+
+    [Fact]
     public async Task StartAsync_EveryInterval_LooksAndTrimsWhenQuiet()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -24,7 +24,13 @@ public static class RunCommand
             WebApplication app;
             try
             {
-                app = BridgeHost.Build(parse.GetValue(config), configureServices: configureServices);
+                app = BridgeHost.Build(parse.GetValue(config), configureServices: services =>
+                {
+                    // The daemon's own process: it gives a burst's memory back once the burst is over.
+                    services.AddSingleton<IManagedHeap, GcHeap>();
+                    services.AddHostedService<HeapTrimmer>();
+                    configureServices?.Invoke(services);
+                });
             }
             catch (Exception e) when (CliOptions.IsConfigurationError(e))
             {

@@ -22,6 +22,9 @@ internal static partial class HostingLog
     [LoggerMessage(6006, LogLevel.Critical, "{Service} failed; stopping")]
     public static partial void ServiceFailed(ILogger logger, string service, Exception exception);
 
+    [LoggerMessage(6007, LogLevel.Debug, "Memory given back after a burst: the collector held {CommittedMb} MB for {ObjectMb} MB of objects, now {TrimmedMb} MB ({ElapsedMs:F0} ms)")]
+    public static partial void HeapTrimmed(ILogger logger, long committedMb, long objectMb, long trimmedMb, double elapsedMs);
+
     [LoggerMessage(6002, LogLevel.Warning, "Cannot check AutoScaling:HeartbeatInterval against the hooks of group {Group} at start: {Reason}")]
     public static partial void HeartbeatCheckSkipped(ILogger logger, string group, string reason);
 }

@@ -91,14 +91,18 @@ internal sealed class UnattendedActions(
         {
             if (notResumable.TryGetValue(record.MinionId, out var version) && version == record.Version)
                 continue;
-            if (!resuming.ContainsKey(record.MinionId))
-                resuming[record.MinionId] = ResumeAsync(record, abortWork);
+            if (resuming.ContainsKey(record.MinionId))
+                continue;
+            // The resume starts only once it is listed: one that ends at once must find its entry to remove.
+            var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            resuming[record.MinionId] = ResumeAsync(record, listed.Task, abortWork);
+            listed.SetResult();
         }
     }
 
-    private async Task ResumeAsync(ProvisioningRecord record, CancellationToken abortWork)
+    private async Task ResumeAsync(ProvisioningRecord record, Task listed, CancellationToken abortWork)
     {
-        await Task.Yield();
+        await listed;
         try
         {
             var outcome = await turns.ResumeAsync(record, abortWork);

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Hosting;
 
 namespace SaltApiBridge.Tests.Cli;
 
@@ -26,6 +29,30 @@ public sealed class RunCommandTests
                 .And.Contain("Queue").And.Contain("loopback").And.Contain("MaxInFlight").And.Contain("Health:Urls");
             text.Should().NotContain("   at ").And.NotContain("hunter2");
             output.ToString().Should().NotContain("   at ");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Run_TheDaemonsOwnProcess_GivesABurstsMemoryBack()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-{Guid.NewGuid():N}.json");
+        // Builds, then stops at validation: what matters is what the daemon's host was given (as the tests' overrides
+        // see it, before the start order wraps the hosted services).
+        await File.WriteAllTextAsync(file, """{ "Pipeline": { "MaxInFlight": 0 } }""", TestContext.Current.CancellationToken);
+        try
+        {
+            List<ServiceDescriptor>? registered = null;
+            using var error = new StringWriter();
+
+            await BridgeCli.RunAsync(["run", "--config", file], TextWriter.Null, error, services => registered = [.. services]);
+
+            registered.Should().NotBeNull(error.ToString());
+            registered!.Should().Contain(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(HeapTrimmer));
+            registered.Should().Contain(d => d.ServiceType == typeof(IManagedHeap) && d.ImplementationType == typeof(GcHeap));
         }
         finally
         {

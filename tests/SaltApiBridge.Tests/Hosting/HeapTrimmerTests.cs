@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Hosting;
+using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.Hosting;
 
@@ -93,16 +94,13 @@ public sealed class HeapTrimmerTests : IDisposable
     [Fact]
     public async Task StartAsync_EveryInterval_LooksAndTrimsWhenQuiet()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await trimmer.StartAsync(TestContext.Current.CancellationToken);
         // Its first look runs in the background (its timer already set), then it waits an interval.
-        while (heap.Reads == 0)
-            await Task.Delay(5, deadline.Token);
+        await Eventually.UntilAsync(() => Task.FromResult(heap.Reads > 0), TimeSpan.FromSeconds(10), () => "the first look never came");
         Heap(allocatedMb: 0.5, committedMb: 53, objectMb: 22);
 
         time.Advance(HeapTrimmer.Interval);
-        while (heap.Trims == 0)
-            await Task.Delay(5, deadline.Token);
+        await Eventually.UntilAsync(() => Task.FromResult(heap.Trims > 0), TimeSpan.FromSeconds(10), () => "the look after an interval never trimmed");
         await trimmer.StopAsync(TestContext.Current.CancellationToken);
 
         heap.Trims.Should().Be(1);

@@ -58,7 +58,7 @@ public sealed class ActionCompletionTests
     }
 
     [Fact]
-    public async Task GoneAsync_FiresTheStepsEventAsActionGone()
+    public async Task GoneAsync_ActionCompletedElsewhere_FiresTheStepsEventAsActionGone()
     {
         await using var rig = new ProvisioningRig();
 

@@ -158,8 +158,9 @@ public sealed class InstanceWorkHandlerTests
         await using var rig = new ProvisioningRig(pipeline: p => p.FailurePolicy = FailurePolicy.LeaveForRedrive);
         rig.Salt.Highstate = (_, _) => Task.FromResult(new StateRunResult(StateRunStatus.Failed, null, [], "boom"));
 
-        await HandleAsync(rig, LifecycleEventKind.Launching);
+        var outcome = await HandleAsync(rig, LifecycleEventKind.Launching);
 
+        outcome.Disposition.Should().Be(MessageDisposition.RetryLater, "a failed highstate is left for redrive");
         (await rig.Records.GetAsync(Minion, Ct))!.InProgress.Should().NotBeNull("a takeover can resume it");
     }
 

@@ -157,18 +157,19 @@ public sealed class StateJobRunnerTests
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = rig.Get<StateJobRunner>().RunOnceAsync(Highstate(work, rig, RecordedJid), work, stop.Token);
-        var until = rig.Time.GetUtcNow() + rig.SaltOptions.MasterDownTimeout * 4;
-        while (!run.IsCompleted && rig.Time.GetUtcNow() < until)
+        // Time moves on until the runner has looked for a live master holding the key three times (each look follows
+        // a MasterDownTimeout of m2 failing), bounded in real time.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!run.IsCompleted && rig.Log.Matching($"keystate {Minion}").Count < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            // A real moment for the runner to reach its next timer, then fake time moves on.
             await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, Ct));
             rig.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var completed = run.IsCompleted;
+        run.IsCompleted.Should().BeFalse("no master that answers holds the key: no verdict, so nothing to complete with");
+        rig.Log.Matching($"keystate {Minion}").Should().HaveCountGreaterThanOrEqualTo(3, "the runner asked the live master for the key after the timeout, again and again");
         await stop.CancelAsync();
         await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
-        completed.Should().BeFalse("no master that answers holds the key: no verdict, so nothing to complete with");
         rig.Salt.PublishedJids.Should().BeEmpty();
         work.JobMaster.Name.Should().Be("m2");
     }

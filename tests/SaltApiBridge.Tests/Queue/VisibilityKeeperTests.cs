@@ -150,7 +150,7 @@ public sealed class VisibilityKeeperTests : IDisposable
 
         await running.CancelAsync();
         await loop;
-        visibilityCalls.Should().Be(2);
+        visibilityCalls.Should().BeGreaterThanOrEqualTo(2, "the tick after the failed one extended the message again");
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Simulation;
 
@@ -8,17 +11,26 @@ namespace SaltApiBridge.Benchmarks.Harness;
 /// The daemon's memory: its working set with N instances in flight at once (every highstate held open), and its
 /// working set and managed heap sampled while a long stream of messages goes through.
 /// </summary>
-internal static class MemoryBenchmark
+internal static partial class MemoryBenchmark
 {
-    public sealed record InFlightResult(int InFlight, ProcessMemory Memory, DaemonHeap? Heap);
+    /// <summary>How often the daemon's <c>/metrics</c> is read in the window: a common Prometheus scrape interval, so the
+    /// bench adds no more garbage to the daemon than a real scrape would (its resident memory is read from /proc every second).</summary>
+    public static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(15);
+
+    /// <param name="Memory">Resident memory once a second over the window.</param>
+    /// <param name="Heaps">The managed heap from <c>/metrics</c> every <see cref="ScrapeInterval"/> over the window.</param>
+    /// <param name="TrimPauses">Each heap trim in the window (the daemon's log line), by how long its collection took.</param>
+    public sealed record InFlightResult(int InFlight, TimeSpan Window, IReadOnlyList<ProcessMemory> Memory, IReadOnlyList<DaemonHeap> Heaps, IReadOnlyList<double> TrimPauses);
 
     public sealed record Sample(int Messages, long WorkingSetBytes, long ManagedBytes);
 
     /// <summary>
     /// The daemon in its own process with <paramref name="instances"/> launches in flight at once: the simulated
-    /// salt-api holds every highstate open until the memory is read.
+    /// salt-api holds every highstate open while the memory is sampled over <paramref name="window"/>. One sample is not
+    /// enough: the daemon's heap trimmer gives memory back every ~20 s and the trickle of garbage (heartbeats, event
+    /// waits, scrapes) builds it up again between trims.
     /// </summary>
-    public static async Task<InFlightResult> InFlightAsync(FauxqsEmulator emulator, int instances, string? executable)
+    public static async Task<InFlightResult> InFlightAsync(FauxqsEmulator emulator, int instances, string? executable, TimeSpan window)
     {
         using var sqs = emulator.CreateSqsClient();
         var queue = await BenchQueue.CreateAsync(emulator, sqs, "inflight");
@@ -35,7 +47,8 @@ internal static class MemoryBenchmark
             ["AutoScaling"] = new Dictionary<string, object> { ["Region"] = FauxqsEmulator.Region, ["ServiceUrl"] = autoScaling.Url },
             ["Pipeline"] = new Dictionary<string, object> { ["MaxInFlight"] = instances },
             ["Health"] = new Dictionary<string, object> { ["Urls"] = health.ToString().TrimEnd('/') },
-            ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning" } },
+            // The trimmer's own line (Debug) says when it trimmed and how long the collection took.
+            ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning", [TrimmerCategory] = "Debug" } },
         }));
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         while (salt.Calls.Count(c => c.What == "local_async state.highstate") < instances)
@@ -45,12 +58,44 @@ internal static class MemoryBenchmark
             await Task.Delay(200);
         }
 
-        // Let the job polls of every instance run a round or two at their steady cadence.
+        // Let the burst settle (the first trim comes a few seconds after it), then sample.
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var memory = ProcessMemory.Of(daemon.Id);
+        var trimsBefore = Trims(daemon.Output).Count;
+        var memory = new List<ProcessMemory>();
+        var heaps = new List<DaemonHeap>();
+        var clock = Stopwatch.StartNew();
+        var nextScrape = TimeSpan.Zero;
+        for (var second = 0; second <= (int)window.TotalSeconds; second++)
+        {
+            var wait = TimeSpan.FromSeconds(second) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait);
+            if (daemon.HasExited)
+                throw new InvalidOperationException($"the daemon exited while in flight; it wrote:{Environment.NewLine}{daemon.Output}");
+            memory.Add(ProcessMemory.Of(daemon.Id));
+            if (clock.Elapsed >= nextScrape && await DaemonHeap.ReadAsync(health) is { } heap)
+            {
+                heaps.Add(heap);
+                nextScrape += ScrapeInterval;
+            }
+        }
 
-        return new InFlightResult(instances, memory, await DaemonHeap.ReadAsync(health));
+        var trims = Trims(daemon.Output);
+        return new InFlightResult(instances, window, memory, heaps, [.. trims.Skip(trimsBefore)]);
     }
+
+    private const string TrimmerCategory = "SaltApiBridge.Hosting.HeapTrimmer";
+
+    /// <summary>The pause of each trim the daemon logged so far (HostingLog.HeapTrimmed: "… now N MB (M ms)").</summary>
+    private static List<double> Trims(string output) =>
+        [.. output.Split('\n')
+            .Where(line => line.Contains("Memory given back after a burst", StringComparison.Ordinal))
+            .Select(line => TrimPause().Match(line))
+            .Where(match => match.Success)
+            .Select(match => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    [GeneratedRegex(@"\((\d+) ms\)\s*$")]
+    private static partial Regex TrimPause();
 
     /// <summary>
     /// A fleet that turns over: each slice launches new instances and ends the previous slice's (terminate

@@ -92,8 +92,12 @@ internal static class StoreBenchmark
 
             var makespan = clock.Elapsed;
             // The messages' deletes and the records' last writes come after the completion.
-            while (await queue.DepthAsync() > 0 && DateTime.UtcNow < deadline)
+            while (await queue.DepthAsync() > 0)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"store: {await queue.DepthAsync()} messages still on the queue at the deadline, after every launch completed (the counts would miss their deletes and last writes)");
                 await Task.Delay(50);
+            }
             var calls = CountingProxy.Since(before, proxy.Counts);
             var (reads, writes) = Units(daemons);
 

@@ -131,10 +131,30 @@ internal sealed partial class DemoReplicas(DynaliteEmulator dynalite) : IAsyncDi
         }
     }
 
-    /// <summary>Lifecycle actions the other replicas took over from <paramref name="replica"/>'s records.</summary>
-    public int TakenOverFrom(string replica) =>
-        replicas.Where(r => r.Name != replica).SelectMany(r => Lines(r.Process))
-            .Count(l => l.Contains("Taking over ", StringComparison.Ordinal) && l.Contains($" from {replica}: ", StringComparison.Ordinal));
+    /// <summary>
+    /// Lifecycle actions the other replicas took over from <paramref name="replica"/>'s records and completed: a
+    /// "Taking over" line (logged before the duplicate and lease checks, so alone it proves nothing) followed by that
+    /// takeover's end with a completion (CONTINUE or ABANDON) for the same instance.
+    /// </summary>
+    public int TakenOverFrom(string replica)
+    {
+        var completed = 0;
+        foreach (var (_, _, process) in replicas.Where(r => r.Name != replica))
+        {
+            var takingOverFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in Lines(process))
+            {
+                if (TakingOverLine().Match(line) is { Success: true } taking)
+                    takingOverFrom[taking.Groups["instance"].Value] = taking.Groups["replica"].Value;
+                else if (TakeoverEndedLine().Match(line) is { Success: true } ended
+                    && takingOverFrom.Remove(ended.Groups["instance"].Value, out var from) && from == replica
+                    && ended.Groups["result"].Value is "CONTINUE" or "ABANDON")
+                    completed++;
+            }
+        }
+
+        return completed;
+    }
 
     /// <summary>SIGTERM to the replicas still running (as systemd stops them), each given time to drain.</summary>
     public async Task StopAsync()
@@ -269,4 +289,11 @@ internal sealed partial class DemoReplicas(DynaliteEmulator dynalite) : IAsyncDi
     [GeneratedRegex(@"\[(?<id>2003|2004|2005|2036)\] (?<kind>\w+) (?<instance>i-[0-9a-f]+) as ")]
     private static partial Regex WorkLine();
 
+    /// <summary>Event 2032: a record found unattended, before its duplicate and lease checks.</summary>
+    [GeneratedRegex(@"\[2032\] Taking over \w+ (?<instance>i-[0-9a-f]+) as \S+ from (?<replica>[^:]+): ")]
+    private static partial Regex TakingOverLine();
+
+    /// <summary>Event 2034: how the takeover ended (CONTINUE, ABANDON, duplicate, retry, action gone, …).</summary>
+    [GeneratedRegex(@"\[2034\] Takeover of (?<instance>i-[0-9a-f]+) as \S+ ended: (?<result>[^:]+): ")]
+    private static partial Regex TakeoverEndedLine();
 }

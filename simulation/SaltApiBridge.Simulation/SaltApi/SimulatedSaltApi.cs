@@ -576,7 +576,7 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
 
         Publish(job, lowstate);
         if (reaches && job.IsStateRun && HoldStateRun?.Invoke(minion, fun) is { IsCompleted: false } hold)
-            _ = hold.ContinueWith(_ => ScheduleReturn(job, job.DoneAt - job.StartedAt), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _ = hold.ContinueWith(_ => ScheduleReturn(job, job.DoneAt - job.StartedAt), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         else if (reaches)
             ScheduleReturn(job, job.DoneAt - time.GetUtcNow());
         return job;

@@ -8,6 +8,8 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
 {
     private readonly Lock gate = new();
     private readonly List<string> steps = [];
+    private readonly List<string> launchRefused = [];
+    private readonly List<string> terminateRefused = [];
 
     public string InstanceId { get; } = instanceId;
 
@@ -70,8 +72,19 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
         && (!ScaledIn || TerminateResult is not null)
         && (KeyDeleted || !(ScaledIn || Fails));
 
-    /// <summary>A completion sent again (refused by Auto Scaling) with another result than the one that completed the action.</summary>
-    public bool CompletedAgainOtherwise { get; private set; }
+    /// <summary>
+    /// A completion sent again (refused by Auto Scaling) with another result than the one that completed the action.
+    /// Read against the results as they stand now: with two completions at once the refused one may be reported before
+    /// the one that completed the action.
+    /// </summary>
+    public bool CompletedAgainOtherwise
+    {
+        get
+        {
+            lock (gate)
+                return launchRefused.Any(r => r != LaunchResult) || terminateRefused.Any(r => r != TerminateResult);
+        }
+    }
 
     public bool AsExpected =>
         Done && LaunchCompletions == 1 && LaunchResult == ExpectedLaunchResult && !CompletedAgainOtherwise
@@ -131,10 +144,7 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
     public void CompletedAgain(bool launch, string result)
     {
         lock (gate)
-        {
-            if (result != (launch ? LaunchResult : TerminateResult))
-                CompletedAgainOtherwise = true;
-        }
+            (launch ? launchRefused : terminateRefused).Add(result);
     }
 
     public void KeyRemoved(DateTimeOffset at)

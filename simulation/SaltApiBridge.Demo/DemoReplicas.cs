@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -11,14 +12,19 @@ namespace SaltApiBridge.Demo;
 /// The demo's daemons with <c>--replicas 2</c>: each <c>saltapibridge run</c> in a process of its own (so one can be
 /// killed as a host dies), on the demo's queue and one DynamoDB table in dynalite (started here, like the SQS emulator),
 /// each next to a master of its own (the one it accepts keys and runs jobs through first). Their console lines (one per
-/// entry) are the demo's log, each under its replica's name.
+/// entry) are the demo's log, each under its replica's name. replica1's highstates run on at its master until the demo
+/// kills it (<see cref="KillMidRunAsync"/>), so the kill always finds one in progress.
 /// </summary>
-internal sealed partial class DemoReplicas : IAsyncDisposable
+internal sealed partial class DemoReplicas(DynaliteEmulator dynalite) : IAsyncDisposable
 {
     public const string TableName = "saltapibridge-demo";
 
-    /// <summary>The queue's visibility timeout with replicas: a killed replica's messages come back after it.</summary>
-    public const int QueueVisibilityTimeoutSeconds = 10;
+    /// <summary>
+    /// The queue's visibility timeout with replicas: a killed replica's messages come back after it. Well past the
+    /// lease and the survivor's next look for unattended actions (at most 5 + 5/3 s after the kill), so the survivor
+    /// takes the killed replica's actions over from their records before their messages come back.
+    /// </summary>
+    public const int QueueVisibilityTimeoutSeconds = 15;
 
     /// <summary>The shortest lease the daemon accepts: the dead replica's actions are taken over once it runs out.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5);
@@ -27,10 +33,14 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
-    private readonly DynaliteEmulator dynalite;
+    private readonly DynaliteEmulator dynalite = dynalite;
     private readonly List<(string Name, string Master, DaemonProcess Process)> replicas = [];
 
-    private DemoReplicas(DynaliteEmulator dynalite) => this.dynalite = dynalite;
+    /// <summary>Completed at the kill (or when the play ends without one): the held highstates run on from then.</summary>
+    private readonly TaskCompletionSource killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Minions whose highstate replica1's master held until the kill.</summary>
+    private readonly ConcurrentDictionary<string, bool> held = new(StringComparer.Ordinal);
 
     public string Endpoint => dynalite.Endpoint;
 
@@ -54,6 +64,8 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
         try
         {
             await started.dynalite.CreateTableAsync(TableName, cancellationToken);
+            // replica1 runs its jobs through its own master, master1: what master1 starts is replica1's.
+            masters.Masters[0].HoldStateRun = started.HoldUntilKilled;
             for (var i = 0; i < count; i++)
             {
                 var name = "replica" + (i + 1);
@@ -78,38 +90,71 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
     }
 
     /// <summary>
-    /// Kills replica1 (SIGKILL: no drain, its leases left to run out) once a third of the launches are completed while
-    /// one of its launches is at its highstate (its record holds the jid the survivor will wait for), or once every
-    /// launch is, whichever comes first; null when the play ended before.
+    /// Kills replica1 (SIGKILL: no drain, its leases left to run out) while it has a launch at its highstate (held at
+    /// master1 until the kill; the record holds the jid the survivor will wait for) and a third of the launches are
+    /// completed — or every other launch is, when replica1 took on most of them. Should replica1 have received no launch
+    /// with a highstate (both replicas poll the queue), it is killed once every launch is completed. Null when the play
+    /// ended before.
     /// </summary>
     public async Task<DemoKill?> KillMidRunAsync(DemoTracker tracker, Task play, Stopwatch clock)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(play);
         ArgumentNullException.ThrowIfNull(clock);
-        var (name, _, process) = replicas[0];
+        var (name, master, process) = replicas[0];
         var third = Math.Max(1, tracker.Instances.Count / 3);
-        while (true)
+        try
         {
-            var launched = tracker.Instances.Count(i => i.LaunchResult is not null);
-            var atHighstate = InProgress(process, tracker).Any(w => w.Kind == "Launching" && w.Instance.Steps.Contains("highstate"));
-            if ((launched >= third && atHighstate) || launched == tracker.Instances.Count)
-                break;
-            if (play.IsCompleted)
-                return null;
-            await Task.WhenAny(play, Task.Delay(Tick, CancellationToken.None));
-        }
+            List<DemoInstance> atHighstate;
+            while (true)
+            {
+                var launched = tracker.Instances.Count(i => i.LaunchResult is not null);
+                atHighstate = [.. tracker.Instances.Where(i => i.LaunchResult is null && held.ContainsKey(i.MinionId))];
+                var restDone = tracker.Instances.All(i => i.LaunchResult is not null || held.ContainsKey(i.MinionId));
+                if ((atHighstate.Count > 0 && (launched >= third || restDone)) || launched == tracker.Instances.Count)
+                    break;
+                if (play.IsCompleted)
+                    return null;
+                await Task.WhenAny(play, Task.Delay(Tick, CancellationToken.None));
+            }
 
-        await process.KillAsync();
-        var kill = new DemoKill(name, clock.Elapsed, InProgress(process, tracker).Count);
-        tracker.Kill = kill;
-        return kill;
+            await process.KillAsync();
+            // Its log may lag behind: a launch held at its highstate is in progress whatever the log shows yet.
+            var inProgress = InProgress(process, tracker).Select(w => w.Instance).Union(atHighstate).Count();
+            var kill = new DemoKill(name, master, clock.Elapsed, inProgress, atHighstate.Count);
+            tracker.Kill = kill;
+            return kill;
+        }
+        finally
+        {
+            killed.TrySetResult();
+        }
     }
 
-    /// <summary>Lifecycle actions the other replicas took over from <paramref name="replica"/>'s records.</summary>
-    public int TakenOverFrom(string replica) =>
-        replicas.Where(r => r.Name != replica).SelectMany(r => Lines(r.Process))
-            .Count(l => l.Contains("Taking over ", StringComparison.Ordinal) && l.Contains($" from {replica}: ", StringComparison.Ordinal));
+    /// <summary>
+    /// Lifecycle actions the other replicas took over from <paramref name="replica"/>'s records and completed: a
+    /// "Taking over" line (logged before the duplicate and lease checks, so alone it proves nothing) followed by that
+    /// takeover's end with a completion (CONTINUE or ABANDON) for the same instance.
+    /// </summary>
+    public int TakenOverFrom(string replica)
+    {
+        var completed = 0;
+        foreach (var (_, _, process) in replicas.Where(r => r.Name != replica))
+        {
+            var takingOverFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in Lines(process))
+            {
+                if (TakingOverLine().Match(line) is { Success: true } taking)
+                    takingOverFrom[taking.Groups["instance"].Value] = taking.Groups["replica"].Value;
+                else if (TakeoverEndedLine().Match(line) is { Success: true } ended
+                    && takingOverFrom.Remove(ended.Groups["instance"].Value, out var from) && from == replica
+                    && ended.Groups["result"].Value is "CONTINUE" or "ABANDON")
+                    completed++;
+            }
+        }
+
+        return completed;
+    }
 
     /// <summary>SIGTERM to the replicas still running (as systemd stops them), each given time to drain.</summary>
     public async Task StopAsync()
@@ -130,6 +175,7 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        killed.TrySetResult();
         foreach (var (_, _, process) in replicas)
             await process.DisposeAsync();
         await dynalite.DisposeAsync();
@@ -158,6 +204,15 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
         ["Logging:Console:LogLevel:Default"] = null,
         ["Logging:Console:FormatterOptions:ColorBehavior"] = "Disabled",
     };
+
+    /// <summary>master1's hold: replica1's highstates run on (the minion at it) until the kill; other runs as usual.</summary>
+    private Task? HoldUntilKilled(string minion, string function)
+    {
+        if (function != "state.highstate" || killed.Task.IsCompleted)
+            return null;
+        held[minion] = true;
+        return killed.Task;
+    }
 
     /// <summary>Working: its event stream proven on every master (the start-up checks passed, it polls).</summary>
     private static async Task UntilWorkingAsync(string name, DaemonProcess process, int masters, CancellationToken cancellationToken)
@@ -233,4 +288,12 @@ internal sealed partial class DemoReplicas : IAsyncDisposable
 
     [GeneratedRegex(@"\[(?<id>2003|2004|2005|2036)\] (?<kind>\w+) (?<instance>i-[0-9a-f]+) as ")]
     private static partial Regex WorkLine();
+
+    /// <summary>Event 2032: a record found unattended, before its duplicate and lease checks.</summary>
+    [GeneratedRegex(@"\[2032\] Taking over \w+ (?<instance>i-[0-9a-f]+) as \S+ from (?<replica>[^:]+): ")]
+    private static partial Regex TakingOverLine();
+
+    /// <summary>Event 2034: how the takeover ended (CONTINUE, ABANDON, duplicate, retry, action gone, …).</summary>
+    [GeneratedRegex(@"\[2034\] Takeover of (?<instance>i-[0-9a-f]+) as \S+ ended: (?<result>[^:]+): ")]
+    private static partial Regex TakeoverEndedLine();
 }

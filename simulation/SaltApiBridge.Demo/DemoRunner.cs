@@ -94,7 +94,8 @@ internal sealed class DemoRunner(DemoSettings settings, Action<string> say)
         {
             say($"{replicas!.Replicas.Count} daemons are running ({string.Join(", ", replicas.Replicas.Select(r => $"{r.Name} next to {r.Master}"))}), sharing the queue "
                 + $"and the DynamoDB table {DemoReplicas.TableName} in dynalite ({replicas.Endpoint}); {instances.Count} instances to launch, then {instances.Count(i => i.ScaledIn)} to scale in; "
-                + $"{replicas.Replicas[0].Name} will be killed (SIGKILL) once a third of the launches are done");
+                + $"{replicas.Replicas[0].Name} will be killed (SIGKILL) once a third of the launches are done, while it runs a highstate "
+                + $"(until then {replicas.Replicas[0].Master} keeps {replicas.Replicas[0].Name}'s highstates running, as long ones would)");
         }
 
         // The in-process host owns SIGINT/SIGTERM once started: its stopping signal ends the demo too.

@@ -141,8 +141,9 @@ internal sealed class DemoView(IAnsiConsole console, DemoSettings settings)
     internal static string Killed(DemoKill kill)
     {
         ArgumentNullException.ThrowIfNull(kill);
-        return $"{kill.Replica} killed (SIGKILL) at {kill.At.TotalSeconds:F1} s with {Actions(kill.InProgress)} in progress: "
-            + $"the other replica takes them over from their records once their leases ({DemoReplicas.LeaseDuration.TotalSeconds:F0} s) run out";
+        return $"{kill.Replica} killed (SIGKILL) at {kill.At.TotalSeconds:F1} s with {Actions(kill.InProgress)} in progress"
+            + (kill.AtHighstate == 0 ? "" : $" ({kill.AtHighstate} at {(kill.AtHighstate == 1 ? "its highstate" : "their highstates")} on {kill.Master})")
+            + $": the other replica takes them over from their records once their leases ({DemoReplicas.LeaseDuration.TotalSeconds:F0} s) run out";
     }
 
     /// <summary>"1 lifecycle action", "3 lifecycle actions".</summary>

@@ -135,6 +135,13 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
     /// <summary>How long the highstate (or state.sls) of a minion runs before /jobs shows it done and its return event is sent.</summary>
     public Func<string, TimeSpan> JobDuration { get; set; } = _ => TimeSpan.Zero;
 
+    /// <summary>
+    /// Called with the minion and function of each state run this master starts: a task returned holds the run (the
+    /// minion still at it, /jobs showing it running) until it completes, and only then does <see cref="JobDuration"/>
+    /// start counting. A scenario that needs a run in progress at some moment holds it until then.
+    /// </summary>
+    public Func<string, string, Task?>? HoldStateRun { get; set; }
+
     /// <summary>Minions whose state runs fail (the answer of transcript 22).</summary>
     public ConcurrentDictionary<string, bool> FailingMinions { get; } = new();
 
@@ -568,8 +575,10 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         }
 
         Publish(job, lowstate);
-        if (reaches)
-            ScheduleReturn(job);
+        if (reaches && job.IsStateRun && HoldStateRun?.Invoke(minion, fun) is { IsCompleted: false } hold)
+            _ = hold.ContinueWith(_ => ScheduleReturn(job, job.DoneAt - job.StartedAt), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        else if (reaches)
+            ScheduleReturn(job, job.DoneAt - time.GetUtcNow());
         return job;
     }
 
@@ -584,9 +593,10 @@ internal sealed partial class SimulatedSaltApi : IAsyncDisposable
         });
     }
 
-    private void ScheduleReturn(SimulatedJob job)
+    private void ScheduleReturn(SimulatedJob job, TimeSpan due)
     {
-        var due = job.DoneAt - time.GetUtcNow();
+        if (disposed)
+            return;
         if (due <= TimeSpan.Zero)
         {
             Return(job);

@@ -90,9 +90,12 @@ public sealed partial class DemoTests(FauxqsServer fauxqs, DynaliteServer dynali
             .And.Contain("removed with their instances, on each of the 2 masters")
             .And.Contain("✓ queue empty (0 left), dead-letter queue empty (0)")
             .And.Contain("PASS").And.NotContain("✗");
+        var killed = KilledWith().Match(text);
+        killed.Success.Should().BeTrue(text);
+        Count(killed).Should().BePositive("master1 keeps replica1's highstates running until the kill: " + text);
         var takenOver = TookOver().Match(text);
         takenOver.Success.Should().BeTrue(text);
-        int.Parse(takenOver.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BePositive("replica1 was killed with work in progress");
+        Count(takenOver).Should().BePositive("replica1 was killed with work in progress: " + text);
     }
 
     [Theory]
@@ -122,6 +125,12 @@ public sealed partial class DemoTests(FauxqsServer fauxqs, DynaliteServer dynali
         code.Should().Be(2);
         error.ToString().Should().StartWith("error: --replicas 2 runs each daemon next to a master of its own: --masters must be at least 2");
     }
+
+    private static int Count(System.Text.RegularExpressions.Match match) =>
+        int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"replica1\s+killed\s+\(SIGKILL\)\s+at\s+[0-9.]+\s+s\s+with\s+(\d+)\s+lifecycle\s+actions?\s+in\s+progress")]
+    private static partial System.Text.RegularExpressions.Regex KilledWith();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"replica2\s+took\s+over\s+(\d+)\s+lifecycle\s+actions?\s+from\s+their\s+records")]
     private static partial System.Text.RegularExpressions.Regex TookOver();

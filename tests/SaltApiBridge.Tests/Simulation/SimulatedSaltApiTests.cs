@@ -44,6 +44,31 @@ public sealed class SimulatedSaltApiTests
     }
 
     [Fact]
+    public async Task HoldStateRun_HeldHighstate_ReturnsItsDurationAfterTheReleaseNotBefore()
+    {
+        var release = new TaskCompletionSource();
+        await using var salt = new SimulatedSaltApi(timeProvider: time)
+        {
+            JobDuration = _ => TimeSpan.FromSeconds(10),
+            HoldStateRun = (_, function) => function == "state.highstate" ? release.Task : null,
+        };
+        salt.SetKey(Minion, "minions");
+        using var http = await LoggedInAsync(salt);
+
+        await StartHighstateAsync(http);
+        time.Advance(TimeSpan.FromMinutes(5));
+        var whileHeld = salt.Returns.Count;
+        release.SetResult();
+        time.Advance(TimeSpan.FromSeconds(9));
+        var beforeItsDuration = salt.Returns.Count;
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        whileHeld.Should().Be(0, "a held run goes on");
+        beforeItsDuration.Should().Be(0, "its duration counts from the release");
+        salt.Returns.Should().ContainSingle().Which.Function.Should().Be("state.highstate");
+    }
+
+    [Fact]
     public async Task ReplyFilter_ReplyReplacedAfterTheMasterActed_KeyIsAcceptedAnyway()
     {
         await using var salt = new SimulatedSaltApi(timeProvider: time);

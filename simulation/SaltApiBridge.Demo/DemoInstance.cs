@@ -101,12 +101,25 @@ internal sealed class DemoInstance(string instanceId, string group, string via, 
     public void Step(string step, DateTimeOffset at)
     {
         lock (gate)
+            AddStep(step, at);
+    }
+
+    /// <summary>A step that counts once however often it is seen (each master of a hot set, a repeated publish), checked and added as one.</summary>
+    public void StepOnce(string step, DateTimeOffset at)
+    {
+        lock (gate)
         {
-            Started ??= at;
-            steps.Add(step);
-            Current = step;
-            Finished = at;
+            if (!steps.Contains(step))
+                AddStep(step, at);
         }
+    }
+
+    private void AddStep(string step, DateTimeOffset at)
+    {
+        Started ??= at;
+        steps.Add(step);
+        Current = step;
+        Finished = at;
     }
 
     public void Progress(string current, DateTimeOffset at)

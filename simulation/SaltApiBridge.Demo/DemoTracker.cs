@@ -68,16 +68,14 @@ internal sealed class DemoTracker
                 break;
             case "wheel key.accept_dict":
                 // Accepted on each master of a hot/hot set: one step.
-                if (!instance.Steps.Contains("accept"))
-                    instance.Step("accept", call.At);
+                instance.StepOnce("accept", call.At);
                 break;
             case "local test.ping":
                 instance.Progress("ping", call.At);
                 break;
             case "local_async state.highstate":
                 // A publish repeated after a lost reply carries the same jid and runs once: still one highstate.
-                if (!instance.Steps.Contains("highstate"))
-                    instance.Step("highstate", call.At);
+                instance.StepOnce("highstate", call.At);
                 break;
             case "local_async state.sls clean":
                 instance.Step("clean", call.At);

@@ -1,12 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Simulation;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -42,7 +41,7 @@ public class SaltClientOverheadBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         _server = WireMockServer.Start(new WireMockServerSettings { Urls = [url] });
         _server.Given(Request.Create().WithPath("/login").UsingPost()).RespondWith(Json(LoginBody));
         _server.Given(Request.Create().WithPath("/hook/" + Tag).UsingPost()).RespondWith(Json(HookBody));
@@ -110,11 +109,4 @@ public class SaltClientOverheadBenchmarks
 
     private static IResponseBuilder Json(string body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Web;
+using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Tests.AutoScaling;
 
@@ -18,7 +18,7 @@ internal sealed class StsStandIn : IAsyncDisposable
 
     public StsStandIn()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         Url = $"http://127.0.0.1:{port}/";
         listener.Prefixes.Add(Url);
         listener.Start();
@@ -92,13 +92,6 @@ internal sealed class StsStandIn : IAsyncDisposable
           <RequestId>00000000-0000-0000-0000-000000000002</RequestId>
         </ErrorResponse>
         """;
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Simulation;
 
 namespace SaltApiBridge.Tests.Cli;
 
@@ -174,7 +174,7 @@ public sealed class StatusCommandTests
     [Fact]
     public async Task RunAsync_NothingListening_Exit2WithOneClearLineNoStackTrace()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -295,13 +295,6 @@ public sealed class StatusCommandTests
         using var error = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         var code = await new StatusView(http, StatusUrl, output, error).ShowAsync(json, Ct);
         return (code, output.ToString(), error.ToString());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Answers every request with the next scripted body and status.</summary>

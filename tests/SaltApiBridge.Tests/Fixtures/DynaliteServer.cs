@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using SaltApiBridge.Coordination;
+using SaltApiBridge.Simulation;
 using SaltApiBridge.Simulation.Local;
 
 namespace SaltApiBridge.Tests.Fixtures;
@@ -38,7 +37,7 @@ public sealed class DynaliteServer : IAsyncLifetime
     /// <summary>An instance of its own on a free port chosen now, its data in <paramref name="dataDirectory"/>.</summary>
     public static async Task<DynaliteServer> StartDedicatedAsync(string dataDirectory)
     {
-        var server = new DynaliteServer(FreePort(), dataDirectory);
+        var server = new DynaliteServer(LoopbackPort.Free(), dataDirectory);
         await server.InitializeAsync();
         return server;
     }
@@ -81,12 +80,5 @@ public sealed class DynaliteServer : IAsyncLifetime
         var name = $"{prefix}-{Guid.NewGuid():N}";
         await Running.CreateTableAsync(name, TestContext.Current.CancellationToken);
         return name;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

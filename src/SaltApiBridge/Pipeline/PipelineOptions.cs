@@ -33,7 +33,7 @@ public sealed class PipelineOptions
     /// <summary>On stop: how long in-flight work may finish before it is released to another replica.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often in-flight messages get their visibility extended (must be shorter than the queue's visibility timeout).</summary>
+    /// <summary>How often in-flight messages are looked at (must be shorter than the queue's visibility timeout): each is extended at the first look, then once less than half of its visibility is left.</summary>
     public TimeSpan VisibilityExtensionInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Deletes are batched (up to 10) for at most this long.</summary>

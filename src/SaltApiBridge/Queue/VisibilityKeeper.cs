@@ -6,14 +6,22 @@ namespace SaltApiBridge.Queue;
 /// <summary>
 /// Keeps every in-flight message invisible to other consumers while its work runs (or waits its turn), by
 /// extending the visibility of all of them in batches on one timer — one lease loop for all, not one per message.
+/// A message is extended at the first tick after it was received (the queue's own visibility timeout may be shorter
+/// than <c>visibility</c>), then only once less than half of what the keeper granted is left: with the defaults
+/// (120 s, a tick every 10 s) one call per ten messages a minute instead of six, and five ticks left to retry a
+/// failed extension before the message could show again. A highstate holds its message for minutes, so the calls
+/// saved are most of what a daemon waiting on a scale-out sends to SQS (and allocates while it waits).
 /// </summary>
 public sealed class VisibilityKeeper(IMessageQueue queue, TimeSpan visibility, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
 {
-    private readonly ConcurrentDictionary<string, QueueMessage> inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeptMessage> inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>Extended again once less than this is left of what was granted; every tick when the interval leaves no room for that.</summary>
+    private readonly TimeSpan renewWhenLeft = visibility / 2 > interval * 2 ? visibility / 2 : visibility;
 
     public int Count => inFlight.Count;
 
-    public void Track(QueueMessage message) => inFlight[message.ReceiptHandle] = message;
+    public void Track(QueueMessage message) => inFlight[message.ReceiptHandle] = new KeptMessage(message, null);
 
     public void Untrack(QueueMessage message) => inFlight.TryRemove(message.ReceiptHandle, out _);
 
@@ -24,24 +32,36 @@ public sealed class VisibilityKeeper(IMessageQueue queue, TimeSpan visibility, T
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
-                await ExtendAllAsync(cancellationToken);
+                await ExtendDueAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
     }
 
-    public async Task ExtendAllAsync(CancellationToken cancellationToken)
+    /// <summary>Extends the messages not extended yet and those whose granted visibility is running low.</summary>
+    public async Task ExtendDueAsync(CancellationToken cancellationToken)
     {
-        foreach (var batch in inFlight.Values.Chunk(10))
+        var now = timeProvider.GetUtcNow();
+        var due = inFlight.Values.Where(k => k.Until is not { } until || until - now < renewWhenLeft).ToList();
+        foreach (var batch in due.Chunk(10))
         {
+            // Counted from before the call: SQS starts the new timeout when it handles the call, never earlier.
+            var grantedUntil = timeProvider.GetUtcNow() + visibility;
             try
             {
-                await queue.ChangeVisibilityAsync(batch, visibility, cancellationToken);
+                await queue.ChangeVisibilityAsync([.. batch.Select(k => k.Message)], visibility, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 QueueLog.ExtendFailed(logger, batch.Length, e.Message);
+                continue;
+            }
+
+            foreach (var kept in batch)
+            {
+                // Only while still tracked: its work may have settled during the call.
+                inFlight.TryUpdate(kept.Message.ReceiptHandle, kept with { Until = grantedUntil }, kept);
             }
         }
     }

@@ -4,7 +4,7 @@ using SaltApiBridge.Tests.Salt;
 
 namespace SaltApiBridge.Tests.Queue;
 
-/// <summary>Keeps every in-flight message invisible, extending all of them in batches of 10 on one timer.</summary>
+/// <summary>Keeps every in-flight message invisible, extending those due in batches of 10 on one timer.</summary>
 public sealed class VisibilityKeeperTests : IDisposable
 {
     private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(120);
@@ -49,69 +49,147 @@ public sealed class VisibilityKeeperTests : IDisposable
         TimeSpan.FromSeconds(1));
 
     [Fact]
-    public async Task ExtendAllAsync_TwelveTracked_TwoBatchesOfTenAndTwo()
+    public async Task ExtendDueAsync_TwelveTracked_TwoBatchesOfTenAndTwo()
     {
         Track(12);
 
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         queue.VisibilityBatches.Select(b => b.Batch.Count).Order().Should().Equal(2, 10);
         queue.VisibilityBatches.SelectMany(b => b.Batch).Select(m => m.MessageId).Should().OnlyHaveUniqueItems().And.HaveCount(12);
     }
 
     [Fact]
-    public async Task ExtendAllAsync_Tracked_ExtendedByTheVisibility()
+    public async Task ExtendDueAsync_Tracked_ExtendedByTheVisibility()
     {
         Track(1);
 
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         queue.VisibilityBatches.Should().ContainSingle().Which.Visibility.Should().Be(Visibility);
     }
 
     [Fact]
-    public async Task ExtendAllAsync_Untracked_NoLongerExtended()
+    public async Task ExtendDueAsync_Untracked_NoLongerExtended()
     {
         Track(2);
         keeper.Untrack(ScriptedQueue.Message(1));
 
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         queue.VisibilityBatches.Should().ContainSingle().Which.Batch.Select(m => m.MessageId).Should().Equal("msg-2");
     }
 
     [Fact]
-    public async Task ExtendAllAsync_NothingTracked_NoCall()
+    public async Task ExtendDueAsync_NothingTracked_NoCall()
     {
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         queue.VisibilityBatches.Should().BeEmpty();
     }
 
     [Fact]
-    public async Task ExtendAllAsync_OneBatchFails_OtherBatchesStillExtended()
+    public async Task ExtendDueAsync_OneBatchFails_OtherBatchesStillExtended()
     {
         FailFirstCall();
         Track(12);
 
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         queue.VisibilityBatches.Should().HaveCount(2);
     }
 
     [Fact]
-    public async Task ExtendAllAsync_BatchFails_LogsHowManyWereNotExtended()
+    public async Task ExtendDueAsync_BatchFails_LogsHowManyWereNotExtended()
     {
         queue.ChangeVisibility = _ => throw new HttpRequestException("connection reset");
         Track(3);
 
-        await keeper.ExtendAllAsync(Ct);
+        await keeper.ExtendDueAsync(Ct);
 
         logs.Lines.Should().ContainSingle(l => l.Contains("Extending the visibility of 3 in-flight messages failed (connection reset)", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task RunAsync_EachInterval_ExtendsEveryTrackedMessage()
+    public async Task ExtendDueAsync_ExtendedATickAgo_NotExtendedAgain()
+    {
+        Track(1);
+        await keeper.ExtendDueAsync(Ct);
+
+        time.Advance(Interval);
+        await keeper.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches.Should().ContainSingle("110 s of the 120 granted are left");
+    }
+
+    [Fact]
+    public async Task ExtendDueAsync_LessThanHalfOfTheGrantLeft_ExtendedAgain()
+    {
+        Track(1);
+        await keeper.ExtendDueAsync(Ct);
+
+        time.Advance(Visibility / 2 + TimeSpan.FromSeconds(1));
+        await keeper.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ExtendDueAsync_ReceivedSinceTheLastExtension_OnlyTheNewOneExtended()
+    {
+        Track(1);
+        await keeper.ExtendDueAsync(Ct);
+        Track(1, first: 2);
+
+        time.Advance(Interval);
+        await keeper.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches[^1].Batch.Select(m => m.MessageId).Should().Equal("msg-2");
+    }
+
+    [Fact]
+    public async Task ExtendDueAsync_LastExtensionFailed_ExtendedAtTheNextLook()
+    {
+        FailFirstCall();
+        Track(1);
+        await keeper.ExtendDueAsync(Ct);
+
+        time.Advance(Interval);
+        await keeper.ExtendDueAsync(Ct);
+
+        visibilityCalls.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task ExtendDueAsync_IntervalLeavesNoRoomToWait_ExtendedAtEveryLook()
+    {
+        var tight = new VisibilityKeeper(queue, TimeSpan.FromSeconds(30), Interval, time, logs.CreateLogger("test"));
+        tight.Track(ScriptedQueue.Message(1));
+        await tight.ExtendDueAsync(Ct);
+
+        time.Advance(Interval);
+        await tight.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches.Should().HaveCount(2, "waiting for half of 30 s to run out would leave less than two ticks to retry in");
+    }
+
+    [Fact]
+    public async Task RunAsync_Ticking_ExtendsAtTheFirstTickThenWhenHalfOfTheGrantIsLeft()
+    {
+        Track(1);
+        var started = time.GetUtcNow();
+        using var running = new CancellationTokenSource();
+        var loop = keeper.RunAsync(running.Token);
+
+        await TicksUntilAsync(3);
+
+        (time.GetUtcNow() - started).Should().BeCloseTo(TimeSpan.FromSeconds(150), TimeSpan.FromSeconds(1), "extended at 10 s (until 130 s), at 80 s (until 200 s), at 150 s");
+        await running.CancelAsync();
+        await loop;
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoTracked_ExtendedTogether()
     {
         Track(2);
         using var running = new CancellationTokenSource();

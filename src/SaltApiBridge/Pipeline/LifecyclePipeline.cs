@@ -60,7 +60,9 @@ internal sealed class LifecyclePipeline(
         try
         {
             await source.Messages(stopPolling)
-                .Select(message => Observable.FromAsync(() => Track(ProcessAsync(message, slots, acknowledger, keeper, abortWork))))
+                // Started as it arrives (as FromAsync would be, subscribed at once by Merge), with no per-message
+                // closure for the work's lifetime: the received message, body included, is not kept by the stream.
+                .Select(message => Track(ProcessAsync(message, slots, acknowledger, keeper, abortWork)).ToObservable())
                 .Merge()
                 .DefaultIfEmpty()
                 .ToTask(CancellationToken.None);
@@ -90,12 +92,16 @@ internal sealed class LifecyclePipeline(
     private async Task ProcessAsync(QueueMessage message, InFlightLimiter slots, Acknowledger acknowledger, VisibilityKeeper keeper, CancellationToken abortWork)
     {
         Interlocked.Increment(ref inFlight);
+        var body = message.Body;
+        // The body (kilobytes through SNS) is read once, by the parser below; the message is kept without it for the
+        // minutes its work may take (a scale-out holds a thousand).
+        message = message with { Body = "" };
         keeper.Track(message);
         WorkOutcome outcome;
         ActionPlan? plan = null;
         try
         {
-            (plan, outcome) = await DecideAsync(message, abortWork);
+            (plan, outcome) = await DecideAsync(message, LifecycleMessageParser.Parse(body, message.MessageId), abortWork);
         }
         catch (Exception e)
         {
@@ -122,9 +128,8 @@ internal sealed class LifecyclePipeline(
         Settled?.Invoke(new SettledMessage(message, plan, outcome));
     }
 
-    private async Task<(ActionPlan? Plan, WorkOutcome Outcome)> DecideAsync(QueueMessage message, CancellationToken abortWork)
+    private async Task<(ActionPlan? Plan, WorkOutcome Outcome)> DecideAsync(QueueMessage message, ParseResult parsed, CancellationToken abortWork)
     {
-        var parsed = LifecycleMessageParser.Parse(message.Body, message.MessageId);
         if (!parsed.IsSuccess)
         {
             metrics.Received("unparseable");

@@ -45,6 +45,21 @@ public sealed class LifecyclePipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_MessageParsed_KeptWithoutItsBody()
+    {
+        await using var harness = new PipelineHarness();
+        var id = harness.Queue.Send(Launching(1));
+        harness.Start();
+
+        await harness.WaitForSettledAsync(1);
+
+        var settled = harness.Settled.Should().ContainSingle().Which;
+        settled.Message.MessageId.Should().Be(id);
+        settled.Message.Body.Should().BeEmpty("the body is read once, by the parser; a launch holds its message for minutes");
+        settled.Plan!.Event.InstanceId.Should().Be(Instance(1));
+    }
+
+    [Fact]
     public async Task RunAsync_FailedHighstate_AbandonsWithoutASecondRun()
     {
         await using var harness = new PipelineHarness();

@@ -99,8 +99,8 @@ internal sealed class StateJobRunner(
         {
             try
             {
-                using (work.Jobs.WatchJob(work.MinionId, jid))
-                    return await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: true, cancellationToken), cancellationToken);
+                using (var watch = work.Jobs.WatchJob(work.MinionId, jid))
+                    return await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: true, watch, cancellationToken), cancellationToken);
             }
             catch (SaltApiException e) when (e.IsTransient && !masters.IsSingle)
             {
@@ -132,8 +132,8 @@ internal sealed class StateJobRunner(
             ProvisioningLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
             if (run.RunningJid is { } other && SaltJid.IsValid(other))
             {
-                using (work.Jobs.WatchJob(work.MinionId, other))
-                    await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), cancellationToken);
+                using (var watch = work.Jobs.WatchJob(work.MinionId, other))
+                    await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, other, resumed: true, watch, cancellationToken), cancellationToken);
             }
 
             // Always a pause before trying again: a run the master's job cache does not know (salt-call on the minion,
@@ -179,7 +179,7 @@ internal sealed class StateJobRunner(
                     jid = published;
                 }
 
-                return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
+                return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, watch, cancellationToken);
             },
             cancellationToken);
     }

@@ -308,16 +308,20 @@ internal sealed class SaltApiMaster(
         return events?.JobReturned(jid, minionId) ?? System.Reactive.Disposables.Disposable.Empty;
     }
 
-    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, IDisposable? watch, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentException.ThrowIfNullOrEmpty(jid);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
-        // Joins a watch taken before the publish (WatchJob): on a stream proven since then, nothing can have been
-        // missed. A job watched only now may have returned already: one look catches up (once the stream is proven).
-        using var returned = events?.JobReturned(jid, minionId);
-        var covered = returned is { Joined: true } ? returned.CoveredFrom : -1;
+        // Waits on the watch taken before the publish (WatchJob), or joins one: on a stream proven since then, nothing
+        // can have been missed. A job watched only now may have returned already: one look catches up (once the stream
+        // is proven). The caller's watch stays the caller's to dispose.
+        var watched = events?.JobWatch(watch, jid, minionId);
+        using var own = watched is null ? events?.JobReturned(jid, minionId) : null;
+        var returned = watched ?? own;
+        var joined = watched is not null || own is { Joined: true };
+        var covered = joined ? returned!.CoveredFrom : -1;
         // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
         var lookNow = resumed;
         var why = resumed ? "resumed" : "stream_down";
@@ -349,7 +353,7 @@ internal sealed class SaltApiMaster(
                 if (returned is { IsCompleted: false } && now >= 0 && now != covered)
                 {
                     // Proven since the last look (or never looked while proven): its return may have been missed.
-                    why = looked || returned.Joined ? "reconnect" : "catch_up";
+                    why = looked || joined ? "reconnect" : "catch_up";
                 }
                 else if (returned is { IsCompleted: false } && now >= 0 && timeProvider.GetElapsedTime(lastLook) >= o.EventStream.SafetyPollInterval)
                 {

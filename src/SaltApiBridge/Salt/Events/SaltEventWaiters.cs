@@ -26,6 +26,9 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public const string ProbeEventTag = "salt/netapi/hook/" + ProbeHookTag;
 
+    private const string JobTagPrefix = "salt/job/";
+    private const string JobTagInfix = "/ret/";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, WaitEntry<bool>> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WaitEntry<bool>> _starts = new(StringComparer.Ordinal);
@@ -126,7 +129,15 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     /// <summary><c>salt/job/&lt;jid&gt;/ret/&lt;id&gt;</c>. Register before publishing with a chosen jid; the wait joins it.</summary>
     public SaltEventWaiter<JobEventReturn> JobReturned(string jid, string minionId) =>
-        Register(_jobs, $"salt/job/{jid}/ret/{minionId}", jid, renewCompleted: false);
+        Register(_jobs, JobTagPrefix + jid + JobTagInfix + minionId, jid, renewCompleted: false);
+
+    /// <summary>
+    /// <paramref name="watch"/> when it is this stream's registration (still held) for job <paramref name="jid"/>'s return
+    /// of <paramref name="minionId"/>, taken by <see cref="JobReturned"/> before the publish; null otherwise. A wait
+    /// that has it waits on it instead of registering (and building the tag) a second time.
+    /// </summary>
+    public SaltEventWaiter<JobEventReturn>? JobWatch(IDisposable? watch, string jid, string minionId) =>
+        watch is SaltEventWaiter<JobEventReturn> held && held.Awaits(this, JobTagPrefix, jid, JobTagInfix, minionId) ? held : null;
 
     /// <summary>Counts a lookup a waiter made instead of (or to catch up with) the stream.</summary>
     public void FallbackPoll(string kind, string reason) => metrics.FallbackPoll(kind, reason);
@@ -301,10 +312,11 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             entry!.Holders++;
         }
 
-        return new SaltEventWaiter<T>(entry.Source.Task, joined, entry.CoveredFrom, () => Release(entries, key, entry));
+        return new SaltEventWaiter<T>(this, entries, key, entry, joined);
     }
 
-    private void Release<T>(Dictionary<string, WaitEntry<T>> entries, string key, WaitEntry<T> entry)
+    /// <summary>A registration lets go (once): the entry goes when its last holder did.</summary>
+    internal void Release<T>(Dictionary<string, WaitEntry<T>> entries, string key, WaitEntry<T> entry)
     {
         lock (_gate)
         {

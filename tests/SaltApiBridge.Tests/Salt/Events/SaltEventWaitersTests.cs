@@ -96,6 +96,47 @@ public sealed class SaltEventWaitersTests
     }
 
     [Fact]
+    public void JobWatch_HeldWatchOfThatJobsReturn_IsThatWatch()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+
+        waiters.JobWatch(watch, HighstateJid, Id).Should().BeSameAs(watch);
+    }
+
+    [Fact]
+    public void JobWatch_AnotherJidMinionOrStreamOrALetGoWatch_Null()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var elsewhere = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+        using var foreign = elsewhere.JobReturned(HighstateJid, Id);
+        var gone = waiters.JobReturned(FailJid, Id);
+        gone.Dispose();
+
+        waiters.JobWatch(watch, FailJid, Id).Should().BeNull();
+        waiters.JobWatch(watch, HighstateJid, Id + "x").Should().BeNull();
+        waiters.JobWatch(watch, HighstateJid[..^1], Id).Should().BeNull();
+        waiters.JobWatch(foreign, HighstateJid, Id).Should().BeNull();
+        waiters.JobWatch(gone, FailJid, Id).Should().BeNull();
+        waiters.JobWatch(System.Reactive.Disposables.Disposable.Empty, HighstateJid, Id).Should().BeNull();
+        waiters.JobWatch(null, HighstateJid, Id).Should().BeNull();
+    }
+
+    [Fact]
+    public void Dispose_Twice_LetsGoOnceSoAnotherHoldersRegistrationStays()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+        var wait = waiters.JobReturned(HighstateJid, Id);
+
+        wait.Dispose();
+        wait.Dispose();
+
+        waiters.Wants(Encoding.UTF8.GetBytes($"salt/job/{HighstateJid}/ret/{Id}")).Should().BeTrue("the watch still holds it");
+    }
+
+    [Fact]
     public void KeyPending_PendAndAcceptOfTranscript50_OnlyPendOfTheExactIdEndsIt()
     {
         using var waiters = new SaltEventWaiters(new EventStreamMetrics());

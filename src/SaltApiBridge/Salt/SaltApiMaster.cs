@@ -367,11 +367,19 @@ internal sealed class SaltApiMaster(
                     {
                         await schedule.WaitAsync(delay, cancellationToken);
                     }
+                    else if (now >= 0)
+                    {
+                        // Proven: no polls, the return comes as an event, and no timer of its own either: the shared wake
+                        // (the stream changing, or its beat) has the wait look at its safety look and deadline again.
+                        // Only the last stretch before one of them is timed here, so neither comes late.
+                        await WakeOrDueAsync(returned.Task, DueIn(schedule, lastLook), cancellationToken);
+                        continue;
+                    }
                     else
                     {
-                        // Proven: no polls, the return comes as an event. Down: the poll schedule, as without a stream.
+                        // Down or unproven: the poll schedule, as without a stream, unless it is proven meanwhile.
                         var signalled = await SignalledWithinAsync(delay, returned.Task, events!.Changed, cancellationToken);
-                        if (returned.IsCompleted || signalled || now >= 0)
+                        if (returned.IsCompleted || signalled)
                         {
                             continue;
                         }
@@ -518,6 +526,23 @@ internal sealed class SaltApiMaster(
 
         return data.Return;
     }
+
+    /// <summary>Until the job's safety look or its deadline, whichever comes first (zero when one is due).</summary>
+    private TimeSpan DueIn(PollSchedule schedule, long lastLook)
+    {
+        var safety = Options.EventStream.SafetyPollInterval - timeProvider.GetElapsedTime(lastLook);
+        var due = safety < schedule.Remaining ? safety : schedule.Remaining;
+        return due > TimeSpan.Zero ? due : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// Waits for the job's return or the stream's shared wake; within one beat of <paramref name="due"/>, for the
+    /// return, a change of the stream, or <paramref name="due"/> itself (a timer then, as seldom as once per look).
+    /// </summary>
+    private Task WakeOrDueAsync(Task returned, TimeSpan due, CancellationToken cancellationToken) =>
+        due <= SaltEventWaiters.WakeInterval
+            ? SignalledWithinAsync(due, returned, events!.Changed, cancellationToken)
+            : Task.WhenAny(returned, events!.Wake).WaitAsync(cancellationToken);
 
     /// <summary>Waits for either signal or the delay: true when a signal came first.</summary>
     private async Task<bool> SignalledWithinAsync(TimeSpan delay, Task first, Task second, CancellationToken cancellationToken)

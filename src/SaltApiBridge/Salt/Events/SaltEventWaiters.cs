@@ -26,6 +26,9 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public const string ProbeEventTag = "salt/netapi/hook/" + ProbeHookTag;
 
+    /// <summary>The beat of <see cref="Wake"/>: as often as a job wait on a proven stream used to re-arm a timer of its own (SaltApi:JobPollMaxInterval).</summary>
+    public static readonly TimeSpan WakeInterval = TimeSpan.FromSeconds(15);
+
     private const string JobTagPrefix = "salt/job/";
     private const string JobTagInfix = "/ret/";
 
@@ -35,6 +38,8 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
     private readonly Dictionary<string, WaitEntry<JobEventReturn>> _jobs = new(StringComparer.Ordinal);
     private readonly Subject<long> _proven = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _beat;
     private bool _live;
     private long _generation;
     private string? _probeNonce;
@@ -113,6 +118,23 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             lock (_gate)
             {
                 return _changed.Task;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes at the next change of <see cref="IsLive"/> and at the next beat of one shared timer (every
+    /// <see cref="WakeInterval"/>): waits on a proven stream await it beside their event to look at their deadlines
+    /// again, instead of arming a timer each. The timer starts with the first wait that asks.
+    /// </summary>
+    public Task Wake
+    {
+        get
+        {
+            lock (_gate)
+            {
+                _beat ??= StartBeat();
+                return _wake.Task;
             }
         }
     }
@@ -248,6 +270,7 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
     public void SetLive(bool live)
     {
         TaskCompletionSource changed;
+        TaskCompletionSource wake;
         long generation;
         lock (_gate)
         {
@@ -261,10 +284,13 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             generation = live ? ++_generation : _generation;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wake = _wake;
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         metrics.SetConnected(master, live);
         changed.TrySetResult();
+        wake.TrySetResult();
         if (live)
         {
             _proven.OnNext(generation);
@@ -273,8 +299,39 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _beat?.Dispose();
+        }
+
         _proven.OnCompleted();
         _proven.Dispose();
+    }
+
+    /// <summary>The shared timer behind <see cref="Wake"/>, started without the first asker's context (its trace, its locals).</summary>
+    private ITimer StartBeat()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return _time.CreateTimer(static state => ((SaltEventWaiters)state!).Beat(), this, WakeInterval, WakeInterval);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return _time.CreateTimer(static state => ((SaltEventWaiters)state!).Beat(), this, WakeInterval, WakeInterval);
+        }
+    }
+
+    private void Beat()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            wake = _wake;
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        wake.TrySetResult();
     }
 
     /// <summary>Reads <c>data.data</c> of a <c>{tag, data}</c> event; null when it is not that shape.</summary>

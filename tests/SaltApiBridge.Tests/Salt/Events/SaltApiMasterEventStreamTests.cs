@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Salt.Api;
 using SaltApiBridge.Tests.Fixtures;
 using WireMock.ResponseBuilders;
 
@@ -140,6 +143,54 @@ public sealed class SaltApiMasterEventStreamTests
         var result = await rig.UntilDoneAsync(waiting, "the verdict from one look");
         result.Status.Should().Be(StateRunStatus.Succeeded);
         rig.JobPolls(HighstateJid).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task WaitForJob_ProvenStreamForMinutes_NoTimerOfItsOwn()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        var time = new TimerCountingTime(rig.Salt.Time);
+        var master = new SaltApiMaster(
+            rig.Salt.Session, rig.Salt.Services.GetRequiredService<ISaltApi>(), rig.Salt.Options, time, NullLogger<SaltApiMaster>.Instance, rig.Waiters);
+        using var watch = master.WatchJob(Id, HighstateJid);
+        (await master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
+        var waiting = master.WaitForJobAsync(Id, HighstateJid, resumed: false, watch, Ct);
+
+        // Five minutes (the safety look is at 10, the deadline at 30): the shared wake paces the wait, not a timer per job.
+        for (var i = 0; i < 30; i++)
+        {
+            rig.Salt.Time.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(2, Ct);
+        }
+
+        rig.Sse.Emit($"salt/job/{HighstateJid}/ret/{Id}", HighstateReturn(HighstateJid));
+        (await rig.UntilDoneAsync(waiting, "the verdict from the event")).Status.Should().Be(StateRunStatus.Succeeded);
+        time.TimersCreated.Should().Be(0);
+        rig.JobPolls(HighstateJid).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task WaitForJob_DeadlineBetweenTwoBeatsOfTheWake_LastLookAtTheDeadlineNotAfter()
+    {
+        await using var rig = await StreamRig.StartAsync(new Dictionary<string, string?> { ["SaltApi:JobTimeout"] = "00:00:20" });
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
+        using var watch = rig.Master.WatchJob(Id, HighstateJid);
+        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
+        var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, watch, Ct);
+
+        // The wake beats every 15 s: the deadline at 20 s is timed for itself, not looked at on the beat at 30 s.
+        for (var i = 0; i < 20; i++)
+        {
+            rig.Salt.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, Ct);
+        }
+
+        var result = await rig.UntilDoneAsync(waiting, "the deadline look, with fake time stopped at the deadline");
+        result.Status.Should().Be(StateRunStatus.MinionDidNotReturn);
+        rig.JobPolls(HighstateJid).Should().Be(1);
+        rig.Recorded.Sum("salt_event_fallback_polls{kind=job,reason=deadline}").Should().Be(1);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Salt.Events;
 
@@ -184,6 +185,52 @@ public sealed class SaltEventWaitersTests
         proven.Should().Equal(1, 2);
         waiters.IsLive.Should().BeTrue();
         waiters.Generation.Should().Be(2);
+    }
+
+    [Fact]
+    public void Wake_BeatOfTheSharedTimer_CompletesEveryWakeIntervalAndRenews()
+    {
+        var time = new FakeTimeProvider();
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: time);
+        var first = waiters.Wake;
+
+        time.Advance(SaltEventWaiters.WakeInterval - TimeSpan.FromSeconds(1));
+        first.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+        first.IsCompleted.Should().BeTrue();
+
+        var second = waiters.Wake;
+        second.IsCompleted.Should().BeFalse();
+        time.Advance(SaltEventWaiters.WakeInterval);
+        second.IsCompleted.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Wake_StreamProvenThenDown_CompletesAtEachChange()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: new FakeTimeProvider());
+        var beforeProof = waiters.Wake;
+
+        waiters.SetLive(true);
+        var beforeDrop = waiters.Wake;
+        beforeDrop.IsCompleted.Should().BeFalse();
+        waiters.SetLive(false);
+
+        beforeProof.IsCompleted.Should().BeTrue();
+        beforeDrop.IsCompleted.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Wake_Disposed_TimerStopsBeating()
+    {
+        var time = new FakeTimeProvider();
+        var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: time);
+        var wake = waiters.Wake;
+
+        waiters.Dispose();
+        time.Advance(SaltEventWaiters.WakeInterval * 2);
+
+        wake.IsCompleted.Should().BeFalse();
     }
 
     private static SseEvent Event(CapturedEvent captured) =>

@@ -32,6 +32,13 @@ internal sealed class StateJobRunner(
     /// <see cref="WaitForRecordedJobAsync"/>): never a completion without a verdict.
     /// </summary>
     public Task<StateRunResult?> RunOnceAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken) =>
+        ActionTrace.Source.HasListeners() ? TracedAsync(job, work, cancellationToken) : RunAsync(job, work, cancellationToken);
+
+    /// <summary>
+    /// The run inside its span. Apart, so that untraced runs (the usual case) build neither its closure, its delegates
+    /// nor its async frame: they would live as long as the highstate.
+    /// </summary>
+    private Task<StateRunResult?> TracedAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken) =>
         ActionTrace.StateRunAsync(job.Step, () => work.JobMaster.Name, () => RunAsync(job, work, cancellationToken));
 
     private async Task<StateRunResult?> RunAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken)
@@ -59,7 +66,7 @@ internal sealed class StateJobRunner(
         if (run is null)
         {
             work.Step("waiting for the minion to answer");
-            if (job.PingFirst && !await ActionTrace.WaitForMinionAsync(work.JobMaster.Name, () => work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken)))
+            if (job.PingFirst && !await WaitForMinionAsync(work, cancellationToken))
                 return null;
             var jid = republish ?? await NewJidAsync(job);
             run = await PublishAndWaitAsync(job, work, jid, cancellationToken);
@@ -70,6 +77,10 @@ internal sealed class StateJobRunner(
         ProvisioningLog.StatesRan(logger, work.InstanceId, work.MinionId, job.Step, run.Jid, run.Status);
         return run;
     }
+
+    /// <summary>Apart, so that its closure is built only when it is called and not kept by the highstate's whole run.</summary>
+    private static Task<bool> WaitForMinionAsync(InstanceWork work, CancellationToken cancellationToken) =>
+        ActionTrace.WaitForMinionAsync(work.JobMaster.Name, () => work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken));
 
     /// <summary>What a failed run says, for logs, events and the message's summary.</summary>
     public static string Describe(string step, StateRunResult run) => run.Status switch

@@ -94,6 +94,14 @@ internal sealed class StateJobRunner(
             : run.Message ?? "no detail"),
     };
 
+    /// <summary>The progress text of a job that runs: a constant for the bridge's own steps, not a string per launch.</summary>
+    public static string RunningText(string step) => step switch
+    {
+        "highstate" => "highstate running",
+        "clean" => "clean running",
+        _ => step + " running",
+    };
+
     public static string JidText(string? jid) => jid is null ? "" : $" (jid {jid})";
 
     /// <summary>
@@ -176,7 +184,7 @@ internal sealed class StateJobRunner(
     private async Task<StateRunResult> PublishAndWaitAsync(StateJob job, InstanceWork work, string jid, CancellationToken cancellationToken)
     {
         using var watch = work.Jobs.WatchJob(work.MinionId, jid);
-        work.Step($"{job.Step} running", jid);
+        work.Step(RunningText(job.Step), jid);
         return await attempts.RunAsync(
             async () =>
             {

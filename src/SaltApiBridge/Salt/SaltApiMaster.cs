@@ -412,7 +412,7 @@ internal sealed class SaltApiMaster(
             }
 
             var reply = await session.InvokeAsync(
-                "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
+                "GET /jobs/" + jid, (api, jid), static (token, job, ct) => job.api.GetJobAsync(token, job.jid, ct), cancellationToken);
             var info = reply.First;
             if (info?.Error is { } error)
             {

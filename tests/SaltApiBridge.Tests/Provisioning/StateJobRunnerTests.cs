@@ -174,6 +174,23 @@ public sealed class StateJobRunnerTests
         work.JobMaster.Name.Should().Be("m2");
     }
 
+    [Theory]
+    [InlineData("highstate")]
+    [InlineData("clean")]
+    public void RunningText_TheBridgesOwnStep_OneConstantForEveryLaunch(string step)
+    {
+        var text = StateJobRunner.RunningText(step);
+
+        text.Should().Be(step + " running");
+        StateJobRunner.RunningText(new string(step.AsSpan())).Should().BeSameAs(text);
+    }
+
+    [Fact]
+    public void RunningText_AnotherStep_SaysItRuns()
+    {
+        StateJobRunner.RunningText("orchestrate").Should().Be("orchestrate running");
+    }
+
     [Fact]
     public void Describe_AnotherRunInProgress_NamesTheRunInTheWay()
     {

@@ -185,8 +185,11 @@ internal sealed class StateJobRunner(
     {
         using var watch = work.Jobs.WatchJob(work.MinionId, jid);
         work.Step(RunningText(job.Step), jid);
-        return await attempts.RunAsync(
-            async () =>
+        // StepAttempts' rules, looped here: its wrapper (a closure, a delegate, a second async frame) would otherwise be
+        // kept for the whole wait of every launch.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
                 var published = await job.Publish(jid);
                 if (published is null)
@@ -199,7 +202,13 @@ internal sealed class StateJobRunner(
                 }
 
                 return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, watch, cancellationToken);
-            },
-            cancellationToken);
+            }
+            catch (SaltApiException e) when (attempts.TriesAgain(attempt, e))
+            {
+                attempts.Retrying(attempt, e);
+            }
+
+            await attempts.PauseAsync(attempt, cancellationToken);
+        }
     }
 }

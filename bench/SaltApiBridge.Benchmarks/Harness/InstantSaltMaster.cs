@@ -34,7 +34,7 @@ internal sealed class InstantSaltMaster : ISaltMaster
 
     public IDisposable WatchJob(string minionId, string jid) => System.Reactive.Disposables.Disposable.Empty;
 
-    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, IDisposable? watch, CancellationToken cancellationToken)
     {
         if (Hold is { } hold)
             await hold.Task.WaitAsync(cancellationToken);

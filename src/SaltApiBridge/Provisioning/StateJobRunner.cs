@@ -32,6 +32,13 @@ internal sealed class StateJobRunner(
     /// <see cref="WaitForRecordedJobAsync"/>): never a completion without a verdict.
     /// </summary>
     public Task<StateRunResult?> RunOnceAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken) =>
+        ActionTrace.Source.HasListeners() ? TracedAsync(job, work, cancellationToken) : RunAsync(job, work, cancellationToken);
+
+    /// <summary>
+    /// The run inside its span. Apart, so that untraced runs (the usual case) build neither its closure, its delegates
+    /// nor its async frame: they would live as long as the highstate.
+    /// </summary>
+    private Task<StateRunResult?> TracedAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken) =>
         ActionTrace.StateRunAsync(job.Step, () => work.JobMaster.Name, () => RunAsync(job, work, cancellationToken));
 
     private async Task<StateRunResult?> RunAsync(StateJob job, InstanceWork work, CancellationToken cancellationToken)
@@ -59,7 +66,7 @@ internal sealed class StateJobRunner(
         if (run is null)
         {
             work.Step("waiting for the minion to answer");
-            if (job.PingFirst && !await ActionTrace.WaitForMinionAsync(work.JobMaster.Name, () => work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken)))
+            if (job.PingFirst && !await WaitForMinionAsync(work, cancellationToken))
                 return null;
             var jid = republish ?? await NewJidAsync(job);
             run = await PublishAndWaitAsync(job, work, jid, cancellationToken);
@@ -71,6 +78,10 @@ internal sealed class StateJobRunner(
         return run;
     }
 
+    /// <summary>Apart, so that its closure is built only when it is called and not kept by the highstate's whole run.</summary>
+    private static Task<bool> WaitForMinionAsync(InstanceWork work, CancellationToken cancellationToken) =>
+        ActionTrace.WaitForMinionAsync(work.JobMaster.Name, () => work.Jobs.WaitUntilReachableAsync(work.MinionId, cancellationToken));
+
     /// <summary>What a failed run says, for logs, events and the message's summary.</summary>
     public static string Describe(string step, StateRunResult run) => run.Status switch
     {
@@ -81,6 +92,14 @@ internal sealed class StateJobRunner(
         _ => $"{step}{JidText(run.Jid)} failed: " + (run.FailedStates.Count > 0
             ? string.Join("; ", run.FailedStates.Take(3).Select(s => s.Comment is null ? s.Id : $"{s.Id}: {s.Comment}"))
             : run.Message ?? "no detail"),
+    };
+
+    /// <summary>The progress text of a job that runs: a constant for the bridge's own steps, not a string per launch.</summary>
+    public static string RunningText(string step) => step switch
+    {
+        "highstate" => "highstate running",
+        "clean" => "clean running",
+        _ => step + " running",
     };
 
     public static string JidText(string? jid) => jid is null ? "" : $" (jid {jid})";
@@ -99,8 +118,8 @@ internal sealed class StateJobRunner(
         {
             try
             {
-                using (work.Jobs.WatchJob(work.MinionId, jid))
-                    return await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: true, cancellationToken), cancellationToken);
+                using (var watch = work.Jobs.WatchJob(work.MinionId, jid))
+                    return await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: true, watch, cancellationToken), cancellationToken);
             }
             catch (SaltApiException e) when (e.IsTransient && !masters.IsSingle)
             {
@@ -132,8 +151,8 @@ internal sealed class StateJobRunner(
             ProvisioningLog.AnotherRunInProgress(logger, work.InstanceId, work.MinionId, job.Step, run.RunningJid);
             if (run.RunningJid is { } other && SaltJid.IsValid(other))
             {
-                using (work.Jobs.WatchJob(work.MinionId, other))
-                    await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, other, resumed: true, cancellationToken), cancellationToken);
+                using (var watch = work.Jobs.WatchJob(work.MinionId, other))
+                    await attempts.RunAsync(() => work.Jobs.WaitForJobAsync(work.MinionId, other, resumed: true, watch, cancellationToken), cancellationToken);
             }
 
             // Always a pause before trying again: a run the master's job cache does not know (salt-call on the minion,
@@ -165,9 +184,12 @@ internal sealed class StateJobRunner(
     private async Task<StateRunResult> PublishAndWaitAsync(StateJob job, InstanceWork work, string jid, CancellationToken cancellationToken)
     {
         using var watch = work.Jobs.WatchJob(work.MinionId, jid);
-        work.Step($"{job.Step} running", jid);
-        return await attempts.RunAsync(
-            async () =>
+        work.Step(RunningText(job.Step), jid);
+        // StepAttempts' rules, looped here: its wrapper (a closure, a delegate, a second async frame) would otherwise be
+        // kept for the whole wait of every launch.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
                 var published = await job.Publish(jid);
                 if (published is null)
@@ -179,8 +201,14 @@ internal sealed class StateJobRunner(
                     jid = published;
                 }
 
-                return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, cancellationToken);
-            },
-            cancellationToken);
+                return await work.Jobs.WaitForJobAsync(work.MinionId, jid, resumed: false, watch, cancellationToken);
+            }
+            catch (SaltApiException e) when (attempts.TriesAgain(attempt, e))
+            {
+                attempts.Retrying(attempt, e);
+            }
+
+            await attempts.PauseAsync(attempt, cancellationToken);
+        }
     }
 }

@@ -58,14 +58,17 @@ public interface ISaltMaster
     /// <summary>
     /// Waits (bounded) for job <paramref name="jid"/> of the one minion to return and reads its verdict from the master's
     /// job cache. <paramref name="resumed"/>: the job was published before a restart, so the first look is at once, and a
-    /// jid the master does not know then is <see cref="StateRunStatus.JobUnknown"/> rather than late.
+    /// jid the master does not know then is <see cref="StateRunStatus.JobUnknown"/> rather than late. <paramref name="watch"/>:
+    /// what <see cref="WatchJob"/> gave for this job before its publish (the wait uses it rather than listening again),
+    /// or null; a watch of another jid (a master that ignored ours) is not used.
     /// </summary>
-    Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken);
+    Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, IDisposable? watch, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts listening for job <paramref name="jid"/>'s return of this minion on salt-api's event stream: take it BEFORE
-    /// publishing the job under that jid (its return can beat the publish reply), keep it until
-    /// <see cref="WaitForJobAsync"/> returned, then dispose it. Without it the wait catches up with one <c>GET /jobs</c>.
+    /// publishing the job under that jid (its return can beat the publish reply), hand it to
+    /// <see cref="WaitForJobAsync"/> and keep it until that returned, then dispose it. Without it the wait catches up
+    /// with one <c>GET /jobs</c>.
     /// A master without an event stream returns a handle that does nothing.
     /// </summary>
     IDisposable WatchJob(string minionId, string jid);

@@ -308,16 +308,20 @@ internal sealed class SaltApiMaster(
         return events?.JobReturned(jid, minionId) ?? System.Reactive.Disposables.Disposable.Empty;
     }
 
-    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, IDisposable? watch, CancellationToken cancellationToken)
     {
         SaltNames.EnsureExactMinionId(minionId);
         ArgumentException.ThrowIfNullOrEmpty(jid);
         var o = Options;
         var schedule = new PollSchedule(timeProvider, o.JobTimeout, o.JobPollInterval, o.JobPollMaxInterval);
-        // Joins a watch taken before the publish (WatchJob): on a stream proven since then, nothing can have been
-        // missed. A job watched only now may have returned already: one look catches up (once the stream is proven).
-        using var returned = events?.JobReturned(jid, minionId);
-        var covered = returned is { Joined: true } ? returned.CoveredFrom : -1;
+        // Waits on the watch taken before the publish (WatchJob), or joins one: on a stream proven since then, nothing
+        // can have been missed. A job watched only now may have returned already: one look catches up (once the stream
+        // is proven). The caller's watch stays the caller's to dispose.
+        var watched = events?.JobWatch(watch, jid, minionId);
+        using var own = watched is null ? events?.JobReturned(jid, minionId) : null;
+        var returned = watched ?? own;
+        var joined = watched is not null || own is { Joined: true };
+        var covered = joined ? returned!.CoveredFrom : -1;
         // A resumed job was published long ago: look at once, and a job the master does not know then is lost, not late.
         var lookNow = resumed;
         var why = resumed ? "resumed" : "stream_down";
@@ -349,7 +353,7 @@ internal sealed class SaltApiMaster(
                 if (returned is { IsCompleted: false } && now >= 0 && now != covered)
                 {
                     // Proven since the last look (or never looked while proven): its return may have been missed.
-                    why = looked || returned.Joined ? "reconnect" : "catch_up";
+                    why = looked || joined ? "reconnect" : "catch_up";
                 }
                 else if (returned is { IsCompleted: false } && now >= 0 && timeProvider.GetElapsedTime(lastLook) >= o.EventStream.SafetyPollInterval)
                 {
@@ -363,11 +367,19 @@ internal sealed class SaltApiMaster(
                     {
                         await schedule.WaitAsync(delay, cancellationToken);
                     }
+                    else if (now >= 0)
+                    {
+                        // Proven: no polls, the return comes as an event, and no timer of its own either: the shared wake
+                        // (the stream changing, or its beat) has the wait look at its safety look and deadline again.
+                        // Only the last stretch before one of them is timed here, so neither comes late.
+                        await WakeOrDueAsync(returned.Task, DueIn(schedule, lastLook), cancellationToken);
+                        continue;
+                    }
                     else
                     {
-                        // Proven: no polls, the return comes as an event. Down: the poll schedule, as without a stream.
+                        // Down or unproven: the poll schedule, as without a stream, unless it is proven meanwhile.
                         var signalled = await SignalledWithinAsync(delay, returned.Task, events!.Changed, cancellationToken);
-                        if (returned.IsCompleted || signalled || now >= 0)
+                        if (returned.IsCompleted || signalled)
                         {
                             continue;
                         }
@@ -400,7 +412,7 @@ internal sealed class SaltApiMaster(
             }
 
             var reply = await session.InvokeAsync(
-                "GET /jobs/" + jid, (token, ct) => api.GetJobAsync(token, jid, ct), cancellationToken);
+                "GET /jobs/" + jid, (api, jid), static (token, job, ct) => job.api.GetJobAsync(token, job.jid, ct), cancellationToken);
             var info = reply.First;
             if (info?.Error is { } error)
             {
@@ -514,6 +526,23 @@ internal sealed class SaltApiMaster(
 
         return data.Return;
     }
+
+    /// <summary>Until the job's safety look or its deadline, whichever comes first (zero when one is due).</summary>
+    private TimeSpan DueIn(PollSchedule schedule, long lastLook)
+    {
+        var safety = Options.EventStream.SafetyPollInterval - timeProvider.GetElapsedTime(lastLook);
+        var due = safety < schedule.Remaining ? safety : schedule.Remaining;
+        return due > TimeSpan.Zero ? due : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// Waits for the job's return or the stream's shared wake; within one beat of <paramref name="due"/>, for the
+    /// return, a change of the stream, or <paramref name="due"/> itself (a timer then, as seldom as once per look).
+    /// </summary>
+    private Task WakeOrDueAsync(Task returned, TimeSpan due, CancellationToken cancellationToken) =>
+        due <= SaltEventWaiters.WakeInterval
+            ? SignalledWithinAsync(due, returned, events!.Changed, cancellationToken)
+            : Task.WhenAny(returned, events!.Wake).WaitAsync(cancellationToken);
 
     /// <summary>Waits for either signal or the delay: true when a signal came first.</summary>
     private async Task<bool> SignalledWithinAsync(TimeSpan delay, Task first, Task second, CancellationToken cancellationToken)

@@ -42,11 +42,20 @@ internal sealed class SaltApiSession(
     public MasterOutage? Outage => outage;
 
     /// <summary>Calls salt-api with the current token; on 401, logs in again once and repeats the call once.</summary>
-    public async Task<T> InvokeAsync<T>(
-        string operation, Func<string, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
+    public Task<T> InvokeAsync<T>(
+        string operation, Func<string, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken) =>
+        InvokeAsync(operation, call, static (token, call, ct) => call(token, ct), cancellationToken);
+
+    /// <summary>
+    /// <see cref="InvokeAsync{T}(string, Func{string, CancellationToken, Task{IApiResponse{T}}}, CancellationToken)"/> with
+    /// <paramref name="state"/> handed to <paramref name="call"/>: a static lambda then captures nothing, so a caller that
+    /// waits long (a job's wait) keeps no closure for it.
+    /// </summary>
+    public async Task<T> InvokeAsync<TState, T>(
+        string operation, TState state, Func<string, TState, CancellationToken, Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
     {
         var token = await GetTokenAsync(cancellationToken);
-        using (var first = await SendAsync(operation, () => call(token.Value, cancellationToken), cancellationToken))
+        using (var first = await SendAsync(operation, () => call(token.Value, state, cancellationToken), cancellationToken))
         {
             if (first.StatusCode != HttpStatusCode.Unauthorized)
             {
@@ -58,7 +67,7 @@ internal sealed class SaltApiSession(
         logger.TokenRejected(operation);
         Invalidate(token);
         var fresh = await GetTokenAsync(cancellationToken, "token_rejected");
-        using var second = await SendAsync(operation, () => call(fresh.Value, cancellationToken), cancellationToken);
+        using var second = await SendAsync(operation, () => call(fresh.Value, state, cancellationToken), cancellationToken);
         if (second.StatusCode == HttpStatusCode.Unauthorized)
         {
             throw SaltApiFailures.FreshTokenRejected(Options, operation, HtmlErrorPage.Message(ErrorBody(second)));

@@ -166,7 +166,7 @@ internal sealed class FakeSaltMaster(CallLog log) : ISaltMaster
     /// <summary>No event stream here: every wait looks the job up.</summary>
     public IDisposable WatchJob(string minionId, string jid) => System.Reactive.Disposables.Disposable.Empty;
 
-    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, CancellationToken cancellationToken)
+    public async Task<StateRunResult> WaitForJobAsync(string minionId, string jid, bool resumed, IDisposable? watch, CancellationToken cancellationToken)
     {
         ThrowIfDown("GET /jobs");
         if (Interlocked.Decrement(ref lostJobReplies) >= 0)

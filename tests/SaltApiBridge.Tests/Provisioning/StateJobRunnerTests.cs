@@ -93,6 +93,32 @@ public sealed class StateJobRunnerTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_JobLookupLostOnce_SameJidPublishedAgainAndItsVerdictStands()
+    {
+        await using var rig = new ProvisioningRig();
+        rig.Salt.LoseJobReplies(1);
+
+        var (run, _) = await RunAsync(rig);
+
+        run!.Status.Should().Be(StateRunStatus.Succeeded);
+        rig.Salt.PublishedJids.Should().Equal(run.Jid, run.Jid);
+        rig.Salt.StartedRuns.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_JobLookupLostOnEveryAttempt_TheLastFailureStandsAfterStepAttempts()
+    {
+        await using var rig = new ProvisioningRig();
+        rig.Salt.LoseJobReplies(int.MaxValue);
+
+        var failing = () => RunAsync(rig);
+
+        (await failing.Should().ThrowAsync<SaltApiException>()).Which.IsTransient.Should().BeTrue();
+        rig.Salt.PublishedJids.Should().HaveCount(rig.Pipeline.StepAttempts);
+        rig.Salt.PublishedJids.Distinct().Should().ContainSingle("every attempt republishes the same jid");
+    }
+
+    [Fact]
     public async Task RunOnceAsync_MasterIgnoresTheChosenJid_RecordsTheJidItPublished()
     {
         await using var rig = new ProvisioningRig();
@@ -172,6 +198,23 @@ public sealed class StateJobRunnerTests
         await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
         rig.Salt.PublishedJids.Should().BeEmpty();
         work.JobMaster.Name.Should().Be("m2");
+    }
+
+    [Theory]
+    [InlineData("highstate")]
+    [InlineData("clean")]
+    public void RunningText_TheBridgesOwnStep_OneConstantForEveryLaunch(string step)
+    {
+        var text = StateJobRunner.RunningText(step);
+
+        text.Should().Be(step + " running");
+        StateJobRunner.RunningText(new string(step.AsSpan())).Should().BeSameAs(text);
+    }
+
+    [Fact]
+    public void RunningText_AnotherStep_SaysItRuns()
+    {
+        StateJobRunner.RunningText("orchestrate").Should().Be("orchestrate running");
     }
 
     [Fact]

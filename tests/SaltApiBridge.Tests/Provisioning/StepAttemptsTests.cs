@@ -79,4 +79,25 @@ public sealed class StepAttemptsTests
 
         tries.Should().HaveCount(1);
     }
+
+    [Theory]
+    [InlineData(1, true, true)]
+    [InlineData(2, true, true)]
+    [InlineData(3, true, false)]
+    [InlineData(1, false, false)]
+    public void TriesAgain_FailedAttempt_OnlyTransientWithAttemptsLeft(int attempt, bool transient, bool expected)
+    {
+        Attempts(3).TriesAgain(attempt, new SaltApiException("salt-api failed", transient)).Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task PauseAsync_AnyAttempt_StepRetryDelay()
+    {
+        var pause = Attempts().PauseAsync(2, Ct);
+
+        time.Advance(Delay - TimeSpan.FromSeconds(1));
+        pause.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+        await pause;
+    }
 }

@@ -262,11 +262,11 @@ public sealed class SaltApiMasterStateTests
     /// <summary>Publish under the transcript's jid, then wait: what the handler does for a fresh highstate.</summary>
     private static async Task<StateRunResult> RunHighstateAsync(SaltApiMaster master, string minionId) =>
         await master.StartHighstateAsync(minionId, HighstateJid, Ct) is not null
-            ? await master.WaitForJobAsync(minionId, HighstateJid, resumed: false, Ct)
+            ? await master.WaitForJobAsync(minionId, HighstateJid, resumed: false, null, Ct)
             : new StateRunResult(StateRunStatus.NoMatchingMinion, HighstateJid, [], "nothing published");
 
     private static async Task<StateRunResult> ApplyStatesAsync(SaltApiMaster master, IReadOnlyList<string> states, string jid) =>
         await master.StartStatesAsync(Id, states, null, jid, Ct) is not null
-            ? await master.WaitForJobAsync(Id, jid, resumed: false, Ct)
+            ? await master.WaitForJobAsync(Id, jid, resumed: false, null, Ct)
             : new StateRunResult(StateRunStatus.NoMatchingMinion, jid, [], "nothing published");
 }

@@ -26,12 +26,20 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public const string ProbeEventTag = "salt/netapi/hook/" + ProbeHookTag;
 
+    /// <summary>The beat of <see cref="Wake"/>: as often as a job wait on a proven stream used to re-arm a timer of its own (SaltApi:JobPollMaxInterval).</summary>
+    public static readonly TimeSpan WakeInterval = TimeSpan.FromSeconds(15);
+
+    private const string JobTagPrefix = "salt/job/";
+    private const string JobTagInfix = "/ret/";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, WaitEntry<bool>> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WaitEntry<bool>> _starts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WaitEntry<JobEventReturn>> _jobs = new(StringComparer.Ordinal);
     private readonly Subject<long> _proven = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _beat;
     private bool _live;
     private long _generation;
     private string? _probeNonce;
@@ -114,6 +122,23 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
         }
     }
 
+    /// <summary>
+    /// Completes at the next change of <see cref="IsLive"/> and at the next beat of one shared timer (every
+    /// <see cref="WakeInterval"/>): waits on a proven stream await it beside their event to look at their deadlines
+    /// again, instead of arming a timer each. The timer starts with the first wait that asks.
+    /// </summary>
+    public Task Wake
+    {
+        get
+        {
+            lock (_gate)
+            {
+                _beat ??= StartBeat();
+                return _wake.Task;
+            }
+        }
+    }
+
     /// <summary>The generation each time the stream becomes proven: events may have been missed before it.</summary>
     public IObservable<long> Proven => _proven.AsObservable();
 
@@ -126,7 +151,15 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     /// <summary><c>salt/job/&lt;jid&gt;/ret/&lt;id&gt;</c>. Register before publishing with a chosen jid; the wait joins it.</summary>
     public SaltEventWaiter<JobEventReturn> JobReturned(string jid, string minionId) =>
-        Register(_jobs, $"salt/job/{jid}/ret/{minionId}", jid, renewCompleted: false);
+        Register(_jobs, JobTagPrefix + jid + JobTagInfix + minionId, jid, renewCompleted: false);
+
+    /// <summary>
+    /// <paramref name="watch"/> when it is this stream's registration (still held) for job <paramref name="jid"/>'s return
+    /// of <paramref name="minionId"/>, taken by <see cref="JobReturned"/> before the publish; null otherwise. A wait
+    /// that has it waits on it instead of registering (and building the tag) a second time.
+    /// </summary>
+    public SaltEventWaiter<JobEventReturn>? JobWatch(IDisposable? watch, string jid, string minionId) =>
+        watch is SaltEventWaiter<JobEventReturn> held && held.Awaits(this, JobTagPrefix, jid, JobTagInfix, minionId) ? held : null;
 
     /// <summary>Counts a lookup a waiter made instead of (or to catch up with) the stream.</summary>
     public void FallbackPoll(string kind, string reason) => metrics.FallbackPoll(kind, reason);
@@ -237,6 +270,7 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
     public void SetLive(bool live)
     {
         TaskCompletionSource changed;
+        TaskCompletionSource wake;
         long generation;
         lock (_gate)
         {
@@ -250,10 +284,13 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             generation = live ? ++_generation : _generation;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wake = _wake;
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         metrics.SetConnected(master, live);
         changed.TrySetResult();
+        wake.TrySetResult();
         if (live)
         {
             _proven.OnNext(generation);
@@ -262,8 +299,39 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _beat?.Dispose();
+        }
+
         _proven.OnCompleted();
         _proven.Dispose();
+    }
+
+    /// <summary>The shared timer behind <see cref="Wake"/>, started without the first asker's context (its trace, its locals).</summary>
+    private ITimer StartBeat()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return _time.CreateTimer(static state => ((SaltEventWaiters)state!).Beat(), this, WakeInterval, WakeInterval);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return _time.CreateTimer(static state => ((SaltEventWaiters)state!).Beat(), this, WakeInterval, WakeInterval);
+        }
+    }
+
+    private void Beat()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            wake = _wake;
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        wake.TrySetResult();
     }
 
     /// <summary>Reads <c>data.data</c> of a <c>{tag, data}</c> event; null when it is not that shape.</summary>
@@ -301,10 +369,11 @@ internal sealed class SaltEventWaiters(EventStreamMetrics metrics, string master
             entry!.Holders++;
         }
 
-        return new SaltEventWaiter<T>(entry.Source.Task, joined, entry.CoveredFrom, () => Release(entries, key, entry));
+        return new SaltEventWaiter<T>(this, entries, key, entry, joined);
     }
 
-    private void Release<T>(Dictionary<string, WaitEntry<T>> entries, string key, WaitEntry<T> entry)
+    /// <summary>A registration lets go (once): the entry goes when its last holder did.</summary>
+    internal void Release<T>(Dictionary<string, WaitEntry<T>> entries, string key, WaitEntry<T> entry)
     {
         lock (_gate)
         {

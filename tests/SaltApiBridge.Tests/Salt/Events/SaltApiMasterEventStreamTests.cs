@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SaltApiBridge.Salt;
+using SaltApiBridge.Salt.Api;
 using SaltApiBridge.Tests.Fixtures;
 using WireMock.ResponseBuilders;
 
@@ -41,12 +44,52 @@ public sealed class SaltApiMasterEventStreamTests
         using var watch = rig.Master.WatchJob(Id, ChosenJid);
         var jid = await rig.Master.StartHighstateAsync(Id, ChosenJid, Ct);
         await Task.Delay(100, Ct);
-        var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct), "the verdict from the event");
+        var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct), "the verdict from the event");
 
         jid.Should().Be(ChosenJid);
         result.Status.Should().Be(StateRunStatus.Succeeded);
         result.Message.Should().Be("2 states succeeded");
         rig.JobPolls(ChosenJid).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task WaitForJob_WatchHandedOver_NoRegistrationOfItsOwn()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        var watch = rig.Master.WatchJob(Id, HighstateJid);
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, stop.Token);
+        await Task.Delay(50, Ct);
+
+        // The wait holds nothing of its own: once the watch lets go, nobody listens for the return any more.
+        watch.Dispose();
+
+        rig.Waiters.Wants(System.Text.Encoding.UTF8.GetBytes($"salt/job/{HighstateJid}/ret/{Id}")).Should().BeFalse();
+        waiting.IsCompleted.Should().BeFalse();
+        rig.JobPolls(HighstateJid).Should().Be(0);
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task WaitForJob_WatchOfAnotherJid_ListensForItsOwnJobAndCatchesUpOnce()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
+        // A master that ignored the chosen jid: the watch is of the jid asked for, the wait of the one published.
+        using var watch = rig.Master.WatchJob(Id, ChosenJid);
+        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
+        await rig.UntilAsync(() => rig.JobPolls(HighstateJid) == 1, "the catch-up look");
+
+        rig.Sse.Emit($"salt/job/{HighstateJid}/ret/{Id}", HighstateReturn(HighstateJid));
+        var result = await rig.UntilDoneAsync(waiting, "the verdict from the event");
+
+        result.Status.Should().Be(StateRunStatus.Succeeded);
+        rig.JobPolls(HighstateJid).Should().Be(1);
     }
 
     [Fact]
@@ -57,7 +100,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
 
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, null, Ct);
         await rig.UntilAsync(() => rig.JobPolls(HighstateJid) == 1, "the catch-up look");
         // Nine minutes of fake time pass without a poll (the safety look is at 10): the stream is proven, the return will come as an event.
         for (var i = 0; i < 54; i++)
@@ -90,7 +133,7 @@ public sealed class SaltApiMasterEventStreamTests
 
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
         (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
-        var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, watch, Ct);
         for (var i = 0; i < tensOfSeconds && !waiting.IsCompleted; i++)
         {
             rig.Salt.Time.Advance(TimeSpan.FromSeconds(10));
@@ -103,6 +146,54 @@ public sealed class SaltApiMasterEventStreamTests
     }
 
     [Fact]
+    public async Task WaitForJob_ProvenStreamForMinutes_NoTimerOfItsOwn()
+    {
+        await using var rig = await StreamRig.StartAsync();
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        var time = new TimerCountingTime(rig.Salt.Time);
+        var master = new SaltApiMaster(
+            rig.Salt.Session, rig.Salt.Services.GetRequiredService<ISaltApi>(), rig.Salt.Options, time, NullLogger<SaltApiMaster>.Instance, rig.Waiters);
+        using var watch = master.WatchJob(Id, HighstateJid);
+        (await master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
+        var waiting = master.WaitForJobAsync(Id, HighstateJid, resumed: false, watch, Ct);
+
+        // Five minutes (the safety look is at 10, the deadline at 30): the shared wake paces the wait, not a timer per job.
+        for (var i = 0; i < 30; i++)
+        {
+            rig.Salt.Time.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(2, Ct);
+        }
+
+        rig.Sse.Emit($"salt/job/{HighstateJid}/ret/{Id}", HighstateReturn(HighstateJid));
+        (await rig.UntilDoneAsync(waiting, "the verdict from the event")).Status.Should().Be(StateRunStatus.Succeeded);
+        time.TimersCreated.Should().Be(0);
+        rig.JobPolls(HighstateJid).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task WaitForJob_DeadlineBetweenTwoBeatsOfTheWake_LastLookAtTheDeadlineNotAfter()
+    {
+        await using var rig = await StreamRig.StartAsync(new Dictionary<string, string?> { ["SaltApi:JobTimeout"] = "00:00:20" });
+        rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
+        rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
+        using var watch = rig.Master.WatchJob(Id, HighstateJid);
+        (await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct)).Should().Be(HighstateJid);
+        var waiting = rig.Master.WaitForJobAsync(Id, HighstateJid, resumed: false, watch, Ct);
+
+        // The wake beats every 15 s: the deadline at 20 s is timed for itself, not looked at on the beat at 30 s.
+        for (var i = 0; i < 20; i++)
+        {
+            rig.Salt.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, Ct);
+        }
+
+        var result = await rig.UntilDoneAsync(waiting, "the deadline look, with fake time stopped at the deadline");
+        result.Status.Should().Be(StateRunStatus.MinionDidNotReturn);
+        rig.JobPolls(HighstateJid).Should().Be(1);
+        rig.Recorded.Sum("salt_event_fallback_polls{kind=job,reason=deadline}").Should().Be(1);
+    }
+
+    [Fact]
     public async Task WaitForJob_StreamDropsMidJob_OneGetJobsOnReconnect()
     {
         await using var rig = await StreamRig.StartAsync();
@@ -110,7 +201,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
         await Task.Delay(50, Ct);
         rig.JobPolls(HighstateJid).Should().Be(0);
 
@@ -137,7 +228,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
 
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct), "the deadline", TimeSpan.FromSeconds(1));
+        var result = await rig.UntilDoneAsync(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, null, Ct), "the deadline", TimeSpan.FromSeconds(1));
 
         result.Status.Should().Be(StateRunStatus.MinionDidNotReturn);
         rig.Waiters.IsLive.Should().BeFalse();
@@ -153,7 +244,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
 
         var huge = HighstateReturn(HighstateJid);
         huge["return"]!.AsObject().First().Value!["comment"] = new string('z', 300_000);
@@ -173,7 +264,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct);
+        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
 
         // Other users' jobs on the same and other minions, a 4 MiB return among them, then ours.
         rig.Sse.Emit("salt/job/20261125113337614028/ret/other-minion", new JsonObject { ["return"] = new string('y', 4 * 1024 * 1024) });
@@ -377,7 +468,7 @@ public sealed class SaltApiMasterEventStreamTests
         // The daemon will choose the jid before publishing; transcript 13's is the one it gets here.
         using var watch = rig.Master.WatchJob(Id, HighstateJid);
         var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        (await Run(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, Ct))).Status.Should().Be(StateRunStatus.Succeeded);
+        (await Run(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct))).Status.Should().Be(StateRunStatus.Succeeded);
         return new LaunchCalls(rig.Salt.Lowstates("key.name_match").Count, rig.Pings, rig.JobPolls(HighstateJid));
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Salt;
 using SaltApiBridge.Salt.Events;
 
@@ -96,6 +97,47 @@ public sealed class SaltEventWaitersTests
     }
 
     [Fact]
+    public void JobWatch_HeldWatchOfThatJobsReturn_IsThatWatch()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+
+        waiters.JobWatch(watch, HighstateJid, Id).Should().BeSameAs(watch);
+    }
+
+    [Fact]
+    public void JobWatch_AnotherJidMinionOrStreamOrALetGoWatch_Null()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var elsewhere = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+        using var foreign = elsewhere.JobReturned(HighstateJid, Id);
+        var gone = waiters.JobReturned(FailJid, Id);
+        gone.Dispose();
+
+        waiters.JobWatch(watch, FailJid, Id).Should().BeNull();
+        waiters.JobWatch(watch, HighstateJid, Id + "x").Should().BeNull();
+        waiters.JobWatch(watch, HighstateJid[..^1], Id).Should().BeNull();
+        waiters.JobWatch(foreign, HighstateJid, Id).Should().BeNull();
+        waiters.JobWatch(gone, FailJid, Id).Should().BeNull();
+        waiters.JobWatch(System.Reactive.Disposables.Disposable.Empty, HighstateJid, Id).Should().BeNull();
+        waiters.JobWatch(null, HighstateJid, Id).Should().BeNull();
+    }
+
+    [Fact]
+    public void Dispose_Twice_LetsGoOnceSoAnotherHoldersRegistrationStays()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics());
+        using var watch = waiters.JobReturned(HighstateJid, Id);
+        var wait = waiters.JobReturned(HighstateJid, Id);
+
+        wait.Dispose();
+        wait.Dispose();
+
+        waiters.Wants(Encoding.UTF8.GetBytes($"salt/job/{HighstateJid}/ret/{Id}")).Should().BeTrue("the watch still holds it");
+    }
+
+    [Fact]
     public void KeyPending_PendAndAcceptOfTranscript50_OnlyPendOfTheExactIdEndsIt()
     {
         using var waiters = new SaltEventWaiters(new EventStreamMetrics());
@@ -143,6 +185,52 @@ public sealed class SaltEventWaitersTests
         proven.Should().Equal(1, 2);
         waiters.IsLive.Should().BeTrue();
         waiters.Generation.Should().Be(2);
+    }
+
+    [Fact]
+    public void Wake_BeatOfTheSharedTimer_CompletesEveryWakeIntervalAndRenews()
+    {
+        var time = new FakeTimeProvider();
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: time);
+        var first = waiters.Wake;
+
+        time.Advance(SaltEventWaiters.WakeInterval - TimeSpan.FromSeconds(1));
+        first.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+        first.IsCompleted.Should().BeTrue();
+
+        var second = waiters.Wake;
+        second.IsCompleted.Should().BeFalse();
+        time.Advance(SaltEventWaiters.WakeInterval);
+        second.IsCompleted.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Wake_StreamProvenThenDown_CompletesAtEachChange()
+    {
+        using var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: new FakeTimeProvider());
+        var beforeProof = waiters.Wake;
+
+        waiters.SetLive(true);
+        var beforeDrop = waiters.Wake;
+        beforeDrop.IsCompleted.Should().BeFalse();
+        waiters.SetLive(false);
+
+        beforeProof.IsCompleted.Should().BeTrue();
+        beforeDrop.IsCompleted.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Wake_Disposed_TimerStopsBeating()
+    {
+        var time = new FakeTimeProvider();
+        var waiters = new SaltEventWaiters(new EventStreamMetrics(), timeProvider: time);
+        var wake = waiters.Wake;
+
+        waiters.Dispose();
+        time.Advance(SaltEventWaiters.WakeInterval * 2);
+
+        wake.IsCompleted.Should().BeFalse();
     }
 
     private static SseEvent Event(CapturedEvent captured) =>

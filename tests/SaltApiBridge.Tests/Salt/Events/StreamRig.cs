@@ -20,7 +20,7 @@ internal sealed class StreamRig : IAsyncDisposable
         Salt = salt;
         var loggers = salt.Services.GetRequiredService<ILoggerFactory>();
         Metrics = new EventStreamMetrics(Recorded.Factory);
-        Waiters = new SaltEventWaiters(Metrics);
+        Waiters = new SaltEventWaiters(Metrics, timeProvider: salt.Time);
         Master = new SaltApiMaster(salt.Session, salt.Services.GetRequiredService<ISaltApi>(), salt.Options, salt.Time, loggers.CreateLogger<SaltApiMaster>(), Waiters);
         Stream = new SaltEventStream(
             salt.Session, Waiters, Master, new SingleClientFactory(Sse), salt.Options, salt.Time, Metrics, loggers.CreateLogger<SaltEventStream>());

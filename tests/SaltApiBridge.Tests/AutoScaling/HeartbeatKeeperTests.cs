@@ -175,13 +175,14 @@ public sealed class HeartbeatKeeperTests
     {
         client.ThenHangUntilCancelled();
         var plan = new HeartbeatPlan(Interval, Start + TimeSpan.FromMinutes(7), "ABANDON");
-        await using var lease = keeper.Start(Action, plan, TestContext.Current.CancellationToken);
+        var lease = keeper.Start(Action, plan, TestContext.Current.CancellationToken);
         time.Advance(Interval);
         await client.NextAsync();
 
         time.Advance(TimeSpan.FromMinutes(2));
         var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromHours(1));
+        await lease.DisposeAsync(); // not under `using`: it would wait forever for a call never cancelled
 
         reason.Should().Be(HeartbeatStopReason.GlobalTimeout);
         client.Received.Should().ContainSingle();
@@ -207,12 +208,13 @@ public sealed class HeartbeatKeeperTests
     {
         client.ThenHangUntilCancelled();
         using var job = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        await using var lease = keeper.Start(Action, new HeartbeatPlan(Interval, Start + TimeSpan.FromHours(1)), job.Token);
+        var lease = keeper.Start(Action, new HeartbeatPlan(Interval, Start + TimeSpan.FromHours(1)), job.Token);
         time.Advance(Interval);
         await client.NextAsync();
 
         await job.CancelAsync();
         var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await lease.DisposeAsync(); // not under `using`: it would wait forever for a call never cancelled
 
         reason.Should().Be(HeartbeatStopReason.Stopped);
         lease.ActionGone.Should().BeFalse();

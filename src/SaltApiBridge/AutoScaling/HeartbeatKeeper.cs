@@ -78,51 +78,81 @@ internal sealed class HeartbeatKeeper(
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(plan.Interval, TimeSpan.Zero);
-        var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new HeartbeatLease(RunAsync(action, plan, stopping.Token), stopping, plan);
+        // A periodic timer keeps the cadence even when a heartbeat call itself takes a while.
+        var timer = new PeriodicTimer(plan.Interval, timeProvider);
+        var lease = new HeartbeatLease(plan, timer);
+        lease.Completion = RunAsync(action, lease, timer, cancellationToken);
+        return lease;
     }
 
-    private async Task<HeartbeatStopReason> RunAsync(LifecycleActionIdentity action, HeartbeatPlan plan, CancellationToken stopping)
+    private async Task<HeartbeatStopReason> RunAsync(
+        LifecycleActionIdentity action, HeartbeatLease lease, PeriodicTimer timer, CancellationToken cancellationToken)
     {
+        var plan = lease.Plan;
         logger.HeartbeatsStarted(action.InstanceId, plan.Interval);
-        var left = plan.Deadline is { } deadline ? deadline - timeProvider.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        if (plan.Deadline is not null && left <= TimeSpan.Zero)
-            return PastGlobalTimeout(action, plan);
-
-        using var pastDeadline = new CancellationTokenSource(left, timeProvider);
-        using var ticking = CancellationTokenSource.CreateLinkedTokenSource(stopping, pastDeadline.Token);
-        // A periodic timer keeps the cadence even when a heartbeat call itself takes a while.
-        using var timer = new PeriodicTimer(plan.Interval, timeProvider);
-        try
+        using (timer)
         {
-            if (plan.BeatAtOnce && await BeatAsync(action, ticking.Token) is { } stopAtOnce)
-                return stopAtOnce;
-            while (await timer.WaitForNextTickAsync(ticking.Token))
+            try
             {
-                if (await BeatAsync(action, ticking.Token) is { } stop)
-                    return stop;
+                // The deadline is looked at before every heartbeat and after every call: no timer of its own between heartbeats.
+                for (var beat = plan.BeatAtOnce; ; beat = true)
+                {
+                    var left = UntilDeadline(plan);
+                    if (left <= TimeSpan.Zero)
+                        return PastGlobalTimeout(action, plan);
+                    if (beat && await BeatAsync(action, lease, left, cancellationToken) is { } stop)
+                        return stop;
+
+                    left = UntilDeadline(plan);
+                    if (left < timer.Period)
+                    {
+                        if (left <= TimeSpan.Zero)
+                            return PastGlobalTimeout(action, plan);
+
+                        // The last period ends at the deadline, so that the keeper stops then, not up to an interval later.
+                        // It counts from when it is set: looked at again in case the clock passed the deadline meanwhile.
+                        timer.Period = TimeSpan.FromMilliseconds(Math.Ceiling(left.Value.TotalMilliseconds));
+                        if (UntilDeadline(plan) <= TimeSpan.Zero)
+                            return PastGlobalTimeout(action, plan);
+                    }
+
+                    if (!await timer.WaitForNextTickAsync(cancellationToken))
+                        return HeartbeatStopReason.Stopped; // the lease was disposed
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return HeartbeatStopReason.Stopped;
+            }
+            catch (ObjectDisposedException) when (lease.IsDisposed)
+            {
+                // Disposed between the deadline check and shortening the period.
+                return HeartbeatStopReason.Stopped;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.HeartbeatsRefused(action.InstanceId, e);
+                return HeartbeatStopReason.Failed;
             }
         }
-        catch (OperationCanceledException) when (ticking.IsCancellationRequested)
-        {
-            if (!stopping.IsCancellationRequested)
-                return PastGlobalTimeout(action, plan);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.HeartbeatsRefused(action.InstanceId, e);
-            return HeartbeatStopReason.Failed;
-        }
-
-        return HeartbeatStopReason.Stopped;
     }
 
-    /// <summary>One heartbeat; a reason to stop, or null to go on.</summary>
-    private async Task<HeartbeatStopReason?> BeatAsync(LifecycleActionIdentity action, CancellationToken cancellationToken)
+    /// <summary>One heartbeat, cancelled by the job, the lease's disposal or the deadline; a reason to stop, or null to go on.</summary>
+    private async Task<HeartbeatStopReason?> BeatAsync(
+        LifecycleActionIdentity action, HeartbeatLease lease, TimeSpan? untilDeadline, CancellationToken cancellationToken)
     {
+        // These exist only while the call is in flight: between heartbeats a lease holds no source and no deadline timer.
+        using var pastDeadline = untilDeadline is { } left ? new CancellationTokenSource(left, timeProvider) : null;
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pastDeadline?.Token ?? CancellationToken.None);
+        if (!lease.TryBeginBeat(source))
+        {
+            source.Dispose();
+            return HeartbeatStopReason.Stopped;
+        }
+
         try
         {
-            if (await client.RecordHeartbeatAsync(action, cancellationToken) == LifecycleActionOutcome.ActionGone)
+            if (await client.RecordHeartbeatAsync(action, source.Token) == LifecycleActionOutcome.ActionGone)
             {
                 logger.HeartbeatsActionGone(action.InstanceId);
                 return HeartbeatStopReason.ActionGone;
@@ -139,9 +169,22 @@ internal sealed class HeartbeatKeeper(
             else
                 logger.HeartbeatFailed(action.InstanceId, e.Message);
         }
+        catch (OperationCanceledException) when (source.IsCancellationRequested)
+        {
+            // The job's end wins over the deadline when both came.
+            return cancellationToken.IsCancellationRequested || lease.IsDisposed
+                ? HeartbeatStopReason.Stopped
+                : PastGlobalTimeout(action, lease.Plan);
+        }
+        finally
+        {
+            lease.EndBeat(source);
+        }
 
         return null;
     }
+
+    private TimeSpan? UntilDeadline(HeartbeatPlan plan) => plan.Deadline - timeProvider.GetUtcNow();
 
     private HeartbeatStopReason PastGlobalTimeout(LifecycleActionIdentity action, HeartbeatPlan plan)
     {

@@ -7,7 +7,8 @@ namespace SaltApiBridge.Pipeline;
 /// </summary>
 public sealed class InstanceSerializer
 {
-    private readonly Dictionary<string, Task> tails = new(StringComparer.Ordinal);
+    /// <summary>Per key with work: the last work queued (the next one waits for it) and how many are queued or running.</summary>
+    private readonly Dictionary<string, (Task Last, int Pending)> tails = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
     /// <summary>Keys with work queued or running.</summary>
@@ -23,27 +24,36 @@ public sealed class InstanceSerializer
     public Task<T> RunAsync<T>(string key, Func<Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Task<T> task;
         lock (gate)
         {
-            var previous = tails.GetValueOrDefault(key) ?? Task.CompletedTask;
-            // The previous task never faults into this one: work after it runs whatever happened before.
-            task = previous.ContinueWith(_ => work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
-            tails[key] = task;
+            var (last, pending) = tails.GetValueOrDefault(key);
+            // Yields before running anything, so no work runs under the lock (nor on the caller's thread).
+            var task = RunInTurnAsync(key, last, work);
+            tails[key] = (task, pending + 1);
+            return task;
         }
+    }
 
-        _ = task.ContinueWith(
-            finished =>
+    /// <summary>One async method per piece of work, no continuation tasks: a daemon may hold a thousand of these.</summary>
+    private async Task<T> RunInTurnAsync<T>(string key, Task? previous, Func<Task<T>> work)
+    {
+        try
+        {
+            // The previous work never faults into this one: work after it runs whatever happened before.
+            await (previous ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+            return await work();
+        }
+        finally
+        {
+            lock (gate)
             {
-                lock (gate)
-                {
-                    if (tails.TryGetValue(key, out var tail) && tail == finished)
-                        tails.Remove(key);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return task;
+                // The entry goes with the key's last work, before its task completes.
+                var (last, pending) = tails[key];
+                if (pending == 1)
+                    tails.Remove(key);
+                else
+                    tails[key] = (last, pending - 1);
+            }
+        }
     }
 }

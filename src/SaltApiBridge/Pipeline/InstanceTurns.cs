@@ -118,8 +118,9 @@ internal sealed class InstanceTurns(
         WorkOutcome outcome;
         try
         {
-            using var working = CancellationTokenSource.CreateLinkedTokenSource(abortWork, held.Lost);
-            outcome = await handler.HandleAsync(plan, new WorkRequest(source.CorrelationId, source.ActionKey, progress), working.Token);
+            // A lease that cannot be lost (a process or file lease) needs no linked source: a daemon may hold a thousand.
+            using var working = held.Lost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(abortWork, held.Lost) : null;
+            outcome = await handler.HandleAsync(plan, new WorkRequest(source.CorrelationId, source.ActionKey, progress), working?.Token ?? abortWork);
         }
         finally
         {

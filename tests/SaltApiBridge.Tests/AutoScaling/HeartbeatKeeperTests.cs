@@ -141,6 +141,86 @@ public sealed class HeartbeatKeeperTests
     }
 
     [Fact]
+    public async Task Start_DeadlineBetweenTwoTicks_StopsAtTheDeadlineNotAtTheNextTick()
+    {
+        var plan = new HeartbeatPlan(Interval, Start + TimeSpan.FromMinutes(12), "ABANDON");
+        await using var lease = keeper.Start(Action, plan, TestContext.Current.CancellationToken);
+        time.Advance(Interval);
+        await client.NextAsync();
+        time.Advance(Interval);
+        await client.NextAsync();
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        reason.Should().Be(HeartbeatStopReason.GlobalTimeout, "the last period is cut short at the deadline");
+        client.Received.Should().Equal(Start + Interval, Start + (2 * Interval));
+    }
+
+    [Fact]
+    public async Task Start_DeadlineAlreadyPassedWhenResumed_StopsWithoutAHeartbeat()
+    {
+        var plan = new HeartbeatPlan(Interval, Start - TimeSpan.FromSeconds(1), "ABANDON", BeatAtOnce: true);
+        await using var lease = keeper.Start(Action, plan, TestContext.Current.CancellationToken);
+
+        var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(1));
+
+        reason.Should().Be(HeartbeatStopReason.GlobalTimeout);
+        client.Received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Start_DeadlinePassesDuringAHeartbeatCall_CancelsTheCallAndStopsAtTheGlobalTimeout()
+    {
+        client.ThenHangUntilCancelled();
+        var plan = new HeartbeatPlan(Interval, Start + TimeSpan.FromMinutes(7), "ABANDON");
+        var lease = keeper.Start(Action, plan, TestContext.Current.CancellationToken);
+        time.Advance(Interval);
+        await client.NextAsync();
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(1));
+        await lease.DisposeAsync(); // not under `using`: it would wait forever for a call never cancelled
+
+        reason.Should().Be(HeartbeatStopReason.GlobalTimeout);
+        client.Received.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task DisposeAsync_HeartbeatCallInFlight_CancelsItAndStops()
+    {
+        client.ThenHangUntilCancelled();
+        var lease = keeper.Start(Action, Interval, TestContext.Current.CancellationToken);
+        time.Advance(Interval);
+        await client.NextAsync();
+
+        await lease.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(1));
+
+        (await lease.Completion).Should().Be(HeartbeatStopReason.Stopped);
+        client.Received.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Start_JobCancelledDuringAHeartbeatCall_CancelsItAndStops()
+    {
+        client.ThenHangUntilCancelled();
+        using var job = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var lease = keeper.Start(Action, new HeartbeatPlan(Interval, Start + TimeSpan.FromHours(1)), job.Token);
+        time.Advance(Interval);
+        await client.NextAsync();
+
+        await job.CancelAsync();
+        var reason = await lease.Completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await lease.DisposeAsync(); // not under `using`: it would wait forever for a call never cancelled
+
+        reason.Should().Be(HeartbeatStopReason.Stopped);
+        lease.ActionGone.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task StartAsync_Resumed_BeatsAtOnceThenAtTheInterval()
     {
         var hook = new LifecycleActionIdentity("my-asg", "provision", Action.LifecycleActionToken, Action.InstanceId);

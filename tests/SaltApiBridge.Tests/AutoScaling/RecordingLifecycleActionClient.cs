@@ -9,11 +9,18 @@ namespace SaltApiBridge.Tests.AutoScaling;
 internal sealed class RecordingLifecycleActionClient(TimeProvider time) : ILifecycleActionClient
 {
     private readonly Channel<DateTimeOffset> heartbeats = Channel.CreateUnbounded<DateTimeOffset>();
-    private readonly ConcurrentQueue<Func<LifecycleActionOutcome>> answers = new();
+    private readonly ConcurrentQueue<Func<CancellationToken, Task<LifecycleActionOutcome>>> answers = new();
 
     public List<DateTimeOffset> Received { get; } = [];
 
-    public void Then(Func<LifecycleActionOutcome> answer) => answers.Enqueue(answer);
+    public void Then(Func<LifecycleActionOutcome> answer) => answers.Enqueue(_ => Task.FromResult(answer()));
+
+    /// <summary>The next heartbeat call hangs until its token is cancelled (a call still in flight).</summary>
+    public void ThenHangUntilCancelled() => answers.Enqueue(async token =>
+    {
+        await Task.Delay(Timeout.Infinite, token);
+        return LifecycleActionOutcome.Done;
+    });
 
     public Task<LifecycleActionOutcome> CompleteAsync(
         LifecycleActionIdentity action, LifecycleActionResult result, CancellationToken cancellationToken) =>
@@ -29,7 +36,7 @@ internal sealed class RecordingLifecycleActionClient(TimeProvider time) : ILifec
 
         try
         {
-            return Task.FromResult(answers.TryDequeue(out var answer) ? answer() : LifecycleActionOutcome.Done);
+            return answers.TryDequeue(out var answer) ? answer(cancellationToken) : Task.FromResult(LifecycleActionOutcome.Done);
         }
         finally
         {

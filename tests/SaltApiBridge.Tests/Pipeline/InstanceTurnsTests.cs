@@ -113,6 +113,17 @@ public sealed class InstanceTurnsTests
     }
 
     [Fact]
+    public async Task RunAsync_ShutdownWhileWorkingUnderALeaseThatCanBeLost_Released()
+    {
+        using var leases = new ScriptedLeases();
+        await using var rig = new ProvisioningRig(leases: leases);
+        using var shutdown = new CancellationTokenSource();
+        rig.AcceptHangs(shutdown.Cancel);
+
+        (await RunAsync(rig, LifecycleEventKind.Launching, abortWork: shutdown.Token)).Disposition.Should().Be(MessageDisposition.Release);
+    }
+
+    [Fact]
     public async Task RunAsync_ShutdownBeforeItsTurn_ReleasedWithoutACall()
     {
         await using var rig = new ProvisioningRig();

@@ -25,7 +25,7 @@ internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, 
 
     /// <summary>
     /// Below this, a trim is not worth a full blocking collection. With a thousand launches waiting, their trickle of
-    /// garbage (visibility extensions, heartbeats, scrapes) reaches it about once a minute: a 20–40 ms pause that keeps
+    /// garbage (visibility extensions, heartbeats, scrapes) reaches it every minute or two: a 20–40 ms pause that keeps
     /// the daemon within a few MB of its live objects instead of twice that.
     /// </summary>
     public const long MinUnusedBytes = 4L * 1024 * 1024;

@@ -12,6 +12,6 @@ public interface IMessageQueue
     /// <summary>Deletes up to 10 messages in one batch; returns those SQS did not delete.</summary>
     Task<IReadOnlyList<QueueMessage>> DeleteAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken);
 
-    /// <summary>Sets the visibility timeout of up to 10 messages in one batch (zero makes them visible at once).</summary>
-    Task ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken);
+    /// <summary>Sets the visibility timeout of up to 10 messages in one batch (zero makes them visible at once); returns those SQS did not change.</summary>
+    Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken);
 }

@@ -99,11 +99,11 @@ public sealed class SqsMessageQueue(
         return [.. failed.Select(f => messages[int.Parse(f.Id, CultureInfo.InvariantCulture)])];
     }
 
-    public async Task ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0)
-            return;
+            return [];
         var url = await GetUrlAsync(cancellationToken);
         var seconds = (int)Math.Clamp(visibility.TotalSeconds, 0, 43_200);
         var response = await Call(
@@ -117,8 +117,11 @@ public sealed class SqsMessageQueue(
                 cancellationToken),
             url,
             cancellationToken);
-        foreach (var entry in response.Failed ?? [])
+        if (response.Failed is not { Count: > 0 } failed)
+            return [];
+        foreach (var entry in failed)
             QueueLog.VisibilityChangeFailed(logger, messages[int.Parse(entry.Id, CultureInfo.InvariantCulture)].MessageId, entry.Code, entry.Message);
+        return [.. failed.Select(f => messages[int.Parse(f.Id, CultureInfo.InvariantCulture)])];
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace SaltApiBridge.Queue;
 /// extending the visibility of all of them in batches on one timer — one lease loop for all, not one per message.
 /// A message is extended at the first tick after it was received (the queue's own visibility timeout may be shorter
 /// than <c>visibility</c>), then only once less than half of what the keeper granted is left: with the defaults
-/// (120 s, a tick every 10 s) one call per ten messages a minute instead of six, and five ticks left to retry a
-/// failed extension before the message could show again. A highstate holds its message for minutes, so the calls
+/// (120 s, a tick every 10 s) one call per ten messages every 70 s instead of seven, and five ticks left to retry a
+/// failed extension (each call bounded by one interval) before the message could show again. A message SQS answers
+/// as not changed is tried again at the next tick. A highstate holds its message for minutes, so the calls
 /// saved are most of what a daemon waiting on a scale-out sends to SQS (and allocates while it waits).
 /// </summary>
 public sealed class VisibilityKeeper(IMessageQueue queue, TimeSpan visibility, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
@@ -48,20 +49,25 @@ public sealed class VisibilityKeeper(IMessageQueue queue, TimeSpan visibility, T
         {
             // Counted from before the call: SQS starts the new timeout when it handles the call, never earlier.
             var grantedUntil = timeProvider.GetUtcNow() + visibility;
+            IReadOnlyList<QueueMessage> notChanged;
             try
             {
-                await queue.ChangeVisibilityAsync([.. batch.Select(k => k.Message)], visibility, cancellationToken);
+                // At most one interval per call: a stalled one must not hold up the batches behind it past their margin.
+                using var timeout = new CancellationTokenSource(interval, timeProvider);
+                using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                notChanged = await queue.ChangeVisibilityAsync([.. batch.Select(k => k.Message)], visibility, call.Token);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                QueueLog.ExtendFailed(logger, batch.Length, e.Message);
+                QueueLog.ExtendFailed(logger, batch.Length, e is OperationCanceledException ? $"no answer within {interval.TotalSeconds:0} s" : e.Message);
                 continue;
             }
 
             foreach (var kept in batch)
             {
-                // Only while still tracked: its work may have settled during the call.
-                inFlight.TryUpdate(kept.Message.ReceiptHandle, kept with { Until = grantedUntil }, kept);
+                // Only what SQS changed, and only while still tracked: its work may have settled during the call.
+                if (!notChanged.Any(m => m.ReceiptHandle == kept.Message.ReceiptHandle))
+                    inFlight.TryUpdate(kept.Message.ReceiptHandle, kept with { Until = grantedUntil }, kept);
             }
         }
     }

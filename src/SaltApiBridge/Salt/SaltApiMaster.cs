@@ -349,6 +349,9 @@ internal sealed class SaltApiMaster(
 
             if (!lookNow)
             {
+                // Taken before the generation is read, so a change between the two still wakes this wait at once.
+                var changed = events?.Changed;
+                var wake = events?.Wake;
                 var now = events?.LiveGeneration ?? -1;
                 if (returned is { IsCompleted: false } && now >= 0 && now != covered)
                 {
@@ -372,13 +375,13 @@ internal sealed class SaltApiMaster(
                         // Proven: no polls, the return comes as an event, and no timer of its own either: the shared wake
                         // (the stream changing, or its beat) has the wait look at its safety look and deadline again.
                         // Only the last stretch before one of them is timed here, so neither comes late.
-                        await WakeOrDueAsync(returned.Task, DueIn(schedule, lastLook), cancellationToken);
+                        await WakeOrDueAsync(returned.Task, wake!, changed!, DueIn(schedule, lastLook), cancellationToken);
                         continue;
                     }
                     else
                     {
                         // Down or unproven: the poll schedule, as without a stream, unless it is proven meanwhile.
-                        var signalled = await SignalledWithinAsync(delay, returned.Task, events!.Changed, cancellationToken);
+                        var signalled = await SignalledWithinAsync(delay, returned.Task, changed!, cancellationToken);
                         if (returned.IsCompleted || signalled)
                         {
                             continue;
@@ -539,10 +542,10 @@ internal sealed class SaltApiMaster(
     /// Waits for the job's return or the stream's shared wake; within one beat of <paramref name="due"/>, for the
     /// return, a change of the stream, or <paramref name="due"/> itself (a timer then, as seldom as once per look).
     /// </summary>
-    private Task WakeOrDueAsync(Task returned, TimeSpan due, CancellationToken cancellationToken) =>
+    private Task WakeOrDueAsync(Task returned, Task wake, Task changed, TimeSpan due, CancellationToken cancellationToken) =>
         due <= SaltEventWaiters.WakeInterval
-            ? SignalledWithinAsync(due, returned, events!.Changed, cancellationToken)
-            : Task.WhenAny(returned, events!.Wake).WaitAsync(cancellationToken);
+            ? SignalledWithinAsync(due, returned, changed, cancellationToken)
+            : Task.WhenAny(returned, wake).WaitAsync(cancellationToken);
 
     /// <summary>Waits for either signal or the delay: true when a signal came first.</summary>
     private async Task<bool> SignalledWithinAsync(TimeSpan delay, Task first, Task second, CancellationToken cancellationToken)

@@ -15,6 +15,6 @@ internal sealed class RecordingMessageQueue(SqsMessageQueue inner, ChaosTimeline
         return inner.DeleteAsync(messages, cancellationToken);
     }
 
-    public Task ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken) =>
         inner.ChangeVisibilityAsync(messages, visibility, cancellationToken);
 }

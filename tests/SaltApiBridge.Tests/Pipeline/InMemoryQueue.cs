@@ -71,7 +71,7 @@ internal sealed class InMemoryQueue(CallLog log, TimeSpan defaultVisibility) : I
         return Task.FromResult<IReadOnlyList<QueueMessage>>([]);
     }
 
-    public Task ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
     {
         lock (entries)
         {
@@ -85,7 +85,7 @@ internal sealed class InMemoryQueue(CallLog log, TimeSpan defaultVisibility) : I
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyList<QueueMessage>>([]);
     }
 
     private sealed class Entry(string id, string body)

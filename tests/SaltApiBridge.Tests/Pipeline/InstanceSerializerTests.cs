@@ -15,16 +15,16 @@ public sealed class InstanceSerializerTests
     public async Task RunAsync_SameKey_SecondStartsOnlyAfterTheFirstEnds()
     {
         var first = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var one = serializer.RunAsync("i-1", () => first.Task);
-        var two = serializer.RunAsync("i-1", () =>
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var one = serializer.RunAsync("i-1", () =>
         {
-            secondStarted.SetResult();
-            return Task.FromResult(one.IsCompleted ? 2 : -1);
+            firstStarted.SetResult();
+            return first.Task;
         });
+        // The second says whether the first had ended when it ran: -1 if it ran while the first was still held open.
+        var two = serializer.RunAsync("i-1", () => Task.FromResult(one.IsCompleted ? 2 : -1));
 
-        await Task.Delay(100, Ct); // a second started early would have done so by now
-        secondStarted.Task.IsCompleted.Should().BeFalse("the first work for the instance has not ended");
+        await firstStarted.Task.WaitAsync(Patience, Ct);
         first.SetResult(1);
 
         (await two.WaitAsync(Patience, Ct)).Should().Be(2, "the second starts once the first has ended");

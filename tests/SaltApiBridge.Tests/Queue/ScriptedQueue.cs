@@ -21,6 +21,9 @@ internal sealed class ScriptedQueue(TimeProvider timeProvider) : IMessageQueue
     /// <summary>Answers each visibility change; throw for a failed call.</summary>
     public Action<IReadOnlyList<QueueMessage>> ChangeVisibility { get; set; } = _ => { };
 
+    /// <summary>Which messages of a visibility batch SQS answers as failed (its per-entry failures); none by default.</summary>
+    public Func<IReadOnlyList<QueueMessage>, IReadOnlyList<QueueMessage>> NotChanged { get; set; } = _ => [];
+
     public IReadOnlyList<IReadOnlyList<QueueMessage>> DeleteBatches => [.. deleted];
 
     public IReadOnlyList<(IReadOnlyList<QueueMessage> Batch, TimeSpan Visibility)> VisibilityBatches => [.. extended];
@@ -46,11 +49,11 @@ internal sealed class ScriptedQueue(TimeProvider timeProvider) : IMessageQueue
         return Task.FromResult(Delete(messages));
     }
 
-    public Task ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
     {
         extended.Enqueue((messages, visibility));
         ChangeVisibility(messages);
-        return Task.CompletedTask;
+        return Task.FromResult(NotChanged(messages));
     }
 
     /// <summary>One receive call: how many it asked for, when (fake time), and its answer, which the test gives.</summary>

@@ -70,6 +70,21 @@ public sealed class SqsMessageQueueTests(FauxqsServer fauxqs)
     }
 
     [Fact]
+    public async Task ChangeVisibilityAsync_OneHandleInvalid_ReturnsThatOneAsNotChanged()
+    {
+        var url = await fauxqs.CreateQueueAsync("visibility-" + Guid.NewGuid().ToString("N"));
+        using var sqs = fauxqs.CreateSqsClient();
+        await sqs.SendMessageAsync(url, "m", TestContext.Current.CancellationToken);
+        using var queue = Queue(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1 });
+        var received = await queue.ReceiveAsync(1, TestContext.Current.CancellationToken);
+        var stale = new QueueMessage("stale", "not-a-receipt-handle", "", 1);
+
+        var notChanged = await queue.ChangeVisibilityAsync([received[0], stale], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        notChanged.Should().Equal(stale);
+    }
+
+    [Fact]
     public async Task ReceiveAsync_MissingQueue_ThrowsQueueUnavailableWithClearMessage()
     {
         using var queue = Queue(new QueueOptions { QueueName = "no-such-queue-" + Guid.NewGuid().ToString("N"), WaitTimeSeconds = 1 });

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Queue;
 using SaltApiBridge.Tests.Salt;
@@ -161,6 +162,35 @@ public sealed class VisibilityKeeperTests : IDisposable
     }
 
     [Fact]
+    public async Task ExtendDueAsync_SqsAnswersOneAsNotChanged_OnlyThatOneExtendedAtTheNextLook()
+    {
+        queue.NotChanged = batch => queue.VisibilityBatches.Count == 1 ? [.. batch.Where(m => m.MessageId == "msg-2")] : [];
+        Track(2);
+        await keeper.ExtendDueAsync(Ct);
+
+        time.Advance(Interval);
+        await keeper.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches[^1].Batch.Select(m => m.MessageId).Should().Equal(["msg-2"], "what SQS did not change still has only the queue's own timeout");
+    }
+
+    [Fact]
+    public async Task ExtendDueAsync_ACallGetsNoAnswerWithinAnInterval_GivenUpAndTheNextBatchExtended()
+    {
+        var calls = 0;
+        var stalled = new StallingQueue(() => Interlocked.Increment(ref calls) == 1);
+        var bounded = new VisibilityKeeper(stalled, Visibility, Interval, time, logs.CreateLogger("test"));
+        foreach (var message in ScriptedQueue.Messages(11))
+            bounded.Track(message);
+
+        var extending = bounded.ExtendDueAsync(Ct);
+        await time.AdvanceUntilCompleteAsync(extending, TimeSpan.FromSeconds(1));
+
+        stalled.Extended.Should().ContainSingle().Which.Should().HaveCount(1, "the batch after the stalled one");
+        logs.Lines.Should().ContainSingle(l => l.Contains("Extending the visibility of 10 in-flight messages failed (no answer within 10 s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExtendDueAsync_IntervalLeavesNoRoomToWait_ExtendedAtEveryLook()
     {
         var tight = new VisibilityKeeper(queue, TimeSpan.FromSeconds(30), Interval, time, logs.CreateLogger("test"));
@@ -240,5 +270,23 @@ public sealed class VisibilityKeeperTests : IDisposable
         await running.CancelAsync();
 
         await loop.Invoking(l => l).Should().NotThrowAsync();
+    }
+
+    /// <summary>A queue whose visibility calls hang until cancelled when <c>stall()</c> says so.</summary>
+    private sealed class StallingQueue(Func<bool> stall) : IMessageQueue
+    {
+        public ConcurrentQueue<IReadOnlyList<QueueMessage>> Extended { get; } = new();
+
+        public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<QueueMessage>>([]);
+
+        public Task<IReadOnlyList<QueueMessage>> DeleteAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<QueueMessage>>([]);
+
+        public async Task<IReadOnlyList<QueueMessage>> ChangeVisibilityAsync(IReadOnlyList<QueueMessage> messages, TimeSpan visibility, CancellationToken cancellationToken)
+        {
+            if (stall())
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            Extended.Enqueue(messages);
+            return [];
+        }
     }
 }

@@ -13,9 +13,7 @@ namespace SaltApiBridge.Provisioning;
 /// </summary>
 internal sealed class StepAttempts(IOptions<PipelineOptions> options, TimeProvider timeProvider, ILogger<StepAttempts> logger)
 {
-    private BackoffPolicy? _backoff;
-
-    private BackoffPolicy Backoff => _backoff ??= BackoffPolicy.Constant(options.Value.StepRetryDelay);
+    private readonly BackoffPolicy backoff = BackoffPolicy.Constant(options.Value.StepRetryDelay);
 
     public async Task<T> RunAsync<T>(Func<Task<T>> attempt, Func<T, bool> isFinal, CancellationToken cancellationToken)
     {
@@ -47,5 +45,5 @@ internal sealed class StepAttempts(IOptions<PipelineOptions> options, TimeProvid
 
     /// <summary>The pause after attempt number <paramref name="attempt"/>, before the next.</summary>
     public Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(Backoff.Delay(attempt), timeProvider, cancellationToken);
+        Task.Delay(backoff.Delay(attempt), timeProvider, cancellationToken);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SaltApiBridge.Hosting;
 
@@ -26,9 +25,7 @@ public static class RunCommand
             {
                 app = BridgeHost.Build(parse.GetValue(config), configureServices: services =>
                 {
-                    // The daemon's own process: it gives a burst's memory back once the burst is over.
-                    services.AddSingleton<IManagedHeap, GcHeap>();
-                    services.AddHostedService<HeapTrimmer>();
+                    AddProcessServices(services);
                     configureServices?.Invoke(services);
                 });
             }
@@ -50,16 +47,17 @@ public static class RunCommand
 
                 try
                 {
-                    // Taken before the run: RunAsync disposes the host, and its services with it.
-                    var backgroundServices = app.Services.GetServices<IHostedService>().Concat(AfterServerStart.Of(app.Services)).OfType<BackgroundService>().ToList();
+                    // Taken before the run (RunAsync disposes the host, and its services with it); both are cheap to build,
+                    // unlike the services themselves, which start once the health listener answers.
                     var startupChecks = app.Services.GetRequiredService<StartupChecks>();
+                    var afterServerStart = app.Services.GetRequiredService<AfterServerStart>();
                     await app.RunAsync();
                     // A start-up check that failed has logged why: no credentials (3), a hook the interval cannot serve (2).
                     if (startupChecks.ExitCode is { } checkFailed)
                         return checkFailed;
                     // On .NET 10 a background service that fails stops the host without an error: say so, and exit 1
                     // so that systemd's Restart=on-failure brings the bridge back.
-                    if (backgroundServices.Any(s => s.ExecuteTask is { IsFaulted: true }))
+                    if (afterServerStart.ServiceFailed)
                     {
                         await error.WriteLineAsync("error: the daemon stopped on an unexpected failure (see the log)");
                         return 1;
@@ -74,5 +72,12 @@ public static class RunCommand
             return Environment.ExitCode;
         });
         return command;
+    }
+
+    /// <summary>What only the daemon's own process has: it gives a burst's memory back once the burst is over.</summary>
+    internal static void AddProcessServices(IServiceCollection services)
+    {
+        services.AddSingleton<IManagedHeap, GcHeap>();
+        services.AddHostedService<HeapTrimmer>();
     }
 }

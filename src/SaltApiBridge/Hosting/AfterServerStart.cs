@@ -8,7 +8,8 @@ namespace SaltApiBridge.Hosting;
 /// The daemon's own hosted services, started once the web server listens instead of before it (the web host's
 /// default): <c>/healthz</c> answers as soon as a bare web host would, and the services, with the clients they are
 /// built with, start right after in their registration order. A background service that fails stops the daemon, as
-/// the host does for its own; on stop they are stopped in reverse order, after the web server.
+/// the host does for its own (<see cref="ServiceFailed"/>); on stop they are stopped in reverse order, after the web
+/// server.
 /// </summary>
 internal sealed class AfterServerStart(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<AfterServerStart> logger) : IHostedLifecycleService
 {
@@ -28,8 +29,17 @@ internal sealed class AfterServerStart(IServiceProvider services, IHostApplicati
                 : new ServiceDescriptor(typeof(IHostedService), Key, hosted.ImplementationType!, hosted.Lifetime));
         }
 
-        services.AddHostedService<AfterServerStart>();
+        // One instance, so that the command that runs the host can ask it afterwards whether a service failed.
+        services.AddSingleton<AfterServerStart>();
+        services.AddHostedService(provider => provider.GetRequiredService<AfterServerStart>());
     }
+
+    /// <summary>
+    /// Whether a started background service ended on a failure (the host does not say so on .NET 10). Asked of this
+    /// instead of the services themselves: resolving them before the run would build them all before the web server
+    /// listens.
+    /// </summary>
+    public bool ServiceFailed => started.OfType<BackgroundService>().Any(service => service.ExecuteTask is { IsFaulted: true });
 
     /// <summary>The deferred services, in their start order.</summary>
     public static IEnumerable<IHostedService> Of(IServiceProvider services) => services.GetKeyedServices<IHostedService>(Key);

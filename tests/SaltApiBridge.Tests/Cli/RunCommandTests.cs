@@ -1,7 +1,11 @@
+using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SaltApiBridge.AutoScaling;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Hosting;
+using SaltApiBridge.Tests.AutoScaling;
 
 namespace SaltApiBridge.Tests.Cli;
 
@@ -131,5 +135,46 @@ public sealed class RunCommandTests
 
         code.Should().Be(2);
         error.ToString().Should().StartWith("error: ").And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Run_BackgroundServiceFails_SaysSoAndExits1()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saltapibridge-{Guid.NewGuid():N}.json");
+        // A valid configuration whose endpoints answer nothing: the failing service stops the daemon first.
+        await File.WriteAllTextAsync(file, """
+            { "Queue": { "QueueUrl": "http://127.0.0.1:9/000000000000/bridge", "ServiceUrl": "http://127.0.0.1:9", "Region": "us-east-1" },
+              "SaltApi": { "BaseUrl": "http://127.0.0.1:9", "Username": "saltapi", "Password": "hunter2" },
+              "AutoScaling": { "Region": "us-east-1", "ServiceUrl": "http://127.0.0.1:9" },
+              "Health": { "Urls": "http://127.0.0.1:0" },
+              "Logging": { "Console": { "LogLevel": { "Default": "None" } } } }
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            using var error = new StringWriter();
+
+            var code = await BridgeCli.RunAsync(["run", "--config", file], TextWriter.Null, error, services =>
+            {
+                // Credentials found at once: the start-up checks must not be what stops it.
+                services.Replace(ServiceDescriptor.Singleton<IAwsCredentialsSource>(new StaticCredentialsSource(new ImmutableCredentials("AKIDEXAMPLE", "secret", null))));
+                services.AddHostedService<FailingService>();
+            });
+
+            code.Should().Be(1, error.ToString());
+            error.ToString().Should().Be("error: the daemon stopped on an unexpected failure (see the log)" + Environment.NewLine);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private sealed class FailingService : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("a bug");
+        }
     }
 }

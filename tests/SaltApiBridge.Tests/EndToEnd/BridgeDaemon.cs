@@ -59,6 +59,9 @@ internal sealed class BridgeDaemon : IAsyncDisposable
 
     public LifecyclePipeline Pipeline => app.Services.GetRequiredService<LifecyclePipeline>();
 
+    /// <summary>The daemon's container.</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>Cancelled once the daemon stops, on its own (a failed start-up check) or asked to.</summary>
     public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
 

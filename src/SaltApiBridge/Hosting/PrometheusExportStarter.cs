@@ -14,9 +14,14 @@ internal sealed class PrometheusExportStarter : IHostedService
     /// <summary>The runtime's meter; of it only <c>dotnet.gc.last_collection.*</c>: the heap by generation, its fragmentation, the GC's committed memory.</summary>
     private const string RuntimeMeter = "System.Runtime";
 
+    // The adapter is the process's, not the host's: configured again by a second host in the same process (the tests
+    // run several daemons at once), it would drop every series the first one had counted.
+    private static int adapterConfigured;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = Exported);
+        if (Interlocked.Exchange(ref adapterConfigured, 1) == 0)
+            Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = Exported);
         await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken);
     }
 

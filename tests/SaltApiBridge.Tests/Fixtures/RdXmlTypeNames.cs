@@ -21,6 +21,13 @@ internal static class RdXmlTypeNames
         return (AssemblyOf(type.Name), $"<Type Name=\"{Qualified(type)}\" Dynamic=\"Required All\" />");
     }
 
+    /// <summary>Whether every type <paramref name="display"/> is made of is defined by a loaded assembly.</summary>
+    public static bool Exists(string display)
+    {
+        static bool Defined(Node type) => AssemblyOrNull(type.Name) is not null && type.Arguments.All(Defined);
+        return Defined(Parse(display, 0, out _));
+    }
+
     private static string Display(string rdName)
     {
         var type = ParseQualified(rdName, 0, out _);
@@ -35,9 +42,11 @@ internal static class RdXmlTypeNames
             : $"{type.Name}[{string.Join(",", type.Arguments.Select(a => $"[{Qualified(a)},{AssemblyOf(a.Name)}]"))}]";
 
     private static string AssemblyOf(string typeName) =>
-        // The type's own assembly, not a facade that forwards it.
-        AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null)?.Assembly.GetName().Name
-        ?? throw new InvalidOperationException($"no loaded assembly defines {typeName}");
+        AssemblyOrNull(typeName) ?? throw new InvalidOperationException($"no loaded assembly defines {typeName}");
+
+    // The type's own assembly, not a facade that forwards it.
+    private static string? AssemblyOrNull(string typeName) =>
+        AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null)?.Assembly.GetName().Name;
 
     /// <summary><c>A`1[B,C`1[D]]</c>.</summary>
     private static Node Parse(string text, int start, out int end)

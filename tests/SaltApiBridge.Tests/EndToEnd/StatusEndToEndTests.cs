@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Amazon.SQS;
 using SaltApiBridge.Cli;
 using SaltApiBridge.Hosting;
-using SaltApiBridge.Simulation;
 using SaltApiBridge.Tests.Fixtures;
 
 namespace SaltApiBridge.Tests.EndToEnd;
@@ -17,34 +15,29 @@ public sealed class StatusEndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     private const string Instance = "i-00000000000000240";
     private const string Minion = Group + "-" + Instance;
 
-    private readonly SimulatedSaltApi salt = new();
-    private readonly SimulatedAutoScaling autoScaling = new();
-    private readonly IAmazonSQS sqs = fauxqs.CreateSqsClient();
+    private readonly LoopbackStage stage = new(fauxqs, "e2e-status");
     private readonly HttpClient http = new();
-    private string queueUrl = "";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => queueUrl = await fauxqs.CreateQueueAsync("e2e-status-" + Guid.NewGuid().ToString("N"));
+    public ValueTask InitializeAsync() => stage.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         http.Dispose();
-        sqs.Dispose();
-        await salt.DisposeAsync();
-        await autoScaling.DisposeAsync();
+        return stage.DisposeAsync();
     }
 
     [Fact]
     public async Task Status_LaunchHeldAtItsHighstate_ShowsTheInstanceAtItsStepThenFinishedContinue()
     {
-        salt.JobDuration = minion => minion == Minion ? TimeSpan.FromSeconds(4) : TimeSpan.Zero;
-        autoScaling.AddInstance(Group, Instance, token: "token-status");
-        await using var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, new Dictionary<string, string?> { ["Coordination:ReplicaName"] = "replica-a" });
+        stage.Salt.JobDuration = minion => minion == Minion ? TimeSpan.FromSeconds(4) : TimeSpan.Zero;
+        stage.AutoScaling.AddInstance(Group, Instance, token: "token-status");
+        await using var daemon = await stage.StartDaemonAsync(new Dictionary<string, string?> { ["Coordination:ReplicaName"] = "replica-a" });
         var statusUrl = new Uri(daemon.HealthUrl, "/status");
         await Eventually.UntilAsync(async () => (await StatusAsync(statusUrl))["masters"]![0]!["eventStream"]!.GetValue<string>() == "proven", TimeSpan.FromSeconds(20), () => "the event stream was never proven");
 
-        await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-status"), Ct);
+        await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-status"));
         JsonNode? held = null;
         await Eventually.UntilAsync(
             async () => (held = (await StatusAsync(statusUrl))["inFlight"]!.AsArray().SingleOrDefault(w => w!["step"]!.GetValue<string>() == "highstate running")) is not null,

@@ -1,7 +1,4 @@
-using Amazon.SQS;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Simulation;
-using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Tests.Fixtures;
 using SaltApiBridge.Tests.Telemetry;
 
@@ -17,37 +14,26 @@ public sealed class TraceEndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     private const string Instance = "i-00000000000000250";
     private const string Minion = Group + "-" + Instance;
 
-    private readonly SimulatedSaltApi salt = new();
-    private readonly SimulatedAutoScaling autoScaling = new();
-    private readonly IAmazonSQS sqs = fauxqs.CreateSqsClient();
-    private readonly string queueName = "e2e-trace-" + Guid.NewGuid().ToString("N");
-    private string queueUrl = "";
+    private readonly LoopbackStage stage = new(fauxqs, "e2e-trace");
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    public ValueTask InitializeAsync() => stage.InitializeAsync();
 
-    public async ValueTask InitializeAsync() => queueUrl = await fauxqs.CreateQueueAsync(queueName);
-
-    public async ValueTask DisposeAsync()
-    {
-        sqs.Dispose();
-        await salt.DisposeAsync();
-        await autoScaling.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => stage.DisposeAsync();
 
     [Fact]
     public async Task Run_OtlpEndpointSet_OneLaunchArrivesAsOneTraceOfItsSteps()
     {
         await using var collector = await OtlpReceiver.StartAsync();
-        autoScaling.AddInstance(Group, Instance, token: "token-trace");
-        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, new Dictionary<string, string?>
+        stage.AutoScaling.AddInstance(Group, Instance, token: "token-trace");
+        var daemon = await stage.StartDaemonAsync(new Dictionary<string, string?>
         {
             ["Telemetry:OtlpEndpoint"] = collector.BaseUrl.ToString(),
             ["Coordination:ReplicaName"] = "replica-t",
         });
         try
         {
-            await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-trace"), Ct);
-            await Eventually.UntilAsync(async () => await FauxqsEmulator.MessagesLeftAsync(sqs, queueUrl, Ct) == 0, TimeSpan.FromSeconds(30), () => "the launch never finished");
+            await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-trace"));
+            await Eventually.UntilAsync(async () => await stage.MessagesLeftAsync() == 0, TimeSpan.FromSeconds(30), () => "the launch never finished");
         }
         finally
         {
@@ -56,7 +42,7 @@ public sealed class TraceEndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
         }
 
         var trace = LaunchTrace.Of(collector.Spans, Instance);
-        LaunchTrace.ShouldBeALaunch(trace, Instance, Minion, queueName, "local", "replica-t");
+        LaunchTrace.ShouldBeALaunch(trace, Instance, Minion, stage.QueueName, "local", "replica-t");
         collector.ContentTypes.Should().OnlyContain(t => t == "application/x-protobuf");
     }
 }

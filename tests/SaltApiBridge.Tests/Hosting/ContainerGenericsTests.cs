@@ -1,9 +1,7 @@
 using Amazon.DynamoDBv2;
-using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.Cli;
-using SaltApiBridge.Simulation;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
@@ -23,22 +21,17 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
     private const string Instance = "i-00000000000000260";
     private const string Minion = Group + "-" + Instance;
 
-    private readonly SimulatedSaltApi salt = new();
-    private readonly SimulatedAutoScaling autoScaling = new();
-    private readonly IAmazonSQS sqs = fauxqs.CreateSqsClient();
+    private readonly LoopbackStage stage = new(fauxqs, "generics");
     private readonly HttpClient http = new();
-    private string queueUrl = "";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => queueUrl = await fauxqs.CreateQueueAsync("generics-" + Guid.NewGuid().ToString("N"));
+    public ValueTask InitializeAsync() => stage.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         http.Dispose();
-        sqs.Dispose();
-        await salt.DisposeAsync();
-        await autoScaling.DisposeAsync();
+        return stage.DisposeAsync();
     }
 
     [Fact]
@@ -48,9 +41,9 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
         await using var collector = await OtlpReceiver.StartAsync();
         var table = await dynalite.CreateTableAsync("generics");
         IServiceCollection registrations = new ServiceCollection();
-        autoScaling.AddInstance(Group, Instance, token: "token-launch");
+        stage.AutoScaling.AddInstance(Group, Instance, token: "token-launch");
         // As installed with every optional part on: the coordination store, the OTLP exporter, the process's own services.
-        var daemon = await BridgeDaemon.StartAsync(fauxqs, queueUrl, salt, autoScaling, new Dictionary<string, string?>
+        var daemon = await stage.StartDaemonAsync(new Dictionary<string, string?>
         {
             ["Telemetry:OtlpEndpoint"] = collector.BaseUrl.ToString(),
             ["Coordination:Store"] = "DynamoDb",
@@ -67,12 +60,12 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
         });
         try
         {
-            await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-launch"), Ct);
-            await Eventually.UntilAsync(() => Task.FromResult(autoScaling.Completions.Count == 1), TimeSpan.FromSeconds(30), () => "the launch was never completed:\n" + Tail(daemon));
-            await sqs.SendMessageAsync(queueUrl, SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, Instance, "clean-up", "token-clean"), Ct);
-            await Eventually.UntilAsync(() => Task.FromResult(autoScaling.Completions.Count == 2), TimeSpan.FromSeconds(30), () => "the scale-in was never completed:\n" + Tail(daemon));
-            await sqs.SendMessageAsync(queueUrl, SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, Instance), Ct);
-            await Eventually.UntilAsync(() => Task.FromResult(salt.KeyOf(Minion) is null), TimeSpan.FromSeconds(30), () => "the key was never deleted:\n" + Tail(daemon));
+            await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-launch"));
+            await Eventually.UntilAsync(() => Task.FromResult(stage.AutoScaling.Completions.Count == 1), TimeSpan.FromSeconds(30), () => "the launch was never completed:\n" + Tail(daemon));
+            await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, Instance, "clean-up", "token-clean"));
+            await Eventually.UntilAsync(() => Task.FromResult(stage.AutoScaling.Completions.Count == 2), TimeSpan.FromSeconds(30), () => "the scale-in was never completed:\n" + Tail(daemon));
+            await stage.SendAsync(SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, Instance));
+            await Eventually.UntilAsync(() => Task.FromResult(stage.Salt.KeyOf(Minion) is null), TimeSpan.FromSeconds(30), () => "the key was never deleted:\n" + Tail(daemon));
             foreach (var path in new[] { "healthz", "readyz", "metrics", "status" })
                 (await http.GetAsync(new Uri(daemon.HealthUrl, path), Ct)).EnsureSuccessStatusCode();
         }

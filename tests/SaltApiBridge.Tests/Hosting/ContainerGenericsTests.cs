@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaltApiBridge.Cli;
+using SaltApiBridge.Hosting;
 using SaltApiBridge.Simulation.Local;
 using SaltApiBridge.Tests.EndToEnd;
 using SaltApiBridge.Tests.Fixtures;
@@ -60,6 +61,8 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
         });
         try
         {
+            // What `run` asks before it starts the host: every section's options, the Auto Scaling region.
+            BridgeHost.ConfigurationProblems(daemon.Services).Should().BeEmpty();
             await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_LAUNCHING", Group, Instance, "provision", "token-launch"));
             await Eventually.UntilAsync(() => Task.FromResult(stage.AutoScaling.Completions.Count == 1), TimeSpan.FromSeconds(30), () => "the launch was never completed:\n" + Tail(daemon));
             await stage.SendAsync(SampleMessages.LifecycleHook("autoscaling:EC2_INSTANCE_TERMINATING", Group, Instance, "clean-up", "token-clean"));

@@ -19,7 +19,8 @@ public sealed class SqsMessageQueue(
     IOptions<QueueOptions> options,
     ILogger<SqsMessageQueue> logger,
     DependencyOutages? outages = null,
-    BridgeMetrics? metrics = null) : IMessageQueue, IDisposable
+    BridgeMetrics? metrics = null,
+    TimeProvider? timeProvider = null) : IMessageQueue, IDisposable
 {
     /// <summary>What the daemon does while SQS does not answer, for its one outage warning.</summary>
     internal const string Meanwhile =
@@ -57,6 +58,11 @@ public sealed class SqsMessageQueue(
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var url = await GetUrlAsync(cancellationToken);
+        // The receive grants the configured visibility itself, whatever the queue's default: the visibility keeper
+        // then starts from it instead of extending every new message at its first look (a round of calls after each
+        // burst), and a first extension that fails leaves the message the whole of it.
+        var seconds = options.Value.VisibilityTimeoutSeconds;
+        var invisibleUntil = (timeProvider ?? TimeProvider.System).GetUtcNow() + TimeSpan.FromSeconds(seconds);
         var response = await Call(
             "ReceiveMessage",
             () => sqs.ReceiveMessageAsync(
@@ -65,6 +71,7 @@ public sealed class SqsMessageQueue(
                     QueueUrl = url,
                     MaxNumberOfMessages = Math.Clamp(maxMessages, 1, 10),
                     WaitTimeSeconds = options.Value.WaitTimeSeconds,
+                    VisibilityTimeout = seconds,
                     MessageSystemAttributeNames = ["ApproximateReceiveCount"],
                 },
                 cancellationToken),
@@ -72,7 +79,7 @@ public sealed class SqsMessageQueue(
             cancellationToken);
         if (response.Messages is not { Count: > 0 } messages)
             return [];
-        return [.. messages.Select(m => new QueueMessage(m.MessageId, m.ReceiptHandle, m.Body ?? "", ReceiveCount(m)))];
+        return [.. messages.Select(m => new QueueMessage(m.MessageId, m.ReceiptHandle, m.Body ?? "", ReceiveCount(m), invisibleUntil))];
     }
 
     public async Task<IReadOnlyList<QueueMessage>> DeleteAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)

@@ -6,10 +6,11 @@ namespace SaltApiBridge.Queue;
 /// <summary>
 /// Keeps every in-flight message invisible to other consumers while its work runs (or waits its turn), by
 /// extending the visibility of all of them in batches on one timer — one lease loop for all, not one per message.
-/// A message is extended at the first tick after it was received (the queue's own visibility timeout may be shorter
-/// than <c>visibility</c>), then only once less than half of what the keeper granted is left: with the defaults
-/// (120 s, a tick every 10 s) one call per ten messages every 70 s instead of seven, and five ticks left to retry a
-/// failed extension (each call bounded by one interval) before the message could show again. A message SQS answers
+/// A message is extended once less than half of what was granted is left, counted from its receive's own grant
+/// (<see cref="QueueMessage.InvisibleUntil"/>) or, when the receive granted none (the queue's default may be shorter
+/// than <c>visibility</c>), at the first tick after it was received: with the defaults (120 s, a tick every 10 s)
+/// one call per ten messages every 70 s instead of seven, and five ticks left to retry a failed extension (each call
+/// bounded by one interval) before the message could show again. A message SQS answers
 /// as not changed is tried again at the next tick. A highstate holds its message for minutes, so the calls
 /// saved are most of what a daemon waiting on a scale-out sends to SQS (and allocates while it waits).
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class VisibilityKeeper(IMessageQueue queue, TimeSpan visibility, T
 
     public int Count => inFlight.Count;
 
-    public void Track(QueueMessage message) => inFlight[message.ReceiptHandle] = new KeptMessage(message, null);
+    /// <summary>Keeps <paramref name="message"/> from the visibility its receive granted; from its first look when it granted none.</summary>
+    public void Track(QueueMessage message) => inFlight[message.ReceiptHandle] = new KeptMessage(message, message.InvisibleUntil);
 
     public void Untrack(QueueMessage message) => inFlight.TryRemove(message.ReceiptHandle, out _);
 

@@ -1,9 +1,11 @@
+using System.Globalization;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using SaltApiBridge.Hosting;
 using SaltApiBridge.Pipeline;
 using SaltApiBridge.Queue;
@@ -33,6 +35,25 @@ public sealed class SqsMessageQueueTests(FauxqsServer fauxqs)
         messages.Should().ContainSingle().Which.Body.Should().Be("{\"a\":1}");
         messages[0].ReceiveCount.Should().Be(1);
         (await queue.GetUrlAsync(TestContext.Current.CancellationToken)).Should().Be(url);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_QueueDefaultShorter_GrantsTheConfiguredVisibilityAndSaysUntilWhen()
+    {
+        var url = await fauxqs.CreateQueueAsync("grant-" + Guid.NewGuid().ToString("N"), new() { ["VisibilityTimeout"] = "1" });
+        using var sqs = fauxqs.CreateSqsClient();
+        await sqs.SendMessageAsync(url, "m", TestContext.Current.CancellationToken);
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T20:00:00Z", CultureInfo.InvariantCulture));
+        using var queue = new SqsMessageQueue(
+            fauxqs.CreateSqsClient(), Options.Create(new QueueOptions { QueueUrl = url, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 10 }),
+            NullLogger<SqsMessageQueue>.Instance, timeProvider: time);
+
+        var received = await queue.ReceiveAsync(10, TestContext.Current.CancellationToken);
+        // Long-polling past the queue's own one second: the message would show again had the receive granted nothing.
+        var again = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 3 }, TestContext.Current.CancellationToken);
+
+        received.Should().ContainSingle().Which.InvisibleUntil.Should().Be(time.GetUtcNow() + TimeSpan.FromSeconds(10));
+        (again.Messages ?? []).Should().BeEmpty();
     }
 
     [Fact]

@@ -124,6 +124,20 @@ public sealed class VisibilityKeeperTests : IDisposable
     }
 
     [Fact]
+    public async Task ExtendDueAsync_ReceiveGrantedTheVisibility_NotExtendedUntilLessThanHalfOfItIsLeft()
+    {
+        var message = ScriptedQueue.Messages(1, 1).Single() with { InvisibleUntil = time.GetUtcNow() + Visibility };
+        keeper.Track(message);
+        await keeper.ExtendDueAsync(Ct);
+        queue.VisibilityBatches.Should().BeEmpty("the receive granted all 120 s");
+
+        time.Advance(Visibility / 2 + TimeSpan.FromSeconds(1));
+        await keeper.ExtendDueAsync(Ct);
+
+        queue.VisibilityBatches.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task ExtendDueAsync_LessThanHalfOfTheGrantLeft_ExtendedAgain()
     {
         Track(1);

@@ -16,12 +16,20 @@ internal sealed class PrometheusExportStarter : IHostedService
 
     // The adapter is the process's, not the host's: configured again by a second host in the same process (the tests
     // run several daemons at once), it would drop every series the first one had counted.
-    private static int adapterConfigured;
+    private static readonly Lock AdapterGate = new();
+    private static bool adapterConfigured;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref adapterConfigured, 1) == 0)
-            Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = Exported);
+        lock (AdapterGate)
+        {
+            if (!adapterConfigured)
+            {
+                Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = Exported);
+                adapterConfigured = true;
+            }
+        }
+
         await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken);
     }
 

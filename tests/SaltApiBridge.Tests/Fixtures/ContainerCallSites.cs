@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace SaltApiBridge.Tests.Fixtures;
@@ -14,15 +15,18 @@ internal sealed partial class ContainerCallSites : EventListener
     private const string SourceName = "Microsoft-Extensions-DependencyInjection";
 
     // Initialised before the base constructor, which reports the sources that exist already.
-    private readonly ConcurrentDictionary<(int Provider, string Service), string[]> chunks = new();
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<string>> built = new();
+
+    // A long call site comes in chunks, one after the other on the thread that built it; the event names no service
+    // key, so two call sites of one service type (keyed and not) can only be told apart by their order.
+    private readonly ConcurrentDictionary<int, StringBuilder> partial = new();
 
     /// <summary>The implementation types, as <see cref="Type.ToString"/> writes them, of the services <paramref name="provider"/> built.</summary>
     public IReadOnlySet<string> ImplementationTypes(IServiceProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var hash = provider.GetHashCode();
-        return chunks.Where(entry => entry.Key.Provider == hash)
-            .SelectMany(entry => ImplementationType().Matches(string.Concat(entry.Value)).Select(match => match.Groups[1].Value))
+        return (built.TryGetValue(provider.GetHashCode(), out var callSites) ? callSites : [])
+            .SelectMany(callSite => ImplementationType().Matches(callSite).Select(match => match.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);
     }
 
@@ -37,10 +41,12 @@ internal sealed partial class ContainerCallSites : EventListener
         if (eventData.EventName != "CallSiteBuilt" || eventData.Payload is not { } payload || eventData.PayloadNames is not { } names)
             return;
         object? Value(string name) => payload[names.IndexOf(name)];
-        // A long call site comes in chunks, in order, each with its index.
-        var key = ((int)Value("serviceProviderHashCode")!, (string)Value("serviceType")!);
-        var parts = chunks.GetOrAdd(key, _ => new string[(int)Value("chunkCount")!]);
-        parts[(int)Value("chunkIndex")!] = (string)Value("callSite")!;
+        var thread = Environment.CurrentManagedThreadId;
+        var index = (int)Value("chunkIndex")!;
+        var text = index == 0 ? partial[thread] = new StringBuilder() : partial[thread];
+        text.Append((string)Value("callSite")!);
+        if (index == (int)Value("chunkCount")! - 1)
+            built.GetOrAdd((int)Value("serviceProviderHashCode")!, _ => new ConcurrentQueue<string>()).Enqueue(text.ToString());
     }
 
     [GeneratedRegex("\"implementationType\": \"([^\"]+)\"")]

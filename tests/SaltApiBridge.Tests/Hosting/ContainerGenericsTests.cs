@@ -16,6 +16,7 @@ namespace SaltApiBridge.Tests.Hosting;
 /// AOT executable, named in <c>src/SaltApiBridge/ContainerGenerics.rd.xml</c>. One the file lacks still works, built by the
 /// runtime's type loader the first time it is resolved, at a cost: ~0.1 ms each, which was half the start to /healthz.
 /// </summary>
+[Collection(ContainerEventsCollection.Name)]
 public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer dynalite) : IAsyncLifetime
 {
     private const string Group = "web-asg";
@@ -77,14 +78,15 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
             await daemon.DisposeAsync();
         }
 
-        var openImplementations = registrations.Where(d => d.ServiceType.IsGenericTypeDefinition && d.ImplementationType is not null)
-            .Select(d => d.ImplementationType!.FullName!).ToHashSet(StringComparer.Ordinal);
+        var openImplementations = registrations.Select(d => d.IsKeyedService ? d.KeyedImplementationType : d.ImplementationType)
+            .Where(type => type is { IsGenericTypeDefinition: true }).Select(type => type!.FullName!).ToHashSet(StringComparer.Ordinal);
         var closed = callSites.ImplementationTypes(daemon.Services)
             .Where(type => type.Contains('[', StringComparison.Ordinal) && openImplementations.Contains(type[..type.IndexOf('[', StringComparison.Ordinal)]));
         var listed = RdXmlTypeNames.Read(Path.Combine(LocalCheckout.Root()!, "src", "SaltApiBridge", "ContainerGenerics.rd.xml"));
         var missing = closed.Except(listed).Order(StringComparer.Ordinal).ToList();
 
-        closed.Should().NotBeEmpty("the container makes loggers and options from open registrations");
+        // The services started after the web server (each built on its own, keyed) as well as those built with the host.
+        closed.Should().Contain(["Microsoft.Extensions.Logging.Logger`1[SaltApiBridge.Hosting.BridgeWorker]", "Microsoft.Extensions.Logging.Logger`1[Microsoft.Extensions.Hosting.Internal.Host]"]);
         // A renamed or removed type would stay listed without a word from the compiler.
         listed.Where(name => !RdXmlTypeNames.Exists(name)).Should().BeEmpty("every listed type must still exist");
         missing.Should().BeEmpty("each is built at run time in the Native AOT executable; add to ContainerGenerics.rd.xml:\n"

@@ -80,9 +80,7 @@ public sealed class SaltApiMasterEventStreamTests
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("14"));
         // A master that ignored the chosen jid: the watch is of the jid asked for, the wait of the one published.
-        using var watch = rig.Master.WatchJob(Id, ChosenJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
+        var waiting = await rig.PublishHighstateAsync(HighstateJid, Ct, watched: ChosenJid);
         await rig.UntilAsync(() => rig.JobPolls(HighstateJid) == 1, "the catch-up look");
 
         rig.Sse.Emit($"salt/job/{HighstateJid}/ret/{Id}", HighstateReturn(HighstateJid));
@@ -199,9 +197,7 @@ public sealed class SaltApiMasterEventStreamTests
         await using var rig = await StreamRig.StartAsync();
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
-        using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
+        var waiting = await rig.PublishHighstateAsync(HighstateJid, Ct);
         await Task.Delay(50, Ct);
         rig.JobPolls(HighstateJid).Should().Be(0);
 
@@ -242,9 +238,7 @@ public sealed class SaltApiMasterEventStreamTests
         await using var rig = await StreamRig.StartAsync(new Dictionary<string, string?> { ["SaltApi:EventStream:MaxEventBytes"] = "65536" });
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
         rig.Salt.OnJob(HighstateJid).RespondWith(SaltApiHarness.Reply("16"));
-        using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
+        var waiting = await rig.PublishHighstateAsync(HighstateJid, Ct);
 
         var huge = HighstateReturn(HighstateJid);
         huge["return"]!.AsObject().First().Value!["comment"] = new string('z', 300_000);
@@ -262,9 +256,7 @@ public sealed class SaltApiMasterEventStreamTests
     {
         await using var rig = await StreamRig.StartAsync();
         rig.Salt.OnLowstate("local_async", "state.highstate").RespondWith(SaltApiHarness.Reply("13"));
-        using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        var waiting = rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct);
+        var waiting = await rig.PublishHighstateAsync(HighstateJid, Ct);
 
         // Other users' jobs on the same and other minions, a 4 MiB return among them, then ours.
         rig.Sse.Emit("salt/job/20261125113337614028/ret/other-minion", new JsonObject { ["return"] = new string('y', 4 * 1024 * 1024) });
@@ -466,9 +458,7 @@ public sealed class SaltApiMasterEventStreamTests
         (await rig.Master.AcceptKeyAsync(Id, MinionKeyState.Pending, Ct)).Should().Be(KeyAcceptOutcome.Accepted);
         (await Run(rig.Master.WaitUntilReachableAsync(Id, Ct))).Should().BeTrue();
         // The daemon will choose the jid before publishing; transcript 13's is the one it gets here.
-        using var watch = rig.Master.WatchJob(Id, HighstateJid);
-        var jid = await rig.Master.StartHighstateAsync(Id, HighstateJid, Ct);
-        (await Run(rig.Master.WaitForJobAsync(Id, jid!, resumed: false, watch, Ct))).Status.Should().Be(StateRunStatus.Succeeded);
+        (await Run(await rig.PublishHighstateAsync(HighstateJid, Ct))).Status.Should().Be(StateRunStatus.Succeeded);
         return new LaunchCalls(rig.Salt.Lowstates("key.name_match").Count, rig.Pings, rig.JobPolls(HighstateJid));
     }
 

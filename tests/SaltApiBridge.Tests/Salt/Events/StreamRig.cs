@@ -104,6 +104,34 @@ internal sealed class StreamRig : IAsyncDisposable
         return await task;
     }
 
+    /// <summary>
+    /// Publishes the highstate under <paramref name="jid"/> as StateJobRunner does — the watch (of
+    /// <paramref name="watched"/>, by default the same jid) taken before the publish — and starts the wait for the jid
+    /// salt-api answers with; the watch is released once the wait ends.
+    /// </summary>
+    public async Task<Task<StateRunResult>> PublishHighstateAsync(string jid, CancellationToken cancellationToken, string? watched = null)
+    {
+        var watch = Master.WatchJob(SaltApiHarness.MinionId, watched ?? jid);
+        string? published;
+        try
+        {
+            published = await Master.StartHighstateAsync(SaltApiHarness.MinionId, jid, cancellationToken);
+        }
+        catch
+        {
+            watch.Dispose();
+            throw;
+        }
+
+        return WaitAsync();
+
+        async Task<StateRunResult> WaitAsync()
+        {
+            using (watch)
+                return await Master.WaitForJobAsync(SaltApiHarness.MinionId, published!, resumed: false, watch, cancellationToken);
+        }
+    }
+
     public int JobPolls(string jid) => Salt.Requests("/jobs/" + jid, "GET").Count;
 
     public int Pings => Salt.Lowstates("test.ping").Count;

@@ -154,6 +154,16 @@ compat_glibc_and_explain() {
   echo "glibc >= $floor"
 }
 
+aot_memory_settings() {
+  # What the memory figure rests on (docs/bench/README.md): a position-dependent executable (its type data mapped
+  # from the file, not rebuilt in private memory at each start) and the young generation's 1 MB budget compiled in.
+  local exe=$work/$(basename "$aot_tar" .tar.gz)/saltapibridge
+  [ -x "$exe" ] || tar -C "$work" -xzf "$aot_tar"
+  readelf -h "$exe" | grep -qE 'Type:[[:space:]]+EXEC' || fail "the AOT executable is $(readelf -h "$exe" | grep 'Type:' | tr -s ' '), not position-dependent"
+  grep -qaP 'GCGen0MaxBudget\x000x100000' "$exe" || fail "the AOT executable does not carry GCGen0MaxBudget=0x100000"
+  echo "position-dependent, GCGen0MaxBudget 1 MB"
+}
+
 one_queue_name() {
   # Every queue name the docs, the examples and the formula give (QueueName values, --queue-name, queue URLs).
   local names
@@ -170,6 +180,7 @@ run_case rpmlint_reports_no_error_or_warning rpmlint_clean
 run_case rpm_file_list_and_scripts rpm_files_and_scripts
 run_case deb_installs_answers_as_its_user_removes_and_purges deb_install_check_remove_purge
 run_case compat_build_needs_glibc_2_28_at_most_and_runs compat_glibc_and_explain
+run_case aot_executable_is_position_dependent_with_a_small_young_generation aot_memory_settings
 run_case one_queue_name_in_every_doc one_queue_name
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,8 +10,9 @@ namespace SaltApiBridge.Hosting;
 /// daemon may not for a long time: 1000 launches in flight held ~50 MB of collector memory for ~16 MB of objects
 /// (docs/bench/README.md). So every <see cref="Interval"/>: when little was allocated since the last look and at least
 /// <see cref="MinUnusedBytes"/> are held beyond the objects — by the collector since it last ran on its own, or
-/// allocated since the last trim (a quiet daemon's trickle of garbage: the collector would let it reach its gen0
-/// budget, ~16 MB, before collecting) — one full compacting collection returns the free pages to the system. Never
+/// allocated since the last trim (a quiet daemon's trickle of garbage: what outlives a young collection — a heartbeat's
+/// or an SQS call's objects caught mid-flight — waits in the older generations for a full one) — one full compacting
+/// collection returns the free pages to the system. Never
 /// during a burst (each would be undone at once), at most once per <see cref="MinUnusedBytes"/> allocated or per
 /// collection the runtime chose itself. Only in the daemon's own process
 /// (<c>saltapibridge run</c>): a host that embeds the daemon (tests, the demo) owns its collector.
@@ -25,10 +26,10 @@ internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, 
 
     /// <summary>
     /// Below this, a trim is not worth a full blocking collection. With a thousand launches waiting, their trickle of
-    /// garbage (visibility extensions, heartbeats, scrapes) reaches it every minute or two: a 20–40 ms pause that keeps
-    /// the daemon within a few MB of its live objects instead of twice that.
+    /// garbage (visibility extensions, heartbeats, scrapes) reaches it every half minute or so: a 10–20 ms pause that
+    /// keeps the daemon within 2 MB of its live objects (4 MB before: +1 MB resident at the maximum).
     /// </summary>
-    public const long MinUnusedBytes = 4L * 1024 * 1024;
+    public const long MinUnusedBytes = 2L * 1024 * 1024;
 
     private HeapReading? previous;
     private long trimmedAt = -1;

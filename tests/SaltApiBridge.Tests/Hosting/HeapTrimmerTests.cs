@@ -52,9 +52,9 @@ public sealed class HeapTrimmerTests : IDisposable
     public void Look_QuietWithLittleUnused_DoesNotTrim()
     {
         trimmer.Look();
-        Heap(allocatedMb: 0.5, committedMb: 25, objectMb: 22);
+        Heap(allocatedMb: 0.5, committedMb: 23.5, objectMb: 22);
 
-        trimmer.Look().Should().BeFalse("3 MB are not worth a full blocking collection");
+        trimmer.Look().Should().BeFalse("1.5 MB are not worth a full blocking collection");
     }
 
     [Fact]
@@ -78,16 +78,16 @@ public sealed class HeapTrimmerTests : IDisposable
         Heap(allocatedMb: 0.5, committedMb: 53, objectMb: 22);
         trimmer.Look().Should().BeTrue();
 
-        // Heartbeats and event waits: 1.5 MB per interval, short of the collector's gen0 budget, so it never runs.
+        // Heartbeats and event waits: 0.8 MB per interval, short of the collector's gen0 budget, so it never runs.
         var looks = 0;
         do
         {
-            Heap(allocatedMb: 1.5, committedMb: 22, objectMb: 22);
+            Heap(allocatedMb: 0.8, committedMb: 22, objectMb: 22);
             looks++;
         }
         while (!trimmer.Look() && looks < 10);
 
-        looks.Should().Be(3, "the third look sees 4.5 MB allocated since the trim, the second 3 MB");
+        looks.Should().Be(3, "the third look sees 2.4 MB allocated since the trim, the second 1.6 MB");
         heap.Trims.Should().Be(2);
     }
 

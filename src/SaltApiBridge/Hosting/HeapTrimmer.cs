@@ -26,8 +26,8 @@ internal sealed class HeapTrimmer(IManagedHeap heap, TimeProvider timeProvider, 
 
     /// <summary>
     /// Below this, a trim is not worth a full blocking collection. With a thousand launches waiting, their trickle of
-    /// garbage (visibility extensions, heartbeats, scrapes) reaches it every half minute or so: a 10–20 ms pause that
-    /// keeps the daemon within 2 MB of its live objects (4 MB before: +1 MB resident at the maximum).
+    /// garbage (visibility extensions, heartbeats, scrapes; what outlives the young collections) reaches it every
+    /// 30–60 s: a 10–20 ms pause that keeps the daemon within ~2 MB of its live objects.
     /// </summary>
     public const long MinUnusedBytes = 2L * 1024 * 1024;
 

@@ -78,7 +78,7 @@ public sealed class HeapTrimmerTests : IDisposable
         Heap(allocatedMb: 0.5, committedMb: 53, objectMb: 22);
         trimmer.Look().Should().BeTrue();
 
-        // Heartbeats and event waits: 0.8 MB per interval, short of the collector's gen0 budget, so it never runs.
+        // Heartbeats and event waits: 0.8 MB per interval, no collection of the runtime's own in between.
         var looks = 0;
         do
         {

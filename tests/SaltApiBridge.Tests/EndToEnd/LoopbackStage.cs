@@ -22,6 +22,9 @@ internal sealed class LoopbackStage(FauxqsServer fauxqs, string queuePrefix) : I
 
     public string QueueUrl { get; private set; } = "";
 
+    /// <summary>For asking the daemon's health listener (<c>/status</c>, <c>/metrics</c>, …); disposed with the stage.</summary>
+    public HttpClient Http { get; } = new();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => QueueUrl = await fauxqs.CreateQueueAsync(QueueName);
@@ -37,6 +40,7 @@ internal sealed class LoopbackStage(FauxqsServer fauxqs, string queuePrefix) : I
     public async ValueTask DisposeAsync()
     {
         sqs.Dispose();
+        Http.Dispose();
         await Salt.DisposeAsync();
         await AutoScaling.DisposeAsync();
     }

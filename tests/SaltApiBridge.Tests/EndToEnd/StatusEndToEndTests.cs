@@ -16,17 +16,12 @@ public sealed class StatusEndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
     private const string Minion = Group + "-" + Instance;
 
     private readonly LoopbackStage stage = new(fauxqs, "e2e-status");
-    private readonly HttpClient http = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync() => stage.InitializeAsync();
 
-    public ValueTask DisposeAsync()
-    {
-        http.Dispose();
-        return stage.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => stage.DisposeAsync();
 
     [Fact]
     public async Task Status_LaunchHeldAtItsHighstate_ShowsTheInstanceAtItsStepThenFinishedContinue()
@@ -87,7 +82,7 @@ public sealed class StatusEndToEndTests(FauxqsServer fauxqs) : IAsyncLifetime
 
     private async Task<JsonNode> StatusAsync(Uri url)
     {
-        using var response = await http.GetAsync(url, Ct);
+        using var response = await stage.Http.GetAsync(url, Ct);
         response.EnsureSuccessStatusCode();
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;

@@ -24,17 +24,12 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
     private const string Minion = Group + "-" + Instance;
 
     private readonly LoopbackStage stage = new(fauxqs, "generics");
-    private readonly HttpClient http = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync() => stage.InitializeAsync();
 
-    public ValueTask DisposeAsync()
-    {
-        http.Dispose();
-        return stage.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => stage.DisposeAsync();
 
     [Fact]
     public async Task Run_LaunchScaleInAndTermination_EveryGenericTheContainerClosesIsCompiledIn()
@@ -71,7 +66,7 @@ public sealed class ContainerGenericsTests(FauxqsServer fauxqs, DynaliteServer d
             await stage.SendAsync(SampleMessages.Notification("autoscaling:EC2_INSTANCE_TERMINATE", Group, Instance));
             await Eventually.UntilAsync(() => Task.FromResult(stage.Salt.KeyOf(Minion) is null), TimeSpan.FromSeconds(30), () => "the key was never deleted:\n" + Tail(daemon));
             foreach (var path in new[] { "healthz", "readyz", "metrics", "status" })
-                (await http.GetAsync(new Uri(daemon.HealthUrl, path), Ct)).EnsureSuccessStatusCode();
+                (await stage.Http.GetAsync(new Uri(daemon.HealthUrl, path), Ct)).EnsureSuccessStatusCode();
         }
         finally
         {

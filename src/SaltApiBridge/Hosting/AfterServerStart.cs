@@ -42,7 +42,7 @@ internal sealed class AfterServerStart(IServiceProvider services, IHostApplicati
     public bool ServiceFailed => started.OfType<BackgroundService>().Any(service => service.ExecuteTask is { IsFaulted: true });
 
     /// <summary>The deferred services, in their start order.</summary>
-    public static IEnumerable<IHostedService> Of(IServiceProvider services) => services.GetKeyedServices<IHostedService>(Key);
+    private static IEnumerable<IHostedService> Of(IServiceProvider services) => services.GetKeyedServices<IHostedService>(Key);
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
